@@ -1,0 +1,148 @@
+import { Agent, interceptors, type Dispatcher } from 'undici';
+import { retryDecision, type RetryPolicy, defaultRetryPolicy } from './retry.js';
+import { redactUrl } from './redact.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: URL;
+  headers?: Record<string, string>;
+  json?: unknown;
+  /** a POST that may be sent again (the provider takes an idempotency key); GET and DELETE always may */
+  repeatable?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+export interface HttpClientOptions {
+  timeoutMs: number;
+  /** one line per attempt: method, URL, status, time, attempt; never headers or bodies */
+  trace?: (line: string) => void;
+  retry?: RetryPolicy;
+  signal?: AbortSignal;
+}
+
+/**
+ * Why a request got no HTTP answer. `maybeProcessed` is true when the request may have reached the server
+ * (a timeout or a reset after sending), so a create's outcome is unknown.
+ */
+export class TransportError extends Error {
+  constructor(
+    readonly detail: string,
+    readonly maybeProcessed: boolean,
+  ) {
+    super(detail);
+  }
+}
+
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+type FailedDispatch = Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> };
+
+/** One pooled keep-alive dispatcher for the whole run, with undici's retry interceptor under our policy. */
+export class HttpClient {
+  private readonly agent: Agent;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: options.timeoutMs } });
+    this.dispatcher = this.agent.compose(interceptors.retry({ throwOnError: false }));
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const { timeoutMs, trace, signal } = this.options;
+    const policy = this.options.retry ?? defaultRetryPolicy;
+    const shownUrl = redactUrl(req.url);
+    const repeatable = req.method !== 'POST' || req.repeatable === true;
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    let body: string | undefined;
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] = 'application/json';
+    }
+
+    const firstStart = policy.now();
+    let attemptStart = firstStart;
+    let attempt = 1;
+    const traceAttempt = (outcome: string | number, suffix = ''): void =>
+      trace?.(`${req.method} ${shownUrl} ${outcome} ${policy.now() - attemptStart}ms attempt ${attempt}${suffix}`);
+
+    // undici calls this after every failed attempt (a network error, or any status >= 300 since throwOnError
+    // is off); calling back with the error ends the retries and hands that outcome to us.
+    const retry = (err: FailedDispatch, context: { state: { counter: number } }, callback: (e?: Error | null) => void): void => {
+      attempt = context.state.counter;
+      const delay = repeatable
+        ? retryDecision(policy, { attempt, status: err.statusCode, code: err.code, headers: err.headers, elapsedMs: policy.now() - firstStart })
+        : null;
+      if (delay === null) {
+        callback(err);
+        return;
+      }
+      traceAttempt(err.statusCode ?? err.code ?? 'error', `, retrying in ${delay}ms`);
+      setTimeout(() => {
+        attempt += 1;
+        attemptStart = policy.now();
+        callback(null);
+      }, delay);
+    };
+
+    try {
+      const response = await this.dispatcher.request({
+        origin: req.url.origin,
+        path: req.url.pathname + req.url.search,
+        method: req.method,
+        headers,
+        body,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        retryOptions: { retry },
+      } as Dispatcher.RequestOptions);
+      const text = await response.body.text();
+      traceAttempt(response.statusCode);
+      return { status: response.statusCode, headers: flattenHeaders(response.headers), text };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
+      const code = (error as { code?: string }).code ?? '';
+      traceAttempt(code || 'error');
+      throw new TransportError(describeTransportFailure(code, timeoutMs), !notSentCodes.has(code));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function describeTransportFailure(code: string, timeoutMs: number): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `no answer within ${timeoutMs / 1000}s`;
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+    case 'EPIPE':
+      return 'connection reset';
+    default:
+      return `network error${code ? ` (${code})` : ''}`;
+  }
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}

@@ -1,0 +1,121 @@
+import { UsageError } from '../errors.js';
+import { TransportError, type HttpMethod } from '../http/client.js';
+import { ProviderError, kindOfStatus } from './errors.js';
+import { ShapeError } from './shape.js';
+import type { ProviderSettings } from './types.js';
+
+export interface ApiCall {
+  method: HttpMethod;
+  /** below the base URL, with `{name}` placeholders filled from params; errors show the template, never values */
+  path: string;
+  params?: Record<string, string>;
+  query?: Record<string, string | number | boolean | undefined>;
+  json?: unknown;
+  headers?: Record<string, string>;
+  /** a POST that may be sent again because it carries an idempotency key */
+  repeatable?: boolean;
+}
+
+export interface ApiAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  endpoint: string;
+}
+
+/** Pulls a readable message out of a provider's error body, whatever its shape. */
+export type ErrorReader = (body: unknown) => string | undefined;
+
+/**
+ * The HTTP side of one provider: base URL, auth headers, the provider's error shape. Turns every failure into a
+ * ProviderError naming the provider and endpoint, with the credential scrubbed from anything the provider said.
+ */
+export class ProviderApi {
+  constructor(
+    readonly provider: string,
+    private readonly settings: ProviderSettings,
+    private readonly authHeaders: Record<string, string>,
+    private readonly readError: ErrorReader,
+  ) {}
+
+  endpoint(call: Pick<ApiCall, 'method' | 'path'>): string {
+    return `${call.method} ${call.path}`;
+  }
+
+  fail(kind: ProviderError['kind'], call: Pick<ApiCall, 'method' | 'path'>, detail: string, status?: number): ProviderError {
+    return new ProviderError(kind, this.provider, this.endpoint(call), this.scrub(detail), status);
+  }
+
+  async call(call: ApiCall): Promise<ApiAnswer> {
+    const endpoint = this.endpoint(call);
+    const url = this.urlFor(call);
+    let response;
+    try {
+      response = await this.settings.http.request({
+        method: call.method,
+        url,
+        headers: { ...this.authHeaders, ...call.headers },
+        json: call.json,
+        repeatable: call.repeatable,
+      });
+    } catch (error) {
+      if (error instanceof TransportError) {
+        throw new ProviderError('unavailable', this.provider, endpoint, `${error.detail} (${url.host})`);
+      }
+      throw error;
+    }
+    const body = this.parse(call, response.status, response.text, response.headers['content-type']);
+    if (response.status >= 400) {
+      const said = this.readError(body);
+      const detail = `${response.status}${said ? ` ${oneLine(said)}` : ''}`;
+      throw this.fail(kindOfStatus(response.status), call, detail, response.status);
+    }
+    if (response.status >= 300) throw this.fail('bad_response', call, `unexpected ${response.status}`, response.status);
+    return { status: response.status, headers: response.headers, body, endpoint };
+  }
+
+  /** Runs a reader over an answer's body; a missing or mistyped field is a bad_response naming it. */
+  read<T>(answer: ApiAnswer, call: Pick<ApiCall, 'method' | 'path'>, reader: (body: unknown) => T): T {
+    try {
+      return reader(answer.body);
+    } catch (error) {
+      if (error instanceof ShapeError) throw this.fail('bad_response', call, `unexpected answer: ${error.message}`);
+      throw error;
+    }
+  }
+
+  private urlFor(call: ApiCall): URL {
+    const base = new URL(this.settings.baseUrl);
+    const path = call.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = call.params?.[name] ?? '';
+      // `DELETE /api-keys/` with the id missing can mean "every key" (Dakota): never send a path with a hole in it
+      if (value.trim() === '') throw new UsageError(`${this.provider}: refusing ${this.endpoint(call)} with an empty ${name}`);
+      return encodeURIComponent(value);
+    });
+    const url = new URL(base.pathname.replace(/\/+$/, '') + path, base);
+    for (const [name, value] of Object.entries(call.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    return url;
+  }
+
+  private parse(call: ApiCall, status: number, text: string, contentType: string | undefined): unknown {
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      if (status >= 400) return text;
+      throw this.fail('bad_response', call, `the answer (${status}, ${contentType ?? 'no content type'}) is not JSON`, status);
+    }
+  }
+
+  private scrub(text: string): string {
+    const { token } = this.settings;
+    return token.length >= 4 ? text.split(token).join('***') : text;
+  }
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}

@@ -1,0 +1,52 @@
+import { ExitCode, KeywardenError } from '../errors.js';
+
+export type ProviderErrorKind =
+  | 'auth'
+  | 'forbidden'
+  | 'not_found'
+  | 'rate_limited'
+  | 'invalid'
+  | 'unavailable'
+  | 'bad_response';
+
+const exitCodes: Record<ProviderErrorKind, ExitCode> = {
+  auth: ExitCode.auth,
+  forbidden: ExitCode.auth,
+  not_found: ExitCode.failure,
+  rate_limited: ExitCode.failure,
+  invalid: ExitCode.failure,
+  unavailable: ExitCode.failure,
+  bad_response: ExitCode.failure,
+};
+
+const hints: Partial<Record<ProviderErrorKind, string>> = {
+  auth: 'check the admin token: keywarden login, or KEYWARDEN_TOKEN',
+  forbidden: 'the admin token is valid but may not manage API keys',
+  rate_limited: 'wait a little and try again',
+};
+
+/**
+ * Every provider failure, whatever the provider's own error shape. The message always names the provider and
+ * the endpoint ("dakota: DELETE /api-keys/{id}: ..."); it never holds a credential or a secret.
+ */
+export class ProviderError extends KeywardenError {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    readonly provider: string,
+    readonly endpoint: string,
+    detail: string,
+    readonly status?: number,
+  ) {
+    super(`${provider}: ${endpoint}: ${detail}`, exitCodes[kind], hints[kind]);
+  }
+}
+
+export function kindOfStatus(status: number): ProviderErrorKind {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'forbidden';
+  if (status === 404 || status === 410) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'unavailable';
+  if (status >= 400) return 'invalid';
+  return 'bad_response';
+}

@@ -1,0 +1,102 @@
+/** Reading a provider's JSON defensively: each reader names the field it wanted when the answer lacks it. */
+export class ShapeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly expected: string,
+  ) {
+    super(`${path} is not ${expected}`);
+  }
+}
+
+export function objectAt(value: unknown, path: string): Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ShapeError(path || 'the body', 'an object');
+  return new Fields(value as Record<string, unknown>, path);
+}
+
+export function arrayAt(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) throw new ShapeError(path, 'a list');
+  return value;
+}
+
+/** Unix seconds, unix milliseconds or an ISO 8601 string, as ISO 8601 UTC with milliseconds. */
+export function toIsoTime(value: unknown, path: string): string | null {
+  if (value === null || value === undefined) return null;
+  let ms: number;
+  if (typeof value === 'number' && Number.isFinite(value)) ms = value < 1e11 ? value * 1000 : value;
+  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) ms = Date.parse(value);
+  else if (typeof value === 'string' && /^\d+$/.test(value)) ms = Number(value) * 1000;
+  else throw new ShapeError(path, 'a time');
+  if (Number.isNaN(ms)) throw new ShapeError(path, 'a time');
+  return new Date(ms).toISOString();
+}
+
+export class Fields {
+  constructor(
+    readonly raw: Record<string, unknown>,
+    private readonly path: string,
+  ) {}
+
+  private at(name: string): string {
+    return this.path ? `${this.path}.${name}` : name;
+  }
+
+  has(name: string): boolean {
+    return this.raw[name] !== undefined && this.raw[name] !== null;
+  }
+
+  object(name: string): Fields {
+    return objectAt(this.raw[name], this.at(name));
+  }
+
+  array(name: string): unknown[] {
+    return arrayAt(this.raw[name], this.at(name));
+  }
+
+  string(name: string): string {
+    const value = this.raw[name];
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value !== 'string' || value === '') throw new ShapeError(this.at(name), 'a non-empty string');
+    return value;
+  }
+
+  optionalString(name: string): string | null {
+    const value = this.raw[name];
+    if (value === undefined || value === null || value === '') return null;
+    if (typeof value !== 'string') throw new ShapeError(this.at(name), 'a string');
+    return value;
+  }
+
+  /** a list of strings, or one comma-separated string; absent is empty */
+  stringList(name: string): string[] {
+    const value = this.raw[name];
+    if (value === undefined || value === null) return [];
+    if (typeof value === 'string') return value.split(/[,\s]+/).filter(Boolean);
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new ShapeError(this.at(name), 'a list of strings');
+    return value as string[];
+  }
+
+  optionalStringList(name: string): string[] | null {
+    return this.raw[name] === undefined || this.raw[name] === null ? null : this.stringList(name);
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw[name];
+    if (value === undefined || value === null) return fallback;
+    if (typeof value !== 'boolean') throw new ShapeError(this.at(name), 'true or false');
+    return value;
+  }
+
+  integer(name: string): number {
+    const value = this.raw[name];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ShapeError(this.at(name), 'a whole number');
+    return value;
+  }
+
+  optionalInteger(name: string): number | null {
+    return this.has(name) ? this.integer(name) : null;
+  }
+
+  time(name: string): string | null {
+    return toIsoTime(this.raw[name], this.at(name));
+  }
+}

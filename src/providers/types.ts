@@ -1,0 +1,103 @@
+import type { HttpClient } from '../http/client.js';
+
+export type KeyStatus = 'active' | 'expired' | 'revoked';
+
+/** A key as one provider reports it, already in the contract's normalised form (times ISO 8601 UTC). */
+export interface KeyRecord {
+  id: string;
+  name: string | null;
+  status: KeyStatus;
+  created_at: string | null;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+  prefix: string | null;
+  hint: string | null;
+  environment: string | null;
+  scopes: string[];
+  owner: string | null;
+  ip_allowlist: string[] | null;
+  usage_tracked: boolean;
+}
+
+/** The contract's key: a record plus where it came from. */
+export interface Key extends KeyRecord {
+  provider: string;
+  profile: string;
+}
+
+/** What a provider can do beyond list/create/revoke. Commands check these before calling. */
+export interface Capabilities {
+  /** create accepts an expiry date */
+  expiry: boolean;
+  /** create can make a key that is already expired (DialNexa's expire_now) */
+  expireNow: boolean;
+  /** keys carry scopes or permissions, and create accepts them */
+  scopes: boolean;
+  /** keys belong to an environment (live/test) */
+  environments: boolean;
+  /** keys carry an IP allowlist */
+  ipAllowlist: boolean;
+  /** the provider reports last_used_at */
+  usageTracking: boolean;
+  /** create takes an idempotency key, so a create may be retried safely */
+  idempotentCreate: boolean;
+  /** create accepts a principal (owner) id */
+  principal: boolean;
+  /** keys have names, and create stores one */
+  names: boolean;
+}
+
+export interface ListQuery {
+  /** a name filter the provider may apply server-side; callers filter again locally */
+  search?: string;
+}
+
+export interface CreateRequest {
+  name: string;
+  scopes?: string[];
+  environment?: string;
+  expiresAt?: string;
+  expireNow?: boolean;
+  principal?: string;
+  ipAllowlist?: string[];
+  /** sent as the provider's idempotency header where it has one; the same value makes a retry safe */
+  idempotencyKey?: string;
+}
+
+export interface CreatedKey {
+  key: KeyRecord;
+  secret: string;
+}
+
+export interface ProviderInfo {
+  id: string;
+  displayName: string;
+  defaultBaseUrl: string;
+  capabilities: Capabilities;
+}
+
+/**
+ * One key administration API. A built-in adapter and a manifest-described one are the same thing to callers.
+ * `listPages` yields each page as it arrives, so a caller may stream.
+ */
+export interface Provider extends ProviderInfo {
+  listPages(query?: ListQuery): AsyncIterable<KeyRecord[]>;
+  create(request: CreateRequest): Promise<CreatedKey>;
+  revoke(id: string): Promise<void>;
+}
+
+export interface ProviderSettings {
+  baseUrl: string;
+  token: string;
+  http: HttpClient;
+  /** used for expiry status; injected so tests control time */
+  now: () => Date;
+  /** pages fetched at once where the pagination allows it */
+  pageConcurrency: number;
+}
+
+/** A provider before it has a base URL and a token: what `providers` lists and what a profile names. */
+export interface ProviderDefinition extends ProviderInfo {
+  connect(settings: ProviderSettings): Provider;
+}

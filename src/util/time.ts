@@ -1,0 +1,49 @@
+import { UsageError } from '../errors.js';
+
+const unitMs = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/** `30s`, `15m`, `12h`, `90d` (and `2w`) to milliseconds; anything else is a usage error naming the flag. */
+export function parseDuration(text: string, flag = 'duration'): number {
+  const match = /^(\d+)(s|m|h|d|w)$/.exec(text.trim());
+  if (!match) {
+    throw new UsageError(`${flag}: '${text}' is not a duration`, 'use a number and a unit: 30s, 15m, 12h, 90d');
+  }
+  return Number(match[1]) * unitMs[match[2] as keyof typeof unitMs];
+}
+
+/** An ISO 8601 date or date-time; a date alone means midnight UTC. */
+export function parseDate(text: string, flag = 'date'): Date {
+  const trimmed = text.trim();
+  const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(trimmed);
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed);
+  if (!ok || Number.isNaN(date.getTime())) {
+    throw new UsageError(`${flag}: '${text}' is not an ISO 8601 date`, 'for example 2025-01-31 or 2025-01-31T12:00:00Z');
+  }
+  return date;
+}
+
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [['d', unitMs.d], ['h', unitMs.h], ['m', unitMs.m]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${Math.round(ms / 1000)}s`;
+}
+
+/** "3 days ago", "in 5 hours", "just now": for people, in tables. */
+export function relativeTime(iso: string, now: Date): string {
+  const diff = new Date(iso).getTime() - now.getTime();
+  const abs = Math.abs(diff);
+  if (abs < 45_000) return 'just now';
+  const steps: [number, string][] = [
+    [unitMs.m, 'minute'],
+    [unitMs.h, 'hour'],
+    [unitMs.d, 'day'],
+    [30 * unitMs.d, 'month'],
+    [365 * unitMs.d, 'year'],
+  ];
+  let [size, name] = steps[0]!;
+  for (const [s, n] of steps) if (abs >= s * 0.95) [size, name] = [s, n];
+  const count = Math.max(1, Math.round(abs / size));
+  const phrase = `${count} ${name}${count === 1 ? '' : 's'}`;
+  return diff < 0 ? `${phrase} ago` : `in ${phrase}`;
+}

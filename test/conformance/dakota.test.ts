@@ -1,0 +1,4 @@
+import { dakota } from '../../src/providers/dakota.js';
+import { providerConformance } from './suite.js';
+
+providerConformance(dakota);
