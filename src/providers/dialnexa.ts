@@ -55,9 +55,9 @@ export const dialnexa: ProviderDefinition = {
 
     return {
       ...info,
-      listPages(query = {}) {
+      listPages() {
         return numberedPages(async (page) => {
-          const answer = await api.call({ ...list, query: { page, limit: pageSize, search: query.search } });
+          const answer = await api.call({ ...list, query: { page, limit: pageSize } });
           return api.read(answer, list, (body) => {
             const root = objectAt(body, '');
             const items = root.array('data').map((item, i) => toKey(item, `data[${i}]`));

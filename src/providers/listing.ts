@@ -1,12 +1,12 @@
-import type { KeyRecord, ListQuery, Provider } from './types.js';
+import type { Key, KeyRecord, Provider } from './types.js';
 
 /**
  * Every key of a provider once, as pages arrive: pages that overlap or shift while we list (a key created or
  * revoked meanwhile) must not yield a key twice.
  */
-export async function* uniqueKeys(provider: Provider, query: ListQuery = {}): AsyncIterable<KeyRecord> {
+export async function* uniqueKeys(provider: Provider): AsyncIterable<KeyRecord> {
   const seen = new Set<string>();
-  for await (const page of provider.listPages(query)) {
+  for await (const page of provider.listPages()) {
     for (const key of page) {
       if (seen.has(key.id)) continue;
       seen.add(key.id);
@@ -15,8 +15,13 @@ export async function* uniqueKeys(provider: Provider, query: ListQuery = {}): As
   }
 }
 
-export async function allKeys(provider: Provider, query: ListQuery = {}): Promise<KeyRecord[]> {
+export async function allKeys(provider: Provider): Promise<KeyRecord[]> {
   const keys: KeyRecord[] = [];
-  for await (const key of uniqueKeys(provider, query)) keys.push(key);
+  for await (const key of uniqueKeys(provider)) keys.push(key);
   return keys;
+}
+
+/** The contract's key: where it came from, then the record, in the contract's field order. */
+export function withProfile(provider: string, profile: string, record: KeyRecord): Key {
+  return { provider, profile, ...record };
 }

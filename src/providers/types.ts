@@ -48,11 +48,6 @@ export interface Capabilities {
   names: boolean;
 }
 
-export interface ListQuery {
-  /** a name filter the provider may apply server-side; callers filter again locally */
-  search?: string;
-}
-
 export interface CreateRequest {
   name: string;
   scopes?: string[];
@@ -82,7 +77,7 @@ export interface ProviderInfo {
  * `listPages` yields each page as it arrives, so a caller may stream.
  */
 export interface Provider extends ProviderInfo {
-  listPages(query?: ListQuery): AsyncIterable<KeyRecord[]>;
+  listPages(): AsyncIterable<KeyRecord[]>;
   create(request: CreateRequest): Promise<CreatedKey>;
   revoke(id: string): Promise<void>;
 }

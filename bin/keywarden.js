@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Thin shim: `--version` answers from package.json alone; everything else loads the built CLI.
+import { readFileSync } from 'node:fs';
+
+const argv = process.argv.slice(2);
+const version = () => JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.write(`${version()}\n`);
+} else {
+  const { runProcess } = await import('../dist/main.js');
+  process.exitCode = await runProcess(argv, version());
+}

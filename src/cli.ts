@@ -1,0 +1,175 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Context, type GlobalOptions, type Runtime } from './context.js';
+import { ExitCode, InterruptedError, KeywardenError } from './errors.js';
+import { Redactor } from './http/redact.js';
+
+/**
+ * The command tree: names, arguments and flags only. Each action imports its command module when it runs, so
+ * `--help` and `--version` load no command code, no HTTP client and no prompts.
+ */
+type Action = (ctx: Context, ...args: never[]) => Promise<number>;
+type Loader = () => Promise<Action>;
+
+const globalOptionSpecs: [flags: string, description: string][] = [
+  ['-p, --profile <name>', 'profile from the config file (env KEYWARDEN_PROFILE)'],
+  ['--provider <id>', 'dialnexa, dakota, edgedns, cobo, or a provider manifest path'],
+  ['--base-url <url>', "the provider API's base URL (http:// only for loopback)"],
+  ['-o, --output <format>', 'table (default), json, ndjson, csv; audit adds sarif, markdown'],
+  ['--no-color', 'no colour (also NO_COLOR)'],
+  ['--no-input', 'never prompt; a needed answer that is missing is an error'],
+  ['-y, --yes', 'answer yes to confirmations'],
+  ['--debug', 'HTTP trace on stderr, credentials redacted'],
+  ['--timeout <duration>', 'per-request timeout (default 30s)'],
+  ['--concurrency <n>', 'pages fetched at once where pagination allows (default 8)'],
+  ['--config-dir <dir>', 'config directory (env KEYWARDEN_CONFIG_DIR)'],
+];
+
+function addGlobalOptions(command: Command, hidden: boolean): Command {
+  for (const [flags, description] of globalOptionSpecs) {
+    const option = new Option(flags, description);
+    if (hidden) option.hideHelp();
+    command.addOption(option);
+  }
+  return command;
+}
+
+export interface Program {
+  program: Command;
+  /** set by the action that ran */
+  result: Promise<number> | undefined;
+}
+
+export function buildProgram(runtime: Runtime, version: string, redactor: Redactor): Program {
+  const state: Program = { program: new Command('keywarden'), result: undefined };
+  const { program } = state;
+  const { stdout, stderr } = runtime.streams;
+
+  program
+    .description('List, create, revoke, rotate and audit API keys across SaaS providers.')
+    .version(version, '-V, --version')
+    .helpOption('-h, --help', 'show help')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => stdout.write(text),
+      writeErr: (text) => stderr.write(text),
+      outputError: (text, write) => write(commanderErrorLines(text)),
+    });
+  addGlobalOptions(program, false);
+
+  // subcommands made with .command() inherit the error and output settings above
+  const subcommand = (parent: Command, name: string, description: string): Command =>
+    addGlobalOptions(parent.command(name).description(description), true);
+  const command = (name: string, description: string): Command => subcommand(program, name, description);
+
+  const act =
+    (load: Loader) =>
+    (...parsed: unknown[]): void => {
+      const cmd = parsed[parsed.length - 1] as Command;
+      const globals = cmd.optsWithGlobals() as GlobalOptions;
+      const args = parsed.slice(0, -1);
+      state.result = (async () => {
+        const ctx = new Context(runtime, globals, redactor);
+        try {
+          const action = await load();
+          return await action(ctx, ...(args as never[]));
+        } finally {
+          await ctx.close();
+        }
+      })();
+    };
+
+  command('list', 'every key of the profile(s), all pages, normalised')
+    .option('--search <text>', 'keys whose name contains the text, or whose id starts with it')
+    .option('--status <status>', 'active, expired, revoked or all (default: every key not revoked)')
+    .option('--created-after <date>', 'created on or after this ISO 8601 date')
+    .option('--created-before <date>', 'created on or before this ISO 8601 date')
+    .option('--sort <field>', 'created, name or last-used')
+    .option('--all-profiles', 'every profile of the config file, queried concurrently')
+    .action(act(async () => (await import('./commands/list.js')).run));
+
+  command('providers', 'built-in providers, their default base URLs and capabilities').action(
+    act(async () => (await import('./commands/providers.js')).run),
+  );
+
+  const profile = command('profile', 'profiles in the config file');
+  const profileCommand = (name: string, description: string): Command => subcommand(profile, name, description);
+  profileCommand('list', 'the profiles, the current one marked').action(act(async () => (await import('./commands/profile.js')).list));
+  profileCommand('add', 'add a profile: keywarden profile add <name> --provider <id> [--base-url <url>]')
+    .argument('<name>')
+    .option('--store <store>', 'where its secrets go: keychain (default) or file')
+    .action(act(async () => (await import('./commands/profile.js')).add));
+  profileCommand('remove', 'remove a profile').argument('<name>').action(act(async () => (await import('./commands/profile.js')).remove));
+  profileCommand('use', 'make a profile the current one').argument('<name>').action(act(async () => (await import('./commands/profile.js')).use));
+
+  command('sandbox', 'serve simulators of the built-in provider APIs on loopback')
+    .option('--port <n>', 'port to listen on (0: any free port)', '4010')
+    .option('--keys <n>', 'keys seeded per provider', '25')
+    .option('--latency <ms>', 'delay added to every answer')
+    .option('--seed <seed>', 'seed of the generated keys')
+    .option('--fail-every <n>', 'answer every Nth request with --fail-status')
+    .option('--fail-status <code>', 'status for --fail-every (default 503)')
+    .option('--retry-after <seconds>', 'Retry-After sent with those failures')
+    .option('--reset-every <n>', 'drop the connection of every Nth request')
+    .option('--stall-every <n>', 'never answer every Nth request')
+    .option('--bad-json-every <n>', 'answer every Nth request with a body that is not JSON')
+    .action(act(async () => (await import('./commands/sandbox.js')).run));
+
+  return state;
+}
+
+/** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as the contract's one line plus a hint. */
+function commanderErrorLines(text: string): string {
+  const [first = '', ...rest] = text.trim().split('\n');
+  const message = first.replace(/^error: /, '');
+  const suggestion = rest.join(' ').match(/\(Did you mean (.+)\?\)/);
+  return `keywarden: ${message}\n${suggestion ? `hint: did you mean ${suggestion[1]}?\n` : ''}`;
+}
+
+export function integerArgument(value: string): string {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('not a whole number');
+  return value;
+}
+
+/** Runs one command line and returns the exit code; the one place errors become exit codes. */
+export async function main(argv: string[], runtime: Runtime, version: string): Promise<number> {
+  const redactor = new Redactor();
+  const state = buildProgram(runtime, version, redactor);
+  const debug = argv.includes('--debug');
+  try {
+    await state.program.parseAsync(argv, { from: 'user' });
+    if (!state.result) {
+      // a command group without its subcommand, or no command at all
+      state.program.outputHelp({ error: true });
+      return ExitCode.usage;
+    }
+    return await state.result;
+  } catch (error) {
+    return reportError(error, runtime, redactor, debug);
+  }
+}
+
+function reportError(error: unknown, runtime: Runtime, redactor: Redactor, debug: boolean): number {
+  const write = (line: string): void => {
+    runtime.streams.stderr.write(`${redactor.redact(line)}\n`);
+  };
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (error instanceof KeywardenError) {
+    write(`keywarden: ${error.message}`);
+    if (error.hint) write(`hint: ${error.hint}`);
+    if (debug && error.stack) write(error.stack);
+    return error.exitCode;
+  }
+  const name = (error as Error | undefined)?.name;
+  if (name === 'ExitPromptError' || name === 'AbortError' || (error as Error | undefined)?.constructor === InterruptedError) {
+    write('keywarden: interrupted');
+    return ExitCode.interrupted;
+  }
+  write(`keywarden: unexpected error: ${(error as Error)?.message ?? String(error)}`);
+  write(debug ? String((error as Error)?.stack) : 'hint: run again with --debug for details, and report it if it persists');
+  return ExitCode.failure;
+}

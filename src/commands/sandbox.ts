@@ -1,0 +1,70 @@
+import { once } from 'node:events';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { outputFormat } from '../render/format.js';
+import { defaultSandboxToken, simulatedProviders, startSandbox } from '../sandbox/server.js';
+
+export interface SandboxCommandOptions {
+  port?: string;
+  keys?: string;
+  latency?: string;
+  seed?: string;
+  failEvery?: string;
+  failStatus?: string;
+  retryAfter?: string;
+  resetEvery?: string;
+  stallEvery?: string;
+  badJsonEvery?: string;
+}
+
+function count(text: string | undefined, flag: string, max = 1_000_000): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) > max) throw new UsageError(`${flag}: '${text}' is not a whole number up to ${max}`);
+  return Number(text);
+}
+
+/** sandbox: serves the four simulators on loopback until interrupted. */
+export async function run(ctx: Context, options: SandboxCommandOptions): Promise<number> {
+  const format = outputFormat(ctx, ['table', 'json'] as const);
+  const token = ctx.env.KEYWARDEN_TOKEN || defaultSandboxToken;
+  const sandbox = await startSandbox({
+    port: count(options.port, '--port', 65535) ?? 4010,
+    keys: count(options.keys, '--keys'),
+    latencyMs: count(options.latency, '--latency', 60_000),
+    seed: options.seed,
+    token,
+    faults: {
+      failEvery: count(options.failEvery, '--fail-every'),
+      failStatus: count(options.failStatus, '--fail-status', 599),
+      retryAfterSeconds: count(options.retryAfter, '--retry-after', 3600),
+      resetEvery: count(options.resetEvery, '--reset-every'),
+      stallEvery: count(options.stallEvery, '--stall-every'),
+      badJsonEvery: count(options.badJsonEvery, '--bad-json-every'),
+    },
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') throw new UsageError(`--port: ${options.port ?? 4010} is in use`, 'pick another with --port, or --port 0 for any free one');
+    throw error;
+  });
+
+  const baseUrls = Object.fromEntries(simulatedProviders.map((p) => [p, sandbox.baseUrl(p)]));
+  if (format === 'json') {
+    await ctx.out(`${JSON.stringify({ url: sandbox.url, base_urls: baseUrls })}\n`);
+  } else {
+    const lines = [
+      `keywarden sandbox: simulators of the built-in providers on ${sandbox.url}`,
+      ...simulatedProviders.map((p) => `  ${p.padEnd(9)} ${baseUrls[p]}`),
+      ctx.env.KEYWARDEN_TOKEN
+        ? 'admin token: the value of KEYWARDEN_TOKEN'
+        : `admin token: ${defaultSandboxToken} (the sandbox's well-known default; set KEYWARDEN_TOKEN to choose one)`,
+      `try: KEYWARDEN_TOKEN=${ctx.env.KEYWARDEN_TOKEN ? '...' : defaultSandboxToken} keywarden --provider dialnexa --base-url ${baseUrls.dialnexa} list`,
+      'Ctrl-C stops it.',
+    ];
+    for (const line of lines) ctx.note(line);
+  }
+  try {
+    if (!ctx.signal.aborted) await once(ctx.signal, 'abort');
+  } finally {
+    await sandbox.close();
+  }
+  return 0;
+}

@@ -1,0 +1,153 @@
+import { ConfigStore } from './config/config.js';
+import { platformDirs, type Dirs } from './config/paths.js';
+import { Redactor } from './http/redact.js';
+import type { HttpClient } from './http/client.js';
+import type { RetryPolicy } from './http/retry.js';
+import { parseDuration } from './util/time.js';
+import { UsageError } from './errors.js';
+import type { Profile } from './profiles.js';
+import { once } from 'node:events';
+
+/** The options every command accepts, before or after its name. */
+export interface GlobalOptions {
+  profile?: string;
+  provider?: string;
+  baseUrl?: string;
+  output?: string;
+  color?: boolean;
+  input?: boolean;
+  yes?: boolean;
+  debug?: boolean;
+  timeout?: string;
+  configDir?: string;
+  concurrency?: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface InputStream extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+}
+
+export interface Streams {
+  stdout: OutputStream & NodeJS.WritableStream;
+  stderr: OutputStream & NodeJS.WritableStream;
+  stdin: InputStream;
+}
+
+/** What the process gives a run; tests give their own. */
+export interface Runtime {
+  streams: Streams;
+  env: Env;
+  platform: NodeJS.Platform;
+  now: () => Date;
+  signal: AbortSignal;
+  /** quicker retries in tests */
+  retryPolicy?: RetryPolicy;
+}
+
+/**
+ * Everything a command may use, injected: streams, environment, clock, config, the HTTP client. Commands never
+ * reach for `process` themselves, so tests run them in process with their own streams and clock.
+ */
+export class Context {
+  readonly dirs: Dirs;
+  readonly config: ConfigStore;
+  private httpClient: HttpClient | undefined;
+
+  constructor(
+    readonly runtime: Runtime,
+    readonly globals: GlobalOptions,
+    readonly redactor: Redactor = new Redactor(),
+  ) {
+    this.dirs = platformDirs(runtime.env, runtime.platform, globals.configDir);
+    this.config = new ConfigStore(this.dirs.config);
+  }
+
+  get env(): Env {
+    return this.runtime.env;
+  }
+
+  now(): Date {
+    return this.runtime.now();
+  }
+
+  get signal(): AbortSignal {
+    return this.runtime.signal;
+  }
+
+  get stdoutIsTerminal(): boolean {
+    return this.runtime.streams.stdout.isTTY === true;
+  }
+
+  /** A person is there to answer: stdin and stderr are terminals and --no-input was not given. */
+  get interactive(): boolean {
+    return this.globals.input !== false && this.runtime.streams.stdin.isTTY === true && this.runtime.streams.stderr.isTTY === true;
+  }
+
+  /** chalk's colour level: off under --no-color, NO_COLOR or a pipe; FORCE_COLOR forces it. */
+  get colorLevel(): 0 | 1 | 2 | 3 {
+    const { env } = this;
+    if (this.globals.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return 0;
+    const force = env.FORCE_COLOR;
+    if (force !== undefined) return force === '0' || force === 'false' ? 0 : (Math.min(3, Math.max(1, Number(force) || 1)) as 1 | 2 | 3);
+    return this.stdoutIsTerminal ? 1 : 0;
+  }
+
+  /** The command's result, on stdout; waits while the reader is behind, so streaming output keeps memory flat. */
+  async out(text: string): Promise<void> {
+    const { stdout } = this.runtime.streams;
+    if (!stdout.write(text)) await once(stdout, 'drain');
+  }
+
+  /** A message for the person, on stderr; any registered secret is masked on the way. */
+  note(text: string): void {
+    this.runtime.streams.stderr.write(`${this.redactor.redact(text)}\n`);
+  }
+
+  debug(line: string): void {
+    if (this.globals.debug) this.note(`debug: ${line}`);
+  }
+
+  /** pages fetched at once where a provider's pagination allows it */
+  get pageConcurrency(): number {
+    const text = this.globals.concurrency ?? '8';
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < 1 || value > 64) throw new UsageError(`--concurrency: '${text}' is not a number from 1 to 64`);
+    return value;
+  }
+
+  /** The admin token kept in the secret store for a profile, if any. */
+  async storedAdminToken(profile: Profile): Promise<string | undefined> {
+    void profile;
+    return undefined;
+  }
+
+  get timeoutMs(): number {
+    return parseDuration(this.globals.timeout ?? '30s', '--timeout');
+  }
+
+  /** The run's one HTTP client, created on first use so commands that make no request never load undici. */
+  async http(): Promise<HttpClient> {
+    if (!this.httpClient) {
+      const { HttpClient } = await import('./http/client.js');
+      this.httpClient = new HttpClient({
+        timeoutMs: this.timeoutMs,
+        trace: this.globals.debug ? (line) => this.debug(line) : undefined,
+        retry: this.runtime.retryPolicy,
+        signal: this.signal,
+      });
+    }
+    return this.httpClient;
+  }
+
+  async close(): Promise<void> {
+    await this.httpClient?.close();
+  }
+}

@@ -1,0 +1,76 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli.js';
+import type { Env, Runtime } from '../../src/context.js';
+import type { RetryPolicy } from '../../src/http/retry.js';
+
+export interface RunOptions {
+  env?: Env;
+  /** text piped to stdin */
+  stdin?: string;
+  /** pretend stdout (and stderr, stdin) are terminals */
+  tty?: boolean;
+  now?: () => Date;
+  signal?: AbortSignal;
+  retryPolicy?: RetryPolicy;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Every captured stdout and stderr of the run, for the test that scans them all for secrets. */
+export const capturedOutput: string[] = [];
+
+/** A private HOME and XDG dirs, so a test never touches the person's own config or keychain index. */
+export function isolatedEnv(extra: Env = {}): Env {
+  const home = mkdtempSync(join(tmpdir(), 'kw-test-'));
+  return {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_STATE_HOME: join(home, 'state'),
+    XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? join(home, 'data'),
+    PATH: process.env.PATH,
+    DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS,
+    XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR,
+    ...extra,
+  };
+}
+
+function stream(tty: boolean): PassThrough & { isTTY?: boolean; columns?: number } {
+  const s = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number };
+  if (tty) {
+    s.isTTY = true;
+    s.columns = 160;
+  }
+  return s;
+}
+
+/** Runs the CLI in process, as `keywarden <argv>` would, with its own streams, environment and clock. */
+export async function runCli(argv: string[], options: RunOptions = {}): Promise<RunResult> {
+  const stdout = stream(options.tty ?? false);
+  const stderr = stream(options.tty ?? false);
+  const stdin = stream(options.tty ?? false);
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  if (options.stdin !== undefined) stdin.end(options.stdin);
+  else if (!options.tty) stdin.end();
+  const runtime: Runtime = {
+    streams: { stdout, stderr, stdin },
+    env: options.env ?? isolatedEnv(),
+    platform: process.platform,
+    now: options.now ?? (() => new Date()),
+    signal: options.signal ?? new AbortController().signal,
+    retryPolicy: options.retryPolicy ?? { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 2_000, random: Math.random, now: Date.now },
+  };
+  const code = await main(argv, runtime, '0.0.0-test');
+  await new Promise((resolve) => setImmediate(resolve));
+  capturedOutput.push(out, err);
+  return { code, stdout: out, stderr: err };
+}
