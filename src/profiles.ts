@@ -1,5 +1,6 @@
 import type { Context } from './context.js';
-import { type ProfileConfig, type StoreKind } from './config/config.js';
+import type { ProfileConfig } from './config/config.js';
+import type { StoreKind } from './secrets/store.js';
 import { UsageError } from './errors.js';
 import { checkBaseUrl } from './http/url.js';
 import { builtinProvider, builtinProviders } from './providers/registry.js';

@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
-import { profileNamePattern, type StoreKind } from '../config/config.js';
+import { profileNamePattern } from '../config/config.js';
+import type { StoreKind } from '../secrets/store.js';
 import { UsageError } from '../errors.js';
 import { checkBaseUrl } from '../http/url.js';
 import { providerDefinition } from '../profiles.js';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeywardenError, UsageError } from '../errors.js';
+import type { StoreKind } from '../secrets/store.js';
 import { writeFileAtomic } from '../util/fs.js';
 
-export type StoreKind = 'keychain' | 'file';
 
 export interface ProfileConfig {
   /** a built-in provider id, or the path of a provider manifest */
