@@ -89,6 +89,36 @@ export function buildProgram(runtime: Runtime, version: string, redactor: Redact
     .option('--all-profiles', 'every profile of the config file, queried concurrently')
     .action(act(async () => (await import('./commands/list.js')).run));
 
+  const destinationOptions = (cmd: Command): Command =>
+    cmd
+      .option('--store <store>', 'where the secret goes: keychain (default), file or none')
+      .option('--deliver <command>', "run through the shell with the secret on stdin (KEYWARDEN_KEY_ID, KEYWARDEN_KEY_NAME, KEYWARDEN_PROFILE set)")
+      .option('--reveal', 'print the secret even when stdout is not a terminal');
+
+  destinationOptions(
+    command('create', 'create a key; its secret goes to the secret store before anything is printed')
+      .argument('<name>', 'name of the new key')
+      .option('--scopes <list>', 'comma-separated scopes or permissions')
+      .option('--environment <env>', 'live or test')
+      .option('--expires-in <duration>', 'expire after this long, e.g. 90d')
+      .option('--expires-at <date>', 'expire at this ISO 8601 date')
+      .option('--expire-now', 'create the key already expired (DialNexa)')
+      .option('--principal <id>', 'the principal the key belongs to (Cobo)')
+      .option('--ip-allowlist <list>', 'comma-separated IPs or CIDRs allowed to use the key'),
+  ).action(act(async () => (await import('./commands/create.js')).run));
+
+  command('revoke', 'revoke keys; asks first unless --yes; the stored secret of each is deleted')
+    .argument('[keys...]', 'key ids, unique id prefixes (4+ characters) or unique names')
+    .option('--unused-for <duration>', 'every key not used for this long (or never used and this old)')
+    .option('--expired', 'every expired key')
+    .option('--dry-run', 'show what would be revoked, change nothing')
+    .action(act(async () => (await import('./commands/revoke.js')).run));
+
+  command('login', "store the profile's admin token (read hidden from a terminal, or from stdin)").action(
+    act(async () => (await import('./commands/login.js')).login),
+  );
+  command('logout', "remove the profile's stored admin token").action(act(async () => (await import('./commands/login.js')).logout));
+
   command('providers', 'built-in providers, their default base URLs and capabilities').action(
     act(async () => (await import('./commands/providers.js')).run),
   );

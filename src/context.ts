@@ -7,6 +7,10 @@ import { parseDuration } from './util/time.js';
 import { UsageError } from './errors.js';
 import type { Profile } from './profiles.js';
 import { once } from 'node:events';
+import { join } from 'node:path';
+import { terminalPrompter, type Prompter } from './prompt.js';
+import type { SecretStore, StoreKind } from './secrets/store.js';
+import type { StoredIndex } from './secrets/stored-index.js';
 
 /** The options every command accepts, before or after its name. */
 export interface GlobalOptions {
@@ -50,6 +54,9 @@ export interface Runtime {
   signal: AbortSignal;
   /** quicker retries in tests */
   retryPolicy?: RetryPolicy;
+  /** unit tests inject fakes here; the real ones are made on first use */
+  prompter?: Prompter;
+  secretStores?: Partial<Record<StoreKind, SecretStore>>;
 }
 
 /**
@@ -60,6 +67,8 @@ export class Context {
   readonly dirs: Dirs;
   readonly config: ConfigStore;
   private httpClient: HttpClient | undefined;
+  private readonly stores = new Map<StoreKind, SecretStore>();
+  private index: StoredIndex | undefined;
 
   constructor(
     readonly runtime: Runtime,
@@ -123,10 +132,73 @@ export class Context {
     return value;
   }
 
-  /** The admin token kept in the secret store for a profile, if any. */
+  get prompter(): Prompter {
+    return this.runtime.prompter ?? terminalPrompter(this.runtime.streams, this.signal);
+  }
+
+  /** Yes to a destructive step: --yes, or the person says so; without a terminal, --yes is required. */
+  async confirm(message: string): Promise<boolean> {
+    if (this.globals.yes) return true;
+    if (!this.interactive) {
+      throw new UsageError('confirmation needed, and there is no terminal to ask on', 'pass --yes to confirm');
+    }
+    return this.prompter.confirm(message);
+  }
+
+  async secretStore(kind: StoreKind): Promise<SecretStore> {
+    const injected = this.runtime.secretStores?.[kind];
+    if (injected) return injected;
+    let store = this.stores.get(kind);
+    if (!store) {
+      if (kind === 'keychain') {
+        const { KeychainStore } = await import('./secrets/keychain.js');
+        store = new KeychainStore({ env: this.env as NodeJS.ProcessEnv });
+      } else {
+        const { EncryptedFileStore } = await import('./secrets/file.js');
+        store = new EncryptedFileStore({ path: join(this.dirs.data, 'secrets.enc'), passphrase: () => this.filePassphrase() });
+      }
+      this.stores.set(kind, store);
+    }
+    return store;
+  }
+
+  /** Which accounts keywarden stored where: a non-secret index, so nothing has to search the keychain. */
+  async storedIndex(): Promise<StoredIndex> {
+    if (!this.index) {
+      const { StoredIndex } = await import('./secrets/stored-index.js');
+      this.index = new StoredIndex(join(this.dirs.state, 'stored-secrets.json'));
+    }
+    return this.index;
+  }
+
+  private async filePassphrase(): Promise<string> {
+    let passphrase = this.env.KEYWARDEN_FILE_PASSPHRASE;
+    if (!passphrase) {
+      if (!this.interactive) {
+        throw new UsageError('the encrypted file store needs a passphrase', 'set KEYWARDEN_FILE_PASSPHRASE, or run on a terminal to be asked');
+      }
+      passphrase = await this.prompter.secret('Passphrase of the keywarden secrets file');
+    }
+    if (!passphrase) throw new UsageError('an empty passphrase is not allowed');
+    this.redactor.add(passphrase);
+    return passphrase;
+  }
+
+  /**
+   * The admin token kept in the secret store for a profile, if any. The keychain is always asked; the file store
+   * only when the index says a token is there (it would need a passphrase).
+   */
   async storedAdminToken(profile: Profile): Promise<string | undefined> {
-    void profile;
-    return undefined;
+    const entry = (await this.storedIndex()).lookup(profile.name);
+    const kind = entry?.store ?? profile.store ?? 'keychain';
+    if (!entry && kind === 'file') return undefined;
+    try {
+      return await (await this.secretStore(kind)).get(profile.name);
+    } catch (error) {
+      if (entry) throw error;
+      this.debug(`no stored admin token for ${profile.name}: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   get timeoutMs(): number {

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli.js';
 import type { Env, Runtime } from '../../src/context.js';
 import type { RetryPolicy } from '../../src/http/retry.js';
+import type { Prompter } from '../../src/prompt.js';
 
 export interface RunOptions {
   env?: Env;
@@ -15,6 +16,10 @@ export interface RunOptions {
   now?: () => Date;
   signal?: AbortSignal;
   retryPolicy?: RetryPolicy;
+  prompter?: Prompter;
+  secretStores?: Runtime['secretStores'];
+  /** the run is meant to print a secret: its output is not scanned for leaks */
+  revealsSecret?: boolean;
 }
 
 export interface RunResult {
@@ -33,7 +38,7 @@ export function isolatedEnv(extra: Env = {}): Env {
     HOME: home,
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_STATE_HOME: join(home, 'state'),
-    XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? join(home, 'data'),
+    XDG_DATA_HOME: join(home, 'data'),
     PATH: process.env.PATH,
     DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS,
     XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR,
@@ -68,9 +73,11 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     now: options.now ?? (() => new Date()),
     signal: options.signal ?? new AbortController().signal,
     retryPolicy: options.retryPolicy ?? { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 2_000, random: Math.random, now: Date.now },
+    prompter: options.prompter,
+    secretStores: options.secretStores,
   };
   const code = await main(argv, runtime, '0.0.0-test');
   await new Promise((resolve) => setImmediate(resolve));
-  capturedOutput.push(out, err);
+  if (!options.revealsSecret) capturedOutput.push(out, err);
   return { code, stdout: out, stderr: err };
 }

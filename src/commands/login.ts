@@ -1,0 +1,81 @@
+import type { Context } from '../context.js';
+import { AuthError, UsageError } from '../errors.js';
+import { resolveProfile, type Profile } from '../profiles.js';
+import { ProviderError } from '../providers/errors.js';
+import { tokenEnvName } from '../credentials.js';
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text;
+}
+
+/** The token, typed hidden at a terminal or piped on stdin; never from a flag or argv. */
+async function readToken(ctx: Context, profile: Profile): Promise<string> {
+  const { stdin } = ctx.runtime.streams;
+  let token: string;
+  if (stdin.isTTY) {
+    if (!ctx.interactive) throw new UsageError('login reads the token from a terminal or from stdin', 'pipe it in: keywarden login < token-file');
+    token = await ctx.prompter.secret(`Admin token for ${profile.name} (${profile.definition.displayName})`);
+  } else {
+    token = await readAll(stdin);
+  }
+  token = token.trim();
+  if (token === '') throw new UsageError('no token given', stdin.isTTY ? undefined : 'pipe the token on stdin');
+  if (/\s/.test(token)) throw new UsageError('the token contains whitespace; give exactly one token');
+  return token;
+}
+
+/** Proves the token works with one list call before anything is stored. */
+async function checkToken(ctx: Context, profile: Profile, token: string): Promise<void> {
+  const provider = profile.definition.connect({ baseUrl: profile.baseUrl, token, http: await ctx.http(), now: () => ctx.now(), pageConcurrency: 1 });
+  const pages = provider.listPages()[Symbol.asyncIterator]();
+  try {
+    await pages.next();
+  } catch (error) {
+    if (error instanceof ProviderError && (error.kind === 'auth' || error.kind === 'forbidden')) {
+      throw new AuthError(`the token was not accepted, so it was not stored: ${error.message}`);
+    }
+    throw error;
+  } finally {
+    await pages.return?.();
+  }
+}
+
+/** login: reads an admin token, checks it, stores it in the profile's secret store (account <profile>). */
+export async function login(ctx: Context): Promise<number> {
+  const profile = await resolveProfile(ctx);
+  const token = await readToken(ctx, profile);
+  ctx.redactor.add(token);
+  await checkToken(ctx, profile, token);
+
+  const kind = profile.store ?? 'keychain';
+  const store = await ctx.secretStore(kind);
+  await store.set(profile.name, token);
+  await (await ctx.storedIndex()).add(profile.name, kind);
+
+  const config = await ctx.config.load();
+  if (!config.profiles[profile.name] && ctx.globals.provider) {
+    await ctx.config.update((c) => {
+      c.profiles[profile.name] = { provider: ctx.globals.provider!, ...(ctx.globals.baseUrl ? { base_url: profile.baseUrl } : {}) };
+      c.current ??= profile.name;
+    });
+    ctx.note(`added profile ${profile.name}`);
+  }
+  ctx.note(`logged in: the admin token of profile ${profile.name} (${profile.definition.displayName}) is in ${store.location(profile.name)}`);
+  if (ctx.env[tokenEnvName(profile.name)] || ctx.env.KEYWARDEN_TOKEN) {
+    ctx.note(`note: ${ctx.env[tokenEnvName(profile.name)] ? tokenEnvName(profile.name) : 'KEYWARDEN_TOKEN'} is set and is used before the stored token`);
+  }
+  return 0;
+}
+
+/** logout: removes the profile's stored admin token. */
+export async function logout(ctx: Context): Promise<number> {
+  const profile = await resolveProfile(ctx);
+  const index = await ctx.storedIndex();
+  const kind = index.lookup(profile.name)?.store ?? profile.store ?? 'keychain';
+  const removed = await (await ctx.secretStore(kind)).delete(profile.name);
+  await index.remove(profile.name);
+  ctx.note(removed ? `logged out: removed the admin token of profile ${profile.name}` : `no stored admin token for profile ${profile.name}`);
+  return 0;
+}

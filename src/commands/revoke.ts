@@ -1,0 +1,122 @@
+import type { Context } from '../context.js';
+import { connect } from '../credentials.js';
+import { UsageError } from '../errors.js';
+import { resolveProfile } from '../profiles.js';
+import { uniqueKeys, withProfile } from '../providers/listing.js';
+import type { Key, Provider } from '../providers/types.js';
+import { outputFormat } from '../render/format.js';
+import { keyAccount } from '../secrets/store.js';
+import { parseDuration } from '../util/time.js';
+import { resolveKeyReference, unusedFor } from './select-keys.js';
+
+export interface RevokeOptions {
+  unusedFor?: string;
+  expired?: boolean;
+  dryRun?: boolean;
+}
+
+export interface RevokeFailure {
+  id: string;
+  error: string;
+}
+
+/** The keys a revoke names: references first, then those the selectors pick; each once, already-revoked ones left out. */
+async function chooseTargets(ctx: Context, keys: Key[], references: string[], options: RevokeOptions, usageTracked: boolean, providerId: string): Promise<Key[]> {
+  const chosen = new Map<string, Key>();
+  for (const reference of references) {
+    const key = resolveKeyReference(reference, keys);
+    if (key.status === 'revoked') ctx.note(`${key.id} is revoked already`);
+    else chosen.set(key.id, key);
+  }
+  if (options.unusedFor !== undefined) {
+    const ms = parseDuration(options.unusedFor, '--unused-for');
+    if (!usageTracked) throw new UsageError(`${providerId} does not report when a key was last used, so --unused-for cannot choose keys`);
+    for (const key of keys.filter(unusedFor(ms, ctx.now()))) chosen.set(key.id, key);
+  }
+  if (options.expired) for (const key of keys.filter((k) => k.status === 'expired')) chosen.set(key.id, key);
+  return [...chosen.values()];
+}
+
+/** Deletes the stored secret of a revoked key, where keywarden stored one; a failure is a warning, the key is gone either way. */
+export async function forgetSecret(ctx: Context, key: Key): Promise<void> {
+  const account = keyAccount(key.profile, key.id);
+  try {
+    const index = await ctx.storedIndex();
+    const entry = index.lookup(account);
+    if (!entry) return;
+    await (await ctx.secretStore(entry.store)).delete(account);
+    await index.remove(account);
+  } catch (error) {
+    ctx.note(`keywarden: warning: ${key.id} is revoked but its stored secret was not deleted: ${(error as Error).message}`);
+  }
+}
+
+/** Revokes keys a few at a time; every key's outcome is reported, none stops the others. */
+export async function revokeAll(ctx: Context, provider: Provider, targets: Key[]): Promise<{ revoked: Key[]; failed: RevokeFailure[] }> {
+  const revoked: Key[] = [];
+  const failed: RevokeFailure[] = [];
+  const queue = [...targets];
+  const worker = async (): Promise<void> => {
+    for (let key = queue.shift(); key; key = queue.shift()) {
+      try {
+        await provider.revoke(key.id);
+      } catch (error) {
+        failed.push({ id: key.id, error: (error as Error).message });
+        continue;
+      }
+      revoked.push({ ...key, status: 'revoked', revoked_at: key.revoked_at ?? ctx.now().toISOString() });
+      await forgetSecret(ctx, key);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, targets.length) }, worker));
+  const order = new Map(targets.map((k, i) => [k.id, i]));
+  revoked.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  failed.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  return { revoked, failed };
+}
+
+const describe = (key: Key): string => `${key.id}${key.name ? ` (${key.name})` : ''}`;
+
+/** revoke: one or many keys by reference or selector; confirmation unless --yes; each stored secret deleted. */
+export async function run(ctx: Context, references: string[], options: RevokeOptions): Promise<number> {
+  const format = outputFormat(ctx, ['table', 'json'] as const);
+  if (references.length === 0 && options.unusedFor === undefined && !options.expired) {
+    throw new UsageError('name the keys to revoke, or choose them with --unused-for DUR or --expired');
+  }
+  const profile = await resolveProfile(ctx);
+  const provider = await connect(ctx, profile);
+  const keys: Key[] = [];
+  for await (const record of uniqueKeys(provider)) keys.push(withProfile(profile.definition.id, profile.name, record));
+  const targets = await chooseTargets(ctx, keys, references, options, profile.definition.capabilities.usageTracking, profile.definition.id);
+
+  if (targets.length === 0 || options.dryRun) {
+    if (format === 'json') await ctx.out(`${JSON.stringify({ dry_run: options.dryRun === true, revoked: options.dryRun ? targets : [], failed: [] }, null, 2)}\n`);
+    else if (targets.length === 0) ctx.note('nothing to revoke');
+    else {
+      ctx.note(`would revoke ${targets.length} key${targets.length === 1 ? '' : 's'} (dry run):`);
+      for (const key of targets) await ctx.out(`${describe(key)}\n`);
+    }
+    return 0;
+  }
+
+  if (!ctx.globals.yes && ctx.interactive) {
+    ctx.note(`About to revoke ${targets.length} key${targets.length === 1 ? '' : 's'} of profile ${profile.name}:`);
+    for (const key of targets) ctx.note(`  ${describe(key)}${key.last_used_at ? `, last used ${key.last_used_at}` : ''}`);
+  }
+  if (!(await ctx.confirm(`Revoke ${targets.length === 1 ? 'this key' : `these ${targets.length} keys`}? Anything using ${targets.length === 1 ? 'it' : 'them'} stops working at once.`))) {
+    ctx.note('keywarden: not confirmed; nothing was revoked');
+    return 1;
+  }
+
+  const { revoked, failed } = await revokeAll(ctx, provider, targets);
+  if (format === 'json') {
+    await ctx.out(`${JSON.stringify({ dry_run: false, revoked, failed }, null, 2)}\n`);
+  } else {
+    const { Terminal } = await import('../render/terminal.js');
+    const term = new Terminal(ctx);
+    for (const key of revoked) await ctx.out(ctx.stdoutIsTerminal ? `${term.chalk.green('✓')} revoked ${describe(key)}\n` : `revoked\t${key.id}\n`);
+    for (const failure of failed) await ctx.out(ctx.stdoutIsTerminal ? `${term.chalk.red('✗')} ${failure.id}: ${failure.error}\n` : `failed\t${failure.id}\t${failure.error}\n`);
+  }
+  if (failed.length > 0) ctx.note(`keywarden: ${failed.length} of ${targets.length} revocations failed`);
+  return failed.length > 0 ? 1 : 0;
+}

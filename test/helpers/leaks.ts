@@ -1,0 +1,39 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { capturedOutput } from './cli.js';
+
+function filesUnder(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/**
+ * No issued secret and no admin token in anything the file's runs printed (except runs that were meant to
+ * reveal a secret), nor in any file keywarden wrote under the given dirs (config, state: journals and the index).
+ */
+export function expectNoLeaks(sandbox: Sandbox, dirs: string[] = [], extraSecrets: string[] = []): void {
+  const secrets = [sandbox.token, ...extraSecrets, ...Object.values(sandbox.accounts).flatMap((a) => a.keys.map((k) => k.secret))];
+  const texts = [...capturedOutput.map((text, i) => [`output #${i}`, text] as const)];
+  for (const dir of dirs) {
+    for (const file of filesUnder(dir)) {
+      if (file.endsWith('secrets.enc')) continue; // the encrypted store: ciphertext by design
+      texts.push([file, readFileSync(file, 'utf8')]);
+    }
+  }
+  expect(texts.length).toBeGreaterThan(0);
+  for (const [where, text] of texts) {
+    for (const secret of secrets) {
+      if (text.includes(secret)) expect.fail(`a secret appears in ${where}`);
+    }
+  }
+}
