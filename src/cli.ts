@@ -114,6 +114,19 @@ export function buildProgram(runtime: Runtime, version: string, redactor: Redact
     .option('--dry-run', 'show what would be revoked, change nothing')
     .action(act(async () => (await import('./commands/revoke.js')).run));
 
+  command('rotate', 'new key, stored, delivered, optionally verified in use, then the old one revoked; journaled and resumable')
+    .argument('[key]', 'the key to rotate: id, unique id prefix or unique name')
+    .option('--deliver <command>', 'run through the shell with the new secret on stdin')
+    .option('--verify-use [timeout]', `wait until the new key is used before revoking the old one (default ${'10m'})`)
+    .option('--grace <duration>', 'wait this long before revoking the old key')
+    .option('--keep-old', 'do not revoke the old key')
+    .option('--name <name>', 'name of the new key (default: the old key name)')
+    .option('--store <store>', 'where the new secret goes: keychain (default) or file')
+    .option('--older-than <duration>', 'rotate every key older than this, one journal each')
+    .option('--resume [id]', 'finish an interrupted rotation; without an id, the only unfinished one')
+    .option('--dry-run', 'show the plan, change nothing')
+    .action(act(async () => (await import('./commands/rotate.js')).run));
+
   command('login', "store the profile's admin token (read hidden from a terminal, or from stdin)").action(
     act(async () => (await import('./commands/login.js')).login),
   );

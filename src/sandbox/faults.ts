@@ -13,19 +13,33 @@ export interface FaultOptions {
   stallEvery?: number;
   /** answer every Nth request with a body that is not JSON */
   badJsonEvery?: number;
+  /** count only requests with these methods (default: all) */
+  methods?: string[];
 }
 
 const every = (n: number | undefined, count: number): boolean => n !== undefined && n > 0 && count % n === 0;
+
 
 export class FaultInjector {
   private count = 0;
   private readonly stalled: ServerResponse[] = [];
 
-  constructor(private readonly options: FaultOptions) {}
+  private corrupt = false;
+
+  constructor(private options: FaultOptions) {}
+
+  /** Changes the faults of a running sandbox; counting starts again. */
+  set(options: FaultOptions): void {
+    this.options = options;
+    this.count = 0;
+  }
 
   /** Called once per request; true when a fault has taken the request over. */
   async intercept(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    this.corrupt = false;
+    if (this.options.methods && !this.options.methods.includes(req.method ?? '')) return false;
     this.count += 1;
+    this.corrupt = every(this.options.badJsonEvery, this.count);
     const { options, count } = this;
     if (every(options.resetEvery, count)) {
       req.socket.destroy();
@@ -46,9 +60,9 @@ export class FaultInjector {
     return false;
   }
 
-  /** Whether this request's answer should be corrupted. */
+  /** Whether the answer to the request just intercepted should be corrupted. */
   corruptBody(): boolean {
-    return every(this.options.badJsonEvery, this.count);
+    return this.corrupt;
   }
 
   releaseStalled(): void {

@@ -43,6 +43,8 @@ export interface Sandbox {
   requests: RequestRecord[];
   /** requests no route answered: a test that finds one here has a bug in an adapter or a simulator */
   unhandled: string[];
+  /** changes the fault switches while running */
+  setFaults(faults: FaultOptions): void;
   close(): Promise<void>;
 }
 
@@ -132,6 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accounts,
     requests,
     unhandled,
+    setFaults: (next) => faults.set(next),
     close: () =>
       new Promise<void>((resolve) => {
         faults.releaseStalled();

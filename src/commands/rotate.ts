@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Context } from '../context.js';
+import { connect } from '../credentials.js';
+import { UsageError } from '../errors.js';
+import { providerDefinition, resolveProfile, type Profile } from '../profiles.js';
+import { uniqueKeys, withProfile } from '../providers/listing.js';
+import type { CreateRequest, Key, Provider, ProviderInfo } from '../providers/types.js';
+import { outputFormat } from '../render/format.js';
+import { newRotationId, JournalStore, type Journal, type RotationPlan } from '../rotation/journal.js';
+import { crashPoint, RotationFailed, RotationRunner } from '../rotation/runner.js';
+import { keyAccount, type SecretStore, type StoreKind } from '../secrets/store.js';
+import { formatDuration, parseDuration } from '../util/time.js';
+import { olderThan, resolveKeyReference } from './select-keys.js';
+
+export interface RotateOptions {
+  /** true when given without an id */
+  resume?: string | true;
+  deliver?: string;
+  /** true when given without a timeout */
+  verifyUse?: string | true;
+  grace?: string;
+  keepOld?: boolean;
+  dryRun?: boolean;
+  name?: string;
+  olderThan?: string;
+  store?: string;
+}
+
+const defaultVerifyTimeout = '10m';
+
+/** The new key copies what the provider lets it copy: name, scopes, environment, allowlist, principal, expiry length. */
+export function newKeyRequest(old: Key, provider: ProviderInfo, name: string | undefined, now: Date): CreateRequest {
+  const { capabilities } = provider;
+  const request: CreateRequest = { name: name ?? old.name ?? `rotation of ${old.id}` };
+  if (capabilities.scopes && old.scopes.length > 0) request.scopes = old.scopes;
+  if (capabilities.environments && old.environment) request.environment = old.environment;
+  if (capabilities.ipAllowlist && old.ip_allowlist && old.ip_allowlist.length > 0) request.ipAllowlist = old.ip_allowlist;
+  if (capabilities.principal && old.owner) request.principal = old.owner;
+  if (capabilities.expiry && old.expires_at && old.created_at) {
+    const lifetime = Date.parse(old.expires_at) - Date.parse(old.created_at);
+    if (lifetime > 0) request.expiresAt = new Date(now.getTime() + lifetime).toISOString();
+  }
+  if (capabilities.idempotentCreate) request.idempotencyKey = randomUUID();
+  return request;
+}
+
+function planOptions(profile: Profile, options: RotateOptions): Omit<RotationPlan, 'request'> {
+  const store = options.store ?? profile.store ?? 'keychain';
+  if (store === 'none') {
+    throw new UsageError('rotate keeps the new secret in a secret store, so that an interrupted rotation can be finished', 'use --store keychain or --store file');
+  }
+  if (store !== 'keychain' && store !== 'file') throw new UsageError(`--store: '${store}' is not keychain or file`);
+  if (options.deliver !== undefined && options.deliver.trim() === '') throw new UsageError('--deliver: the command is empty');
+  const verify = options.verifyUse === undefined ? null : parseDuration(options.verifyUse === true ? defaultVerifyTimeout : options.verifyUse, '--verify-use');
+  if (verify !== null && !profile.definition.capabilities.usageTracking) {
+    throw new UsageError(`${profile.definition.id} does not report when a key was last used, so --verify-use cannot work`, 'drop --verify-use, and consider --grace to leave time for the switch');
+  }
+  return {
+    store,
+    deliver: options.deliver ?? null,
+    verify_use_ms: verify,
+    grace_ms: options.grace === undefined ? null : parseDuration(options.grace, '--grace'),
+    keep_old: options.keepOld === true,
+  };
+}
+
+function describeKey(key: Key): string {
+  return `${key.id}${key.name ? ` (${key.name})` : ''}`;
+}
+
+export function describePlan(journal: Pick<Journal, 'old' | 'plan' | 'profile' | 'provider'>, storeLocation: string): string[] {
+  const { plan, old } = journal;
+  const { request } = plan;
+  const properties = [
+    request.scopes && `scopes ${request.scopes.join(',')}`,
+    request.environment && `environment ${request.environment}`,
+    request.ipAllowlist && `allowlist ${request.ipAllowlist.join(',')}`,
+    request.principal && `principal ${request.principal}`,
+    request.expiresAt && `expires ${request.expiresAt}`,
+  ].filter(Boolean);
+  const lines = [
+    `create a new key "${request.name}"${properties.length ? ` (${properties.join('; ')})` : ''}`,
+    `store its secret in ${storeLocation}`,
+  ];
+  if (plan.deliver) lines.push(`deliver it: ${plan.deliver}`);
+  if (plan.verify_use_ms !== null) lines.push(`wait until the new key is used, up to ${formatDuration(plan.verify_use_ms)}`);
+  if (plan.grace_ms !== null) lines.push(`wait ${formatDuration(plan.grace_ms)} before revoking`);
+  lines.push(plan.keep_old ? `keep ${old.id} active (--keep-old)` : `revoke ${old.id} and delete its stored secret`);
+  return [`rotate ${describeKey(old)} on profile ${journal.profile} (${journal.provider}):`, ...lines.map((line, i) => `  ${i + 1}. ${line}`)];
+}
+
+function resultDoc(journal: Journal, store: SecretStore) {
+  return {
+    rotation_id: journal.id,
+    old: journal.old,
+    new: journal.new,
+    stored: journal.new ? store.location(keyAccount(journal.profile, journal.new.id)) : null,
+    delivered: journal.done.deliver !== undefined,
+    verified_use: journal.plan.verify_use_ms === null ? null : journal.verified_use === true,
+    old_revoked: journal.old_revoked,
+  };
+}
+
+async function openStore(ctx: Context, kind: StoreKind): Promise<SecretStore> {
+  const store = await ctx.secretStore(kind);
+  await store.check();
+  return store;
+}
+
+/** rotate: new key, stored, delivered, verified in use, old one revoked; journaled, resumable; or --resume, or bulk --older-than. */
+export async function run(ctx: Context, reference: string | undefined, options: RotateOptions): Promise<number> {
+  const format = outputFormat(ctx, ['table', 'json'] as const);
+  const journals = new JournalStore(join(ctx.dirs.state, 'rotations'));
+  if (options.resume !== undefined) {
+    if (reference !== undefined) throw new UsageError('--resume takes a rotation id, not a key', `keywarden rotate --resume ${reference}`);
+    return resume(ctx, journals, options.resume === true ? undefined : options.resume, format);
+  }
+  if (reference !== undefined && options.olderThan !== undefined) throw new UsageError('name one key or use --older-than, not both');
+  if (reference === undefined && options.olderThan === undefined) throw new UsageError('name the key to rotate, or choose keys with --older-than DUR');
+
+  const profile = await resolveProfile(ctx);
+  const settings = planOptions(profile, options);
+  const provider = await connect(ctx, profile);
+  const keys: Key[] = [];
+  for await (const record of uniqueKeys(provider)) keys.push(withProfile(profile.definition.id, profile.name, record));
+  const targets =
+    reference !== undefined
+      ? [resolveKeyReference(reference, keys)]
+      : keys.filter(olderThan(parseDuration(options.olderThan!, '--older-than'), ctx.now()));
+  for (const key of targets) if (key.status === 'revoked') throw new UsageError(`${key.id} is revoked; there is nothing to rotate`);
+  if (options.name !== undefined && targets.length > 1) throw new UsageError('--name renames one key; it cannot be used with --older-than');
+
+  const now = ctx.now();
+  const journalsToRun: Journal[] = targets.map((old) => ({
+    version: 1,
+    id: newRotationId(now),
+    profile: profile.name,
+    provider: profile.definition.id,
+    base_url: profile.baseUrl,
+    started_at: now.toISOString(),
+    old,
+    plan: { request: newKeyRequest(old, profile.definition, options.name, now), ...settings },
+    done: {},
+    create_started_at: null,
+    new: null,
+    grace_until: null,
+    orphans: [],
+    verified_use: null,
+    old_revoked: false,
+    finished_at: null,
+    last_error: null,
+  }));
+
+  if (journalsToRun.length === 0) {
+    if (format === 'json') await ctx.out(`${JSON.stringify({ rotations: [], failed: [] }, null, 2)}\n`);
+    ctx.note('no key matches; nothing to rotate');
+    return 0;
+  }
+  const where = `${settings.store}:keywarden/${profile.name}/<new id>`;
+  const planLines = journalsToRun.flatMap((journal) => describePlan(journal, where));
+  if (options.dryRun) {
+    await ctx.out(`${planLines.join('\n')}\n`);
+    return 0;
+  }
+  if (ctx.interactive && !ctx.globals.yes) for (const line of planLines) ctx.note(line);
+  const destructive = !settings.keep_old;
+  if (destructive && !(await ctx.confirm(journalsToRun.length === 1 ? 'Rotate this key?' : `Rotate these ${journalsToRun.length} keys?`))) {
+    ctx.note('keywarden: not confirmed; nothing was rotated');
+    return 1;
+  }
+
+  const store = await openStore(ctx, settings.store);
+  const single = reference !== undefined;
+  const finished: Journal[] = [];
+  const failed: { key_id: string; rotation_id: string; error: string }[] = [];
+  for (const journal of journalsToRun) {
+    journal.done.preflight = ctx.now().toISOString();
+    await journals.begin(journal);
+    crashPoint(ctx, 'after-preflight');
+    try {
+      finished.push(await runOne(ctx, provider, store, journals, journal));
+    } catch (error) {
+      if (single || !(error instanceof RotationFailed)) throw error;
+      ctx.note(`keywarden: ${error.message}`);
+      failed.push({ key_id: journal.old.id, rotation_id: journal.id, error: error.message });
+    }
+  }
+  await report(ctx, format, finished, failed, store, single);
+  return failed.length > 0 ? 1 : 0;
+}
+
+async function runOne(ctx: Context, provider: Provider, store: SecretStore, journals: JournalStore, journal: Journal): Promise<Journal> {
+  const tick = ctx.runtime.streams.stderr.isTTY ? '✓' : '-';
+  ctx.note(`rotation ${journal.id}: ${describeKey(journal.old)}`);
+  const runner = new RotationRunner({ ctx, provider, store, journals, progress: (line) => ctx.note(`  ${tick} ${line}`) }, journal);
+  return runner.run();
+}
+
+async function report(ctx: Context, format: 'table' | 'json', finished: Journal[], failed: { key_id: string; rotation_id: string; error: string }[], store: SecretStore, single: boolean): Promise<void> {
+  if (!single) ctx.note(`${finished.length} rotated, ${failed.length} failed`);
+  if (format === 'json') {
+    const docs = finished.map((j) => resultDoc(j, store));
+    await ctx.out(`${JSON.stringify(single ? docs[0] : { rotations: docs, failed }, null, 2)}\n`);
+    return;
+  }
+  for (const journal of finished) {
+    await ctx.out(`rotated\t${journal.old.id}\t${journal.new!.id}\t${journal.old_revoked ? 'old revoked' : 'old kept'}\n`);
+  }
+}
+
+async function resume(ctx: Context, journals: JournalStore, id: string | undefined, format: 'table' | 'json'): Promise<number> {
+  if (id === undefined) {
+    const open = await journals.unfinished();
+    if (open.length === 0) {
+      ctx.note('no unfinished rotation');
+      return 0;
+    }
+    if (open.length > 1) {
+      for (const j of open) await ctx.out(`${j.id}\t${j.profile}\t${describeKey(j.old)}\t${j.last_error ?? 'interrupted'}\n`);
+      throw new UsageError(`${open.length} rotations are unfinished`, 'resume one: keywarden rotate --resume <id>');
+    }
+    id = open[0]!.id;
+  }
+  const journal = await journals.load(id);
+  const definition = await providerDefinition(journal.provider, ctx);
+  const profile: Profile = { name: journal.profile, definition, baseUrl: journal.base_url };
+  const store = await openStore(ctx, journal.plan.store);
+  if (journal.finished_at === null) {
+    const provider = await connect(ctx, profile);
+    await runOne(ctx, provider, store, journals, journal);
+  } else {
+    ctx.note(`rotation ${journal.id} finished at ${journal.finished_at}`);
+  }
+  await report(ctx, format, [journal], [], store, true);
+  return 0;
+}

@@ -1,0 +1,243 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { forgetSecret } from '../commands/revoke.js';
+import type { Context } from '../context.js';
+import { KeywardenError } from '../errors.js';
+import { deliver } from '../handover/deliver.js';
+import { ProviderError } from '../providers/errors.js';
+import { uniqueKeys, withProfile } from '../providers/listing.js';
+import type { Key, Provider } from '../providers/types.js';
+import { keyAccount, type SecretStore } from '../secrets/store.js';
+import { formatDuration } from '../util/time.js';
+import type { Journal, JournalStore, Step } from './journal.js';
+
+/**
+ * KEYWARDEN_CRASH_AT names a point of a rotation at which the process kills itself with SIGKILL: the test suite
+ * uses it to prove that `--resume` finishes from any point. It does nothing unless set.
+ */
+export function crashPoint(ctx: Context, point: string): void {
+  if (ctx.env.KEYWARDEN_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+}
+
+export class RotationFailed extends KeywardenError {
+  constructor(
+    readonly journal: Journal,
+    step: Step,
+    cause: string,
+  ) {
+    super(
+      `rotation ${journal.id} stopped at ${step}: ${cause}; the old key ${journal.old.id} is still active`,
+      1,
+      `fix the cause, then: keywarden rotate --resume ${journal.id}`,
+    );
+  }
+}
+
+export interface RotationDeps {
+  ctx: Context;
+  provider: Provider;
+  store: SecretStore;
+  journals: JournalStore;
+  /** one line per finished step */
+  progress: (line: string) => void;
+}
+
+/**
+ * Carries a rotation from its last finished step to the end: create (and store), deliver, verify use, grace,
+ * revoke the old key. The journal is saved after every step, so a crash at any point leaves a state that
+ * `rotate --resume` finishes without doing a finished step twice; the old key stays active until the last step.
+ */
+export class RotationRunner {
+  constructor(
+    private readonly deps: RotationDeps,
+    private readonly journal: Journal,
+  ) {}
+
+  private now(): string {
+    return this.deps.ctx.now().toISOString();
+  }
+
+  private async finishStep(...names: Step[]): Promise<void> {
+    for (const name of names) this.journal.done[name] = this.now();
+    this.journal.last_error = null;
+    await this.deps.journals.save(this.journal);
+    for (const name of names) crashPoint(this.deps.ctx, `after-${name}`);
+  }
+
+  private account(key: Key): string {
+    return keyAccount(this.journal.profile, key.id);
+  }
+
+  async run(): Promise<Journal> {
+    const { journal } = this;
+    const stepsToRun: [Step, boolean, () => Promise<void>][] = [
+      ['create', !journal.done.create, () => this.create()],
+      ['deliver', journal.plan.deliver !== null && !journal.done.deliver, () => this.deliver()],
+      ['verify', journal.plan.verify_use_ms !== null && !journal.done.verify, () => this.verify()],
+      ['grace', journal.plan.grace_ms !== null && !journal.done.grace, () => this.grace()],
+      ['revoke', !journal.plan.keep_old && !journal.done.revoke, () => this.revokeOld()],
+    ];
+    for (const [step, pending, work] of stepsToRun) {
+      if (!pending) continue;
+      try {
+        await work();
+      } catch (error) {
+        if (this.deps.ctx.signal.aborted) throw error;
+        journal.last_error = `${step}: ${(error as Error).message}`;
+        await this.deps.journals.save(journal);
+        throw new RotationFailed(journal, step, (error as Error).message);
+      }
+    }
+    journal.finished_at = this.now();
+    await this.deps.journals.finish(journal);
+    return journal;
+  }
+
+  /**
+   * Creates the new key and stores its secret before the journal admits the key exists: there is never a moment
+   * after which a crash leaves a key whose secret is neither in memory nor in the store, short of the request itself.
+   */
+  private async create(): Promise<void> {
+    const { journal } = this;
+    const { ctx, provider, store } = this.deps;
+    if (journal.create_started_at !== null) await this.reconcile();
+    if (journal.new) return;
+
+    journal.create_started_at = this.now();
+    await this.deps.journals.save(journal);
+    const created = await provider.create(journal.plan.request);
+    ctx.redactor.add(created.secret);
+    crashPoint(ctx, 'create-answered');
+    const key = withProfile(journal.provider, journal.profile, created.key);
+    try {
+      await store.set(this.account(key), created.secret);
+      await (await ctx.storedIndex()).add(this.account(key), store.kind);
+    } catch (error) {
+      await this.takeBack(key, created.secret);
+      throw new Error(`the new key's secret could not be stored (${(error as Error).message}), so the new key ${key.id} was revoked again`);
+    }
+    journal.new = key;
+    await this.finishStep('create', 'store');
+    this.deps.progress(`created ${key.id} and stored its secret in ${store.location(this.account(key))}`);
+  }
+
+  /** A new key whose secret cannot be kept is taken out of service at once; if even that fails, the person gets the secret. */
+  private async takeBack(key: Key, secret: string): Promise<void> {
+    try {
+      await this.deps.provider.revoke(key.id);
+      this.journal.orphans.push({ id: key.id, revoked: true });
+    } catch {
+      this.journal.orphans.push({ id: key.id, revoked: false });
+      const { ctx } = this.deps;
+      ctx.note(`keywarden: the new key ${key.id} could be neither stored nor revoked; its secret, which will not be shown again:`);
+      ctx.runtime.streams.stderr.write(`${secret}\n`);
+    }
+    await this.deps.journals.save(this.journal);
+  }
+
+  /**
+   * An earlier attempt was interrupted during create. An idempotent provider answers a repeated request with the
+   * same key and secret, so there is nothing to do. Otherwise a key of that name created since then is either ours
+   * and stored (adopted), or one whose secret never arrived (revoked, since nobody can use it).
+   */
+  private async reconcile(): Promise<void> {
+    const { journal } = this;
+    const { provider, store, ctx } = this.deps;
+    if (provider.capabilities.idempotentCreate) return;
+    if (!provider.capabilities.names) {
+      ctx.note(`keywarden: warning: ${provider.id} keys have no names, so a key left by the interrupted attempt cannot be found; check keywarden list`);
+      return;
+    }
+    const since = Date.parse(journal.create_started_at!) - 60_000;
+    const known = new Set([journal.old.id, ...journal.orphans.map((o) => o.id)]);
+    for await (const record of uniqueKeys(provider)) {
+      const key = withProfile(journal.provider, journal.profile, record);
+      if (known.has(key.id) || key.name !== journal.plan.request.name || key.status === 'revoked') continue;
+      if (key.created_at === null || Date.parse(key.created_at) < since) continue;
+      if (!journal.new && (await store.get(this.account(key))) !== undefined) {
+        journal.new = key;
+        await this.finishStep('create', 'store');
+        this.deps.progress(`found ${key.id}, created and stored by the interrupted attempt`);
+        continue;
+      }
+      try {
+        await provider.revoke(key.id);
+        journal.orphans.push({ id: key.id, revoked: true });
+        ctx.note(`revoked ${key.id}: the interrupted attempt created it, and its secret never arrived`);
+      } catch (error) {
+        journal.orphans.push({ id: key.id, revoked: false });
+        ctx.note(`keywarden: warning: ${key.id} was created by the interrupted attempt and its secret never arrived; revoke it: keywarden revoke ${key.id} (${(error as Error).message})`);
+      }
+      await this.deps.journals.save(journal);
+    }
+  }
+
+  private async deliver(): Promise<void> {
+    const { journal } = this;
+    const key = journal.new!;
+    const secret = await this.deps.store.get(this.account(key));
+    if (secret === undefined) throw new Error(`the secret of ${key.id} is no longer in ${this.deps.store.location(this.account(key))}`);
+    this.deps.ctx.redactor.add(secret);
+    await deliver(this.deps.ctx, journal.plan.deliver!, key, secret);
+    await this.finishStep('deliver');
+    this.deps.progress('delivered the new secret');
+  }
+
+  /** Polls the provider until the new key has been used, or the --verify-use time is up. */
+  private async verify(): Promise<void> {
+    const { journal } = this;
+    const { ctx, provider } = this.deps;
+    const timeout = journal.plan.verify_use_ms!;
+    const interval = Math.min(15_000, Math.max(1_000, Math.floor(timeout / 20)));
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      let seen: Key | undefined;
+      for await (const record of uniqueKeys(provider)) {
+        if (record.id === journal.new!.id) seen = withProfile(journal.provider, journal.profile, record);
+      }
+      if (!seen) throw new Error(`the new key ${journal.new!.id} is not listed by ${provider.id}`);
+      if (seen.last_used_at !== null) {
+        journal.new = seen;
+        journal.verified_use = true;
+        await this.finishStep('verify');
+        this.deps.progress(`the new key is in use (last used ${seen.last_used_at})`);
+        return;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        journal.verified_use = false;
+        throw new Error(`the new key was not used within ${formatDuration(timeout)}`);
+      }
+      await sleep(Math.min(interval, left), undefined, { signal: ctx.signal });
+    }
+  }
+
+  private async grace(): Promise<void> {
+    const { journal } = this;
+    if (journal.grace_until === null) {
+      journal.grace_until = new Date(this.deps.ctx.now().getTime() + journal.plan.grace_ms!).toISOString();
+      await this.deps.journals.save(journal);
+    }
+    const wait = Date.parse(journal.grace_until) - this.deps.ctx.now().getTime();
+    if (wait > 0) {
+      this.deps.progress(`waiting out the grace period, until ${journal.grace_until}`);
+      await sleep(wait, undefined, { signal: this.deps.ctx.signal });
+    }
+    await this.finishStep('grace');
+  }
+
+  /** Revokes the old key; one that is gone already (an interrupted earlier revoke) counts as revoked. */
+  private async revokeOld(): Promise<void> {
+    const { journal } = this;
+    try {
+      await this.deps.provider.revoke(journal.old.id);
+    } catch (error) {
+      if (!(error instanceof ProviderError && error.kind === 'not_found')) throw error;
+      this.deps.ctx.note(`${journal.old.id} was revoked already`);
+    }
+    await forgetSecret(this.deps.ctx, journal.old);
+    journal.old_revoked = true;
+    journal.old = { ...journal.old, status: 'revoked', revoked_at: journal.old.revoked_at ?? this.now() };
+    await this.finishStep('revoke');
+    this.deps.progress(`revoked the old key ${journal.old.id}`);
+  }
+}
