@@ -89,6 +89,15 @@ export function buildProgram(runtime: Runtime, version: string, redactor: Redact
     .option('--all-profiles', 'every profile of the config file, queried concurrently')
     .action(act(async () => (await import('./commands/list.js')).run));
 
+  command('audit', 'findings about every key, for a security review or a CI gate')
+    .option('--all-profiles', 'every profile of the config file, queried concurrently')
+    .option('--max-age <duration>', 'keys created longer ago than this need rotating (default 90d)')
+    .option('--max-idle <duration>', 'keys last used longer ago than this are idle (default 45d)')
+    .option('--expiring-within <duration>', 'keys expiring within this need rotating soon (default 14d)')
+    .option('--policy <file>', 'JSON policy: rules on or off, severities, thresholds, waivers')
+    .option('--fail-on <severity>', 'exit 3 when a finding is at or above low, medium or high')
+    .action(act(async () => (await import('./commands/audit.js')).run));
+
   const destinationOptions = (cmd: Command): Command =>
     cmd
       .option('--store <store>', 'where the secret goes: keychain (default), file or none')

@@ -60,7 +60,7 @@ export async function run(ctx: Context, options: ListOptions): Promise<number> {
   const held: Key[] = [];
 
   if (format === 'csv') await ctx.out(keyCsvHeader);
-  const exitCode = await forEachProfile(ctx, profiles, async (profile) => {
+  const { exitCode } = await forEachProfile(ctx, profiles, async (profile) => {
     const provider = await connect(ctx, profile);
     for await (const record of uniqueKeys(provider)) {
       const key = withProfile(profile.definition.id, profile.name, record);

@@ -2,23 +2,37 @@ import type { Context } from '../context.js';
 import { ExitCode, KeywardenError } from '../errors.js';
 import type { Profile } from '../profiles.js';
 
+export interface ProfileFailure {
+  profile: string;
+  error: string;
+}
+
 /**
  * Runs work for several profiles at once. With one profile its error simply propagates; with several, a profile
- * that fails is reported on stderr and the others complete. Returns the exit code for the whole.
+ * that fails is reported on stderr and the others complete. The exit code: 0; the code all profiles failed with,
+ * when every one failed the same way (say, all 401); else 1 for a partial failure.
  */
-export async function forEachProfile(ctx: Context, profiles: Profile[], work: (profile: Profile) => Promise<void>): Promise<number> {
+export async function forEachProfile(
+  ctx: Context,
+  profiles: Profile[],
+  work: (profile: Profile) => Promise<void>,
+): Promise<{ exitCode: number; failures: ProfileFailure[] }> {
   if (profiles.length === 1) {
     await work(profiles[0]!);
-    return ExitCode.ok;
+    return { exitCode: ExitCode.ok, failures: [] };
   }
   const outcomes = await Promise.allSettled(profiles.map((profile) => work(profile)));
+  const failures: ProfileFailure[] = [];
   const codes: number[] = [];
   outcomes.forEach((outcome, i) => {
     if (outcome.status === 'fulfilled') return;
     const error = outcome.reason as Error;
-    ctx.note(`keywarden: profile ${profiles[i]!.name}: ${error.message}`);
+    const profile = profiles[i]!.name;
+    ctx.note(`keywarden: profile ${profile}: ${error.message}`);
+    failures.push({ profile, error: error.message });
     codes.push(error instanceof KeywardenError ? error.exitCode : ExitCode.failure);
   });
-  if (codes.length === 0) return ExitCode.ok;
-  return codes.every((c) => c === codes[0]) && codes.length === profiles.length ? codes[0]! : ExitCode.failure;
+  const exitCode =
+    codes.length === 0 ? ExitCode.ok : codes.length === profiles.length && codes.every((c) => c === codes[0]) ? codes[0]! : ExitCode.failure;
+  return { exitCode, failures };
 }

@@ -1,0 +1,67 @@
+import type { Finding } from './findings.js';
+import { summaryLine, type AuditReport } from './report.js';
+import type { Severity } from './severity.js';
+import { span } from './wording.js';
+
+const marks: Record<Severity, string> = { high: '🔴 high', medium: '🟠 medium', low: '🟡 low' };
+
+/**
+ * GitHub-flavoured markdown for a pull-request comment or $GITHUB_STEP_SUMMARY: a headline, one table row a finding,
+ * and the profiles that could not be audited. Provider-supplied text is escaped so it cannot break the table,
+ * inject HTML or links, or mention anyone.
+ */
+export function auditMarkdown(report: AuditReport): string {
+  const lines = ['## keywarden audit', '', `**${summaryLine(report)}**`, ''];
+  if (report.findings.length > 0) {
+    lines.push('| Severity | Rule | Profile | Key | Name | Finding |', '| --- | --- | --- | --- | --- | --- |');
+    for (const finding of report.findings) lines.push(row(finding));
+    lines.push('');
+  }
+  if (report.errors.length > 0) {
+    lines.push('### Profiles not audited', '', '| Profile | Error |', '| --- | --- |');
+    for (const error of report.errors) lines.push(`| ${code(error.profile)} | ${plain(error.error)} |`);
+    lines.push('');
+  }
+  const { thresholds } = report.policy;
+  lines.push(
+    `<sub>Generated ${report.generatedAt}. Maximum age ${span(thresholds.maxAgeMs)}, maximum idle ${span(thresholds.maxIdleMs)}, ` +
+      `expiring within ${span(thresholds.expiringWithinMs)}.</sub>`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+function row(finding: Finding): string {
+  const profile = finding.profile === finding.provider ? code(finding.profile) : `${code(finding.profile)} (${plain(finding.provider)})`;
+  const cells = [
+    marks[finding.severity],
+    code(finding.rule),
+    profile,
+    code(finding.key_id),
+    finding.key_name === null ? '' : code(finding.key_name),
+    plain(finding.message),
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+
+/** Text in a table cell: no HTML, no emphasis or links, no table breaks, no @-mentions. */
+export function plain(text: string): string {
+  return oneLine(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/@/g, '@\u200b');
+}
+
+/** A code span in a table cell, however many backticks the text holds; GitHub renders nothing inside one. */
+export function code(text: string): string {
+  const content = oneLine(text).replace(/\|/g, '\\|');
+  if (content === '') return '';
+  const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const padded = content.startsWith('`') || content.endsWith('`') ? ` ${content} ` : content;
+  return `${fence}${padded}${fence}`;
+}

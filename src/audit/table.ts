@@ -1,0 +1,83 @@
+import type { ChalkInstance } from 'chalk';
+import type { Key } from '../providers/types.js';
+import type { Terminal } from '../render/terminal.js';
+import type { Finding } from './findings.js';
+import { summaryLine, type AuditReport } from './report.js';
+import { severities, type Severity } from './severity.js';
+
+/** For a person at a terminal: findings grouped by severity in colour, a key-age histogram, a one-line summary. */
+export function auditTable(report: AuditReport, term: Terminal, now: Date, columns = 100): string {
+  const { chalk } = term;
+  const paint: Record<Severity, ChalkInstance> = { high: chalk.red.bold, medium: chalk.yellow.bold, low: chalk.cyan.bold };
+  const showProfile = new Set(report.keys.map((k) => k.profile)).size > 1 || new Set(report.findings.map((f) => f.profile)).size > 1;
+  const blocks: string[] = [];
+  for (const severity of severities) {
+    const group = report.findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    const head = ['RULE', ...(showProfile ? ['PROFILE'] : []), 'KEY', 'NAME'];
+    const cells = group.map((f) => [f.rule, ...(showProfile ? [f.profile] : []), f.key_id, f.key_name === null ? '-' : oneLine(f.key_name)]);
+    // each column takes its text plus a border and two spaces of padding; the finding wraps in what is left
+    const used = head.reduce((sum, title, i) => sum + Math.max(title.length, ...cells.map((row) => row[i]!.length)) + 3, 4);
+    const width = Math.max(30, columns - used);
+    const rows = cells.map((row, i) => {
+      const finding = group[i]!;
+      return [...row.slice(0, -1), finding.key_name === null ? term.dim('-') : row.at(-1)!, wrap(oneLine(finding.message), width)];
+    });
+    blocks.push(`${paint[severity](severity.toUpperCase())} ${term.dim(`(${group.length})`)}\n${term.table([...head, 'FINDING'], rows)}`);
+  }
+  blocks.push(ageHistogram(report.keys, now, report.policy.thresholds.maxAgeMs, chalk));
+  const worst = severities.find((s) => report.findings.some((f) => f.severity === s));
+  const line = summaryLine(report);
+  blocks.push(`${worst ? paint[worst](line) : chalk.green.bold(line)}\n`);
+  return blocks.join('\n');
+}
+
+/** Not a terminal: one finding a line, tab-separated, no header or colour (use -o json or csv in scripts). */
+export function auditLines(report: AuditReport): string {
+  const line = (f: Finding): string => [f.severity, f.rule, f.profile, f.key_id, f.key_name ?? '', f.message].map(oneLine).join('\t');
+  return report.findings.map((f) => `${line(f)}\n`).join('');
+}
+
+const dayMs = 86_400_000;
+const buckets: { label: string; from: number; to: number }[] = [
+  { label: 'under 30 days', from: 0, to: 30 * dayMs },
+  { label: '30–90 days', from: 30 * dayMs, to: 90 * dayMs },
+  { label: '90–180 days', from: 90 * dayMs, to: 180 * dayMs },
+  { label: '180 days–1 year', from: 180 * dayMs, to: 365 * dayMs },
+  { label: 'over 1 year', from: 365 * dayMs, to: Infinity },
+];
+const barWidth = 30;
+
+/** How old the keys are, as bars: green under the maximum age, yellow for a bucket it cuts, red past it. */
+export function ageHistogram(keys: readonly Key[], now: Date, maxAgeMs: number, chalk: ChalkInstance): string {
+  const ages = keys.map((k) => (k.created_at === null ? null : now.getTime() - Date.parse(k.created_at)));
+  const counts = buckets.map((b) => ages.filter((age) => age !== null && age >= b.from && age < b.to).length);
+  const unknown = ages.filter((age) => age === null).length;
+  const most = Math.max(1, ...counts);
+  const width = Math.max(...buckets.map((b) => b.label.length), 'unknown'.length);
+  const lines = buckets.map((bucket, i) => {
+    const count = counts[i]!;
+    const bar = '█'.repeat(count === 0 ? 0 : Math.max(1, Math.round((count / most) * barWidth)));
+    const paint = bucket.from >= maxAgeMs ? chalk.red : bucket.to > maxAgeMs ? chalk.yellow : chalk.green;
+    return `  ${bucket.label.padEnd(width)}  ${paint(bar)}${bar ? ' ' : ''}${count}`;
+  });
+  if (unknown > 0) lines.push(`  ${'unknown'.padEnd(width)}  ${unknown}`);
+  return `${chalk.bold('KEY AGE')} ${chalk.dim(`(${keys.length} key${keys.length === 1 ? '' : 's'})`)}\n${lines.join('\n')}\n`;
+}
+
+const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+
+/** Breaks text into lines of at most `width` characters at spaces (a longer word gets a line of its own). */
+export function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line].join('\n');
+}

@@ -1,0 +1,87 @@
+import type { ProfileKeys } from '../audit/findings.js';
+import { expiredWaivers, loadPolicy } from '../audit/policy.js';
+import { auditDocument, buildReport, summaryLine, type AuditReport, type ProfileError } from '../audit/report.js';
+import { atOrAbove, parseSeverity } from '../audit/severity.js';
+import { day } from '../audit/wording.js';
+import type { Context } from '../context.js';
+import { connect } from '../credentials.js';
+import { ExitCode } from '../errors.js';
+import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
+import { uniqueKeys, withProfile } from '../providers/listing.js';
+import type { Key } from '../providers/types.js';
+import { outputFormat } from '../render/format.js';
+import { forEachProfile } from './profiles-at-once.js';
+
+export interface AuditOptions {
+  allProfiles?: boolean;
+  maxAge?: string;
+  maxIdle?: string;
+  expiringWithin?: string;
+  policy?: string;
+  failOn?: string;
+}
+
+const formats = ['table', 'json', 'csv', 'markdown', 'sarif'] as const;
+
+/**
+ * audit: findings about every key of the profile(s). Exit 3 when a finding is at or above --fail-on; that decision
+ * wins over exit 1 for a profile that could not be audited, because the findings found are real either way and
+ * the profile's error is in the report. Without --fail-on, findings alone never fail the run.
+ */
+export async function run(ctx: Context, options: AuditOptions): Promise<number> {
+  const format = outputFormat(ctx, formats);
+  const failOn = options.failOn === undefined ? undefined : parseSeverity(options.failOn, '--fail-on');
+  const policy = await loadPolicy(options);
+  const now = ctx.now();
+  for (const waiver of expiredWaivers(policy, now)) {
+    ctx.note(`keywarden: warning: the policy's waiver of ${waiver.rule} for key ${waiver.keyId} expired ${day(waiver.expires.toISOString())} and no longer applies (${waiver.reason})`);
+  }
+
+  const profiles = options.allProfiles ? await allProfiles(ctx) : [await resolveProfile(ctx)];
+  const { scans, errors, errorCode } = await scanProfiles(ctx, profiles);
+  const report = buildReport({ now, policy, scans, errors });
+
+  await ctx.out(await render(ctx, report, format, now));
+  // a terminal table ends with the summary already; elsewhere it goes to stderr, for the person reading the log
+  if (format !== 'table' || !ctx.stdoutIsTerminal) ctx.note(summaryLine(report));
+  if (ctx.env.GITHUB_ACTIONS === 'true') {
+    const { workflowAnnotations } = await import('../audit/annotations.js');
+    for (const line of workflowAnnotations(report.findings, report.errors)) ctx.note(line);
+  }
+
+  if (failOn !== undefined && report.findings.some((f) => atOrAbove(f.severity, failOn))) return ExitCode.findings;
+  return errorCode;
+}
+
+async function render(ctx: Context, report: AuditReport, format: (typeof formats)[number], now: Date): Promise<string> {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(auditDocument(report), null, 2)}\n`;
+    case 'csv':
+      return (await import('../audit/csv.js')).auditCsv(report);
+    case 'markdown':
+      return (await import('../audit/markdown.js')).auditMarkdown(report);
+    case 'sarif':
+      return `${JSON.stringify((await import('../audit/sarif.js')).auditSarif(report), null, 2)}\n`;
+    case 'table': {
+      const { auditLines, auditTable } = await import('../audit/table.js');
+      if (!ctx.stdoutIsTerminal) return auditLines(report);
+      const { Terminal } = await import('../render/terminal.js');
+      return auditTable(report, new Terminal(ctx), now, ctx.runtime.streams.stdout.columns);
+    }
+  }
+}
+
+/** Lists every profile's keys at once; a profile that fails is reported and the others are still audited. */
+async function scanProfiles(ctx: Context, profiles: Profile[]): Promise<{ scans: ProfileKeys[]; errors: ProfileError[]; errorCode: number }> {
+  const scans: ProfileKeys[] = [];
+  const { exitCode, failures } = await forEachProfile(ctx, profiles, async (profile) => {
+    const provider = await connect(ctx, profile);
+    const keys: Key[] = [];
+    for await (const record of uniqueKeys(provider)) keys.push(withProfile(profile.definition.id, profile.name, record));
+    scans.push({ profile: profile.name, provider: profile.definition.id, capabilities: profile.definition.capabilities, keys });
+  });
+  // the report lists profiles in the order they were given, whichever answered first
+  scans.sort((a, b) => profiles.findIndex((p) => p.name === a.profile) - profiles.findIndex((p) => p.name === b.profile));
+  return { scans, errors: failures, errorCode: exitCode };
+}
