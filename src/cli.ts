@@ -163,9 +163,11 @@ export function buildProgram(runtime: Runtime, version: string, redactor: Redact
     .option('--fail-every <n>', 'answer every Nth request with --fail-status')
     .option('--fail-status <code>', 'status for --fail-every (default 503)')
     .option('--retry-after <seconds>', 'Retry-After sent with those failures')
+    .option('--rate-limit-reset <seconds>', 'X-RateLimit-Reset sent with those failures, this many seconds ahead')
     .option('--reset-every <n>', 'drop the connection of every Nth request')
     .option('--stall-every <n>', 'never answer every Nth request')
     .option('--bad-json-every <n>', 'answer every Nth request with a body that is not JSON')
+    .option('--lose-answer-every <n>', 'carry out every Nth request, then drop the connection unanswered')
     .action(act(async () => (await import('./commands/sandbox.js')).run));
 
   return state;

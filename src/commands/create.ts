@@ -5,8 +5,9 @@ import { UsageError } from '../errors.js';
 import { handOver, prepareDestination, type DestinationOptions, type Handover } from '../handover/destination.js';
 import { maskForGitHubActions, secretBox } from '../handover/reveal.js';
 import { resolveProfile } from '../profiles.js';
-import { withProfile } from '../providers/listing.js';
-import type { Capabilities, CreateRequest, Key, ProviderInfo } from '../providers/types.js';
+import { keysCreatedSince, withProfile } from '../providers/listing.js';
+import { ProviderError } from '../providers/errors.js';
+import type { Capabilities, CreateRequest, Key, Provider, ProviderInfo } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
 import { parseDate, parseDuration } from '../util/time.js';
 
@@ -80,12 +81,40 @@ export async function run(ctx: Context, name: string, options: CreateOptions): P
   const destination = await prepareDestination(ctx, profile, options);
 
   const provider = await connect(ctx, profile);
-  const created = await provider.create(request);
+  const startedAt = ctx.now();
+  let created;
+  try {
+    created = await provider.create(request);
+  } catch (error) {
+    if (error instanceof ProviderError && error.outcomeUnknown) await reportPossibleOrphans(ctx, provider, profile.name, request.name, startedAt);
+    throw error;
+  }
   ctx.redactor.add(created.secret);
   const key = withProfile(profile.definition.id, profile.name, created.key);
   const handover = await handOver(ctx, destination, key, created.secret);
   await report(ctx, format, key, created.secret, handover, destination.reveal);
   return handover.problems.length > 0 ? 1 : 0;
+}
+
+/**
+ * The create request got no answer but may have been carried out. Any key it made has a secret nobody received:
+ * name those keys and the command that revokes them, rather than leave them unseen.
+ */
+async function reportPossibleOrphans(ctx: Context, provider: Provider, profile: string, name: string, since: Date): Promise<void> {
+  ctx.note(`keywarden: the create request may have reached ${provider.id} although no answer came back`);
+  if (!provider.capabilities.names) {
+    ctx.note(`${provider.displayName} keys have no names; look for a key created since ${since.toISOString()}: keywarden list --created-after ${since.toISOString()}`);
+    return;
+  }
+  try {
+    const orphans = await keysCreatedSince(provider, name, since);
+    if (orphans.length === 0) ctx.note(`no key named '${name}' was created since ${since.toISOString()}; nothing was left behind`);
+    for (const orphan of orphans) {
+      ctx.note(`orphan: ${orphan.id} ('${name}', created ${orphan.created_at}); its secret was never received; revoke it: keywarden --profile ${profile} revoke ${orphan.id}`);
+    }
+  } catch (error) {
+    ctx.note(`keywarden: could not check for a key left behind: ${(error as Error).message}`);
+  }
 }
 
 export async function report(ctx: Context, format: 'table' | 'json', key: Key, secret: string, handover: Handover, reveal: boolean): Promise<void> {

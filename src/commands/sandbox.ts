@@ -12,9 +12,11 @@ export interface SandboxCommandOptions {
   failEvery?: string;
   failStatus?: string;
   retryAfter?: string;
+  rateLimitReset?: string;
   resetEvery?: string;
   stallEvery?: string;
   badJsonEvery?: string;
+  loseAnswerEvery?: string;
 }
 
 function count(text: string | undefined, flag: string, max = 1_000_000): number | undefined {
@@ -37,9 +39,11 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
       failEvery: count(options.failEvery, '--fail-every'),
       failStatus: count(options.failStatus, '--fail-status', 599),
       retryAfterSeconds: count(options.retryAfter, '--retry-after', 3600),
+      rateLimitResetSeconds: count(options.rateLimitReset, '--rate-limit-reset', 3600),
       resetEvery: count(options.resetEvery, '--reset-every'),
       stallEvery: count(options.stallEvery, '--stall-every'),
       badJsonEvery: count(options.badJsonEvery, '--bad-json-every'),
+      loseAnswerEvery: count(options.loseAnswerEvery, '--lose-answer-every'),
     },
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') throw new UsageError(`--port: ${options.port ?? 4010} is in use`, 'pick another with --port, or --port 0 for any free one');

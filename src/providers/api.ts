@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { UsageError } from '../errors.js';
 import { TransportError, type HttpMethod } from '../http/client.js';
 import { ProviderError, kindOfStatus } from './errors.js';
@@ -60,13 +61,14 @@ export class ProviderApi {
       });
     } catch (error) {
       if (error instanceof TransportError) {
-        throw new ProviderError('unavailable', this.provider, endpoint, `${error.detail} (${url.host})`);
+        throw new ProviderError('unavailable', this.provider, endpoint, `${error.detail} (${url.host})`, undefined, error.maybeProcessed);
       }
       throw error;
     }
     const body = this.parse(call, response.status, response.text, response.headers['content-type']);
     if (response.status >= 400) {
-      const said = this.readError(body);
+      // a gateway or proxy in front of the provider answers in its own shape: then the status says it
+      const said = this.readError(body) ?? STATUS_CODES[response.status];
       const detail = `${response.status}${said ? ` ${oneLine(said)}` : ''}`;
       throw this.fail(kindOfStatus(response.status), call, detail, response.status);
     }

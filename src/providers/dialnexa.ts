@@ -70,7 +70,7 @@ export const dialnexa: ProviderDefinition = {
                 : null;
             return { items, totalPages };
           });
-        }, settings.pageConcurrency);
+        }, settings.pageConcurrency, (detail) => api.fail('bad_response', list, detail));
       },
 
       async create(request) {

@@ -36,6 +36,8 @@ export class ProviderError extends KeywardenError {
     readonly endpoint: string,
     detail: string,
     readonly status?: number,
+    /** the request may have been carried out although no answer came (a timeout or reset after sending) */
+    readonly outcomeUnknown = false,
   ) {
     super(`${provider}: ${endpoint}: ${detail}`, exitCodes[kind], hints[kind]);
   }

@@ -25,3 +25,16 @@ export async function allKeys(provider: Provider): Promise<KeyRecord[]> {
 export function withProfile(provider: string, profile: string, record: KeyRecord): Key {
   return { provider, profile, ...record };
 }
+
+/**
+ * Keys of a name created since a moment (less a minute for clock skew): what a create whose answer was lost may
+ * have left behind.
+ */
+export async function keysCreatedSince(provider: Provider, name: string, since: Date): Promise<KeyRecord[]> {
+  const from = since.getTime() - 60_000;
+  const found: KeyRecord[] = [];
+  for await (const key of uniqueKeys(provider)) {
+    if (key.name === name && key.status !== 'revoked' && key.created_at !== null && Date.parse(key.created_at) >= from) found.push(key);
+  }
+  return found;
+}

@@ -1,6 +1,9 @@
 import { ProviderError } from './errors.js';
 
-export interface NumberedPage<T> {
+/** More pages than any real key inventory needs: a provider that claims more is answering nonsense. */
+const maxPages = 100_000;
+
+export interface NumberedPage<T extends { id: string }> {
   items: T[];
   /** null when the provider does not say */
   totalPages: number | null;
@@ -10,18 +13,34 @@ export interface NumberedPage<T> {
  * Page-number pagination: the first page tells how many there are; the rest are fetched `concurrency` at a time,
  * yielded in order. Without a total, pages are walked one by one until one comes back short.
  */
-export async function* numberedPages<T>(fetchPage: (page: number) => Promise<NumberedPage<T>>, concurrency: number): AsyncIterable<T[]> {
+export async function* numberedPages<T extends { id: string }>(
+  fetchPage: (page: number) => Promise<NumberedPage<T>>,
+  concurrency: number,
+  fail: (detail: string) => ProviderError,
+): AsyncIterable<T[]> {
   const first = await fetchPage(1);
+  const claimed = Math.max(first.totalPages ?? 0, 0);
+  if (claimed > maxPages) throw fail(`the answer claims ${claimed} pages; refusing to walk more than ${maxPages}`);
+  const seen = new Set(first.items.map((item) => item.id));
+  // a full page with nothing new means the provider ignores the page number: stop rather than walk on forever
+  const checkNew = (page: number, items: T[]): void => {
+    let fresh = 0;
+    for (const item of items) if (!seen.has(item.id)) (seen.add(item.id), fresh++);
+    if (fresh === 0 && items.length > 0) throw fail(`page ${page} holds only keys of earlier pages; the provider seems to ignore page numbers`);
+  };
   yield first.items;
   if (first.totalPages === null) {
     let previous = first;
-    for (let page = 2; previous.items.length > 0 && previous.items.length >= first.items.length; page++) {
+    for (let page = 2; previous.items.length > 0 && previous.items.length >= first.items.length && page <= maxPages; page++) {
       previous = await fetchPage(page);
+      checkNew(page, previous.items);
       yield previous.items;
     }
     return;
   }
-  const total = first.totalPages;
+  // keys created while we list push the last ones onto a page the first answer did not count: every answer may
+  // raise the total, and the walk goes on to the highest total seen
+  let total = first.totalPages;
   const inFlight = new Map<number, Promise<NumberedPage<T>>>();
   let next = 2;
   try {
@@ -33,6 +52,10 @@ export async function* numberedPages<T>(fetchPage: (page: number) => Promise<Num
       }
       const result = await inFlight.get(page)!;
       inFlight.delete(page);
+      // an empty page is past the end, whatever the total said
+      if (result.items.length === 0) return;
+      checkNew(page, result.items);
+      total = Math.min(maxPages, Math.max(total, result.totalPages ?? total));
       yield result.items;
     }
   } finally {

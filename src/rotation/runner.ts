@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { KeywardenError } from '../errors.js';
 import { deliver } from '../handover/deliver.js';
 import { ProviderError } from '../providers/errors.js';
-import { uniqueKeys, withProfile } from '../providers/listing.js';
+import { keysCreatedSince, uniqueKeys, withProfile } from '../providers/listing.js';
 import type { Key, Provider } from '../providers/types.js';
 import { keyAccount, type SecretStore } from '../secrets/store.js';
 import { formatDuration } from '../util/time.js';
@@ -147,12 +147,10 @@ export class RotationRunner {
       ctx.note(`keywarden: warning: ${provider.id} keys have no names, so a key left by the interrupted attempt cannot be found; check keywarden list`);
       return;
     }
-    const since = Date.parse(journal.create_started_at!) - 60_000;
     const known = new Set([journal.old.id, ...journal.orphans.map((o) => o.id)]);
-    for await (const record of uniqueKeys(provider)) {
+    const candidates = await keysCreatedSince(provider, journal.plan.request.name, new Date(journal.create_started_at!));
+    for (const record of candidates.filter((k) => !known.has(k.id))) {
       const key = withProfile(journal.provider, journal.profile, record);
-      if (known.has(key.id) || key.name !== journal.plan.request.name || key.status === 'revoked') continue;
-      if (key.created_at === null || Date.parse(key.created_at) < since) continue;
       if (!journal.new && (await store.get(this.account(key))) !== undefined) {
         journal.new = key;
         await this.finishStep('create', 'store');

@@ -1,5 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-
 /** Switches that make the simulators misbehave the way real networks and busy APIs do. Counts are per request. */
 export interface FaultOptions {
   /** answer every Nth request with `failStatus` (default 503) instead */
@@ -7,24 +5,34 @@ export interface FaultOptions {
   failStatus?: number;
   /** sent with those failures as Retry-After */
   retryAfterSeconds?: number;
+  /** sent with those failures as X-RateLimit-Reset: the unix time this many seconds ahead */
+  rateLimitResetSeconds?: number;
   /** drop the connection without answering every Nth request */
   resetEvery?: number;
   /** never answer every Nth request */
   stallEvery?: number;
   /** answer every Nth request with a body that is not JSON */
   badJsonEvery?: number;
+  /** carry out every Nth request, then drop the connection instead of answering: the client cannot know it happened */
+  loseAnswerEvery?: number;
+  /** ignore pagination cursors, so every page is the first one */
+  ignoreCursors?: boolean;
   /** count only requests with these methods (default: all) */
   methods?: string[];
 }
 
+export type Fault =
+  | { kind: 'reset' }
+  | { kind: 'stall' }
+  | { kind: 'fail'; status: number; headers: Record<string, string> }
+  | { kind: 'bad-json' }
+  | { kind: 'lose-answer' };
+
 const every = (n: number | undefined, count: number): boolean => n !== undefined && n > 0 && count % n === 0;
 
-
+/** Decides, request by request, which fault (if any) strikes. */
 export class FaultInjector {
   private count = 0;
-  private readonly stalled: ServerResponse[] = [];
-
-  private corrupt = false;
 
   constructor(private options: FaultOptions) {}
 
@@ -34,38 +42,24 @@ export class FaultInjector {
     this.count = 0;
   }
 
-  /** Called once per request; true when a fault has taken the request over. */
-  async intercept(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    this.corrupt = false;
-    if (this.options.methods && !this.options.methods.includes(req.method ?? '')) return false;
-    this.count += 1;
-    this.corrupt = every(this.options.badJsonEvery, this.count);
-    const { options, count } = this;
-    if (every(options.resetEvery, count)) {
-      req.socket.destroy();
-      return true;
-    }
-    if (every(options.stallEvery, count)) {
-      this.stalled.push(res);
-      return true;
-    }
+  get ignoreCursors(): boolean {
+    return this.options.ignoreCursors === true;
+  }
+
+  next(method: string, nowMs: number): Fault | undefined {
+    const { options } = this;
+    if (options.methods && !options.methods.includes(method)) return undefined;
+    const count = ++this.count;
+    if (every(options.resetEvery, count)) return { kind: 'reset' };
+    if (every(options.stallEvery, count)) return { kind: 'stall' };
     if (every(options.failEvery, count)) {
-      const status = options.failStatus ?? 503;
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const headers: Record<string, string> = {};
       if (options.retryAfterSeconds !== undefined) headers['retry-after'] = String(options.retryAfterSeconds);
-      res.writeHead(status, headers);
-      res.end(JSON.stringify({ message: status === 429 ? 'Too Many Requests' : 'Service Unavailable' }));
-      return true;
+      if (options.rateLimitResetSeconds !== undefined) headers['x-ratelimit-reset'] = String(Math.ceil(nowMs / 1000) + options.rateLimitResetSeconds);
+      return { kind: 'fail', status: options.failStatus ?? 503, headers };
     }
-    return false;
-  }
-
-  /** Whether the answer to the request just intercepted should be corrupted. */
-  corruptBody(): boolean {
-    return this.corrupt;
-  }
-
-  releaseStalled(): void {
-    for (const res of this.stalled.splice(0)) res.destroy();
+    if (every(options.badJsonEvery, count)) return { kind: 'bad-json' };
+    if (every(options.loseAnswerEvery, count)) return { kind: 'lose-answer' };
+    return undefined;
   }
 }

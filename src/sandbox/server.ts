@@ -24,12 +24,15 @@ export interface SandboxOptions {
   now?: () => number;
   edgedns?: EdgeDnsOptions;
   faults?: FaultOptions;
+  /** called as each request arrives, before it is answered: tests use it to change the accounts mid-listing */
+  onRequest?: (request: RequestRecord) => void;
 }
 
 export interface RequestRecord {
   provider: string;
   method: string;
   path: string;
+  idempotencyKey?: string;
 }
 
 export interface Sandbox {
@@ -69,6 +72,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const requests: RequestRecord[] = [];
   const unhandled: string[] = [];
   const faults = new FaultInjector(options.faults ?? {});
+  const stalled: ServerResponse[] = [];
 
   const server = createServer((req, res) => {
     void serve(req, res).catch((error: unknown) => {
@@ -81,9 +85,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const raw = await readBody(req);
     const id = simulatedProviders.find((p) => url.pathname === sims[p].prefix || url.pathname.startsWith(`${sims[p].prefix}/`));
-    requests.push({ provider: id ?? '-', method: req.method ?? 'GET', path: url.pathname + url.search });
+    const record: RequestRecord = { provider: id ?? '-', method: req.method ?? 'GET', path: url.pathname + url.search };
+    const idempotencyKey = req.headers['x-idempotency-key'];
+    if (typeof idempotencyKey === 'string') record.idempotencyKey = idempotencyKey;
+    requests.push(record);
+    options.onRequest?.(record);
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
-    if (await faults.intercept(req, res)) return;
+
+    const fault = faults.next(record.method, now());
+    if (fault?.kind === 'reset') return void req.socket.destroy();
+    if (fault?.kind === 'stall') return void stalled.push(res);
+    if (fault?.kind === 'fail') {
+      const message = fault.status === 429 ? 'Too Many Requests' : 'Service Unavailable';
+      return send(res, { status: fault.status, headers: fault.headers, body: { message } });
+    }
+    if (faults.ignoreCursors) for (const cursor of ['starting_after', 'ending_before', 'after', 'before']) url.searchParams.delete(cursor);
 
     const answer = id ? answerFor(id, req, url, raw) : undefined;
     if (!answer) {
@@ -92,7 +108,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       send(res, { status: 404, body: { sandbox_error: `no simulator route for ${what}` } });
       return;
     }
-    if (faults.corruptBody()) {
+    if (fault?.kind === 'lose-answer') return void req.socket.destroy();
+    if (fault?.kind === 'bad-json') {
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end('{"data": [ this is not json');
       return;
@@ -137,7 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setFaults: (next) => faults.set(next),
     close: () =>
       new Promise<void>((resolve) => {
-        faults.releaseStalled();
+        for (const res of stalled.splice(0)) res.destroy();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

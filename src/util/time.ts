@@ -1,10 +1,10 @@
 import { UsageError } from '../errors.js';
 
-const unitMs = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
-/** `30s`, `15m`, `12h`, `90d` (and `2w`) to milliseconds; anything else is a usage error naming the flag. */
+/** `30s`, `15m`, `12h`, `90d` (and `2w`, `500ms`) to milliseconds; anything else is a usage error naming the flag. */
 export function parseDuration(text: string, flag = 'duration'): number {
-  const match = /^(\d+)(s|m|h|d|w)$/.exec(text.trim());
+  const match = /^(\d{1,9})(ms|s|m|h|d|w)$/.exec(text.trim());
   if (!match) {
     throw new UsageError(`${flag}: '${text}' is not a duration`, 'use a number and a unit: 30s, 15m, 12h, 90d');
   }
@@ -16,17 +16,24 @@ export function parseDate(text: string, flag = 'date'): Date {
   const trimmed = text.trim();
   const ok = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(trimmed);
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed);
-  if (!ok || Number.isNaN(date.getTime())) {
+  // Date rolls impossible days over (2030-02-30 becomes 2 March): refuse them instead
+  const [year, month, day] = trimmed.slice(0, 10).split('-').map(Number) as [number, number, number];
+  if (!ok || Number.isNaN(date.getTime()) || !isCalendarDay(year, month, day)) {
     throw new UsageError(`${flag}: '${text}' is not an ISO 8601 date`, 'for example 2025-01-31 or 2025-01-31T12:00:00Z');
   }
   return date;
 }
 
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The shortest exact form: 90d, 12h, 15m, 30s, 500ms. */
 export function formatDuration(ms: number): string {
-  for (const [unit, size] of [['d', unitMs.d], ['h', unitMs.h], ['m', unitMs.m]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+    if (ms >= unitMs[unit] && ms % unitMs[unit] === 0) return `${ms / unitMs[unit]}${unit}`;
   }
-  return `${Math.round(ms / 1000)}s`;
+  return `${ms}ms`;
 }
 
 /** "3 days ago", "in 5 hours", "just now": for people, in tables. */
