@@ -23,7 +23,7 @@ const globalsFor = (provider: SimProviderId, output?: string) => ({ provider, ba
 const audit = (provider: SimProviderId, options: AuditOptions = {}, setup: { output?: string; env?: Env; tty?: boolean } = {}) =>
   runAudit(options, { env: setup.env ?? env(), now, tty: setup.tty, globals: globalsFor(provider, setup.output) });
 
-type Document = { summary: { findings: number; by_rule: Record<string, number> }; findings: { rule: string; severity: string; key_id: string }[]; errors: unknown[] };
+type Document = { summary: { findings: number; by_rule: Record<string, number> }; findings: { rule: string; severity: string; key_id: string; profile: string }[]; errors: unknown[] };
 const json = async (provider: SimProviderId, options: AuditOptions = {}, extraEnv: Env = {}): Promise<Document> => {
   const { code, stdout } = await audit(provider, options, { output: 'json', env: env(extraEnv) });
   expect(code).toBe(0);
@@ -97,7 +97,7 @@ describe('audit --all-profiles', () => {
     expect(plain.code).toBe(1);
     const firstFive = sandbox.current.requests.slice(start, start + 5).map((r) => r.provider);
     expect(new Set(firstFive).size).toBe(4);
-    const document = JSON.parse(plain.stdout) as Document & { findings: { profile: string }[] };
+    const document = JSON.parse(plain.stdout) as Document;
     expect(document.errors).toEqual([{ profile: 'broken', error: 'edgedns: GET /keys: 401 Invalid or missing API key (INVALID_API_KEY)' }]);
     expect(new Set(document.findings.map((f) => f.profile))).toEqual(new Set(simulatedProviders));
 

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { default as AjvClass } from 'ajv';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS with its function as the default export
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 /** The official SARIF 2.1.0 schema (draft-07; see schema/README.md), compiled once with ajv and its formats. */
-const require = createRequire(import.meta.url);
-const Ajv = require('ajv') as typeof AjvClass;
-const addFormats = require('ajv-formats') as (ajv: AjvClass) => AjvClass;
-
 const schema = JSON.parse(readFileSync(new URL('./schema/sarif-schema-2.1.0.json', import.meta.url), 'utf8')) as { $id: string };
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);

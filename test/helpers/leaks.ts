@@ -23,7 +23,7 @@ function filesUnder(dir: string): string[] {
  */
 export function expectNoLeaks(sandbox: Sandbox, dirs: string[] = [], extraSecrets: string[] = []): void {
   const secrets = [sandbox.token, ...extraSecrets, ...Object.values(sandbox.accounts).flatMap((a) => a.keys.map((k) => k.secret))];
-  const texts = [...capturedOutput.map((text, i) => [`output #${i}`, text] as const)];
+  const texts: [where: string, text: string][] = capturedOutput.map((text, i) => [`output #${i}`, text]);
   for (const dir of dirs) {
     for (const file of filesUnder(dir)) {
       if (file.endsWith('secrets.enc')) continue; // the encrypted store: ciphertext by design
