@@ -1,6 +1,6 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { Context, type GlobalOptions, type Runtime } from './context.js';
-import { ExitCode, InterruptedError, KeywardenError } from './errors.js';
+import { ExitCode, KeywardenError } from './errors.js';
 import { Redactor } from './http/redact.js';
 
 /**
@@ -181,11 +181,6 @@ function commanderErrorLines(text: string): string {
   return `keywarden: ${message}\n${suggestion ? `hint: did you mean ${suggestion[1]}?\n` : ''}`;
 }
 
-export function integerArgument(value: string): string {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('not a whole number');
-  return value;
-}
-
 /** Runs one command line and returns the exit code; the one place errors become exit codes. */
 export async function main(argv: string[], runtime: Runtime, version: string): Promise<number> {
   const redactor = new Redactor();
@@ -218,8 +213,9 @@ function reportError(error: unknown, runtime: Runtime, redactor: Redactor, debug
     if (debug && error.stack) write(error.stack);
     return error.exitCode;
   }
+  // a prompt cancelled with Ctrl-C, or a request aborted by it
   const name = (error as Error | undefined)?.name;
-  if (name === 'ExitPromptError' || name === 'AbortError' || (error as Error | undefined)?.constructor === InterruptedError) {
+  if (name === 'ExitPromptError' || name === 'AbortError') {
     write('keywarden: interrupted');
     return ExitCode.interrupted;
   }

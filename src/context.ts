@@ -1,16 +1,16 @@
-import { ConfigStore } from './config/config.js';
-import { platformDirs, type Dirs } from './config/paths.js';
-import { Redactor } from './http/redact.js';
-import type { HttpClient } from './http/client.js';
-import type { RetryPolicy } from './http/retry.js';
-import { parseDuration } from './util/time.js';
-import { UsageError } from './errors.js';
-import type { Profile } from './profiles.js';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { ConfigStore } from './config/config.js';
+import { platformDirs, type Dirs } from './config/paths.js';
+import { UsageError } from './errors.js';
+import type { HttpClient } from './http/client.js';
+import { Redactor } from './http/redact.js';
+import type { RetryPolicy } from './http/retry.js';
+import type { Profile } from './profiles.js';
 import { terminalPrompter, type Prompter } from './prompt.js';
 import type { SecretStore, StoreKind } from './secrets/store.js';
 import type { StoredIndex } from './secrets/stored-index.js';
+import { parseDuration } from './util/time.js';
 
 /** The options every command accepts, before or after its name. */
 export interface GlobalOptions {

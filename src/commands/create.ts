@@ -117,7 +117,7 @@ async function reportPossibleOrphans(ctx: Context, provider: Provider, profile: 
   }
 }
 
-export async function report(ctx: Context, format: 'table' | 'json', key: Key, secret: string, handover: Handover, reveal: boolean): Promise<void> {
+async function report(ctx: Context, format: 'table' | 'json', key: Key, secret: string, handover: Handover, reveal: boolean): Promise<void> {
   const boxed = format === 'table' && ctx.stdoutIsTerminal;
   const printed = boxed || reveal || handover.mustShow;
   if (printed) maskForGitHubActions(ctx, secret);
