@@ -141,9 +141,12 @@ export function buildProgram(runtime: Runtime, version: string, redactor: Redact
   );
   command('logout', "remove the profile's stored admin token").action(act(async () => (await import('./commands/login.js')).logout));
 
-  command('providers', 'built-in providers, their default base URLs and capabilities').action(
+  const providers = command('providers', 'built-in providers, their default base URLs and capabilities').action(
     act(async () => (await import('./commands/providers.js')).run),
   );
+  subcommand(providers, 'validate', 'check a provider manifest and show the requests it would send, sending none')
+    .argument('<file>', 'the manifest, e.g. ./acme.json')
+    .action(act(async () => (await import('./commands/providers-validate.js')).run));
 
   const profile = command('profile', 'profiles in the config file');
   const profileCommand = (name: string, description: string): Command => subcommand(profile, name, description);

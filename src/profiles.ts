@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Context } from './context.js';
 import type { ProfileConfig } from './config/config.js';
 import type { StoreKind } from './secrets/store.js';
@@ -9,6 +10,8 @@ import type { ProviderDefinition } from './providers/types.js';
 /** A profile made concrete: which provider, where, and where its secrets go. */
 export interface Profile {
   name: string;
+  /** how the provider was named: a built-in id, or a manifest's absolute path */
+  provider: string;
   definition: ProviderDefinition;
   baseUrl: string;
   store?: StoreKind;
@@ -18,10 +21,16 @@ export function isManifestReference(provider: string): boolean {
   return provider.includes('/') || provider.includes('\\') || provider.endsWith('.json');
 }
 
-/** A built-in provider by id, or a provider described by a manifest file. */
-export async function providerDefinition(provider: string, _ctx: Context): Promise<ProviderDefinition> {
+/** A provider as a profile or a journal keeps it: a manifest by absolute path, so it works from any directory. */
+export function providerReference(provider: string): string {
+  return isManifestReference(provider) ? resolve(provider) : provider;
+}
+
+/** A built-in provider by id, or a provider described by a manifest file (a relative path is from the working directory). */
+export async function providerDefinition(provider: string, ctx: Context): Promise<ProviderDefinition> {
   if (isManifestReference(provider)) {
-    throw new UsageError(`--provider ${provider}: provider manifests are not supported by this version`);
+    const { loadManifestProvider } = await import('./manifest/index.js');
+    return loadManifestProvider(provider, { env: ctx.env, secret: (value) => ctx.redactor.add(value) });
   }
   const builtin = builtinProvider(provider);
   if (!builtin) {
@@ -33,31 +42,37 @@ export async function providerDefinition(provider: string, _ctx: Context): Promi
   return builtin;
 }
 
-async function fromConfig(name: string, entry: ProfileConfig, ctx: Context, overrides: { provider?: string; baseUrl?: string } = {}): Promise<Profile> {
-  const definition = await providerDefinition(overrides.provider ?? entry.provider, ctx);
-  const baseUrl = overrides.baseUrl
-    ? checkBaseUrl(overrides.baseUrl)
-    : entry.base_url && !overrides.provider
-      ? checkBaseUrl(entry.base_url, `profile ${name}: base_url`)
-      : definition.defaultBaseUrl;
-  return { name, definition, baseUrl, store: entry.store };
+/** A profile from its parts; a base URL given on the command line wins over the profile's, which wins over the default. */
+export async function makeProfile(ctx: Context, name: string, provider: string, settings: { baseUrl?: string; baseUrlSource?: string; store?: StoreKind } = {}): Promise<Profile> {
+  const definition = await providerDefinition(provider, ctx);
+  const baseUrl = settings.baseUrl ? checkBaseUrl(settings.baseUrl, settings.baseUrlSource) : definition.defaultBaseUrl;
+  return { name, provider: providerReference(provider), definition, baseUrl, store: settings.store };
+}
+
+function fromConfig(ctx: Context, name: string, entry: ProfileConfig, baseUrl = ctx.globals.baseUrl): Promise<Profile> {
+  return makeProfile(ctx, name, entry.provider, {
+    baseUrl: baseUrl ?? entry.base_url,
+    baseUrlSource: baseUrl ? '--base-url' : `profile ${name}: base_url`,
+    store: entry.store,
+  });
 }
 
 /**
  * The profile a command acts on: --profile (or KEYWARDEN_PROFILE); else, with --provider, one named after the
- * provider; else the current profile of the config file, or its only one.
+ * provider; else the current profile of the config file, or its only one. --provider and --base-url given with a
+ * profile override what the config file says.
  */
 export async function resolveProfile(ctx: Context): Promise<Profile> {
   const { globals } = ctx;
   const config = await ctx.config.load();
   const explicit = globals.profile ?? ctx.env.KEYWARDEN_PROFILE;
-  const overrides = { provider: globals.provider, baseUrl: globals.baseUrl };
+  const adHoc = (name: string): Promise<Profile> => makeProfile(ctx, name, globals.provider!, { baseUrl: globals.baseUrl });
 
   if (globals.provider && !explicit) {
-    const definition = await providerDefinition(globals.provider, ctx);
+    const reference = providerReference(globals.provider);
+    const definition = await providerDefinition(reference, ctx);
     const entry = config.profiles[definition.id];
-    if (entry && entry.provider === globals.provider) return fromConfig(definition.id, entry, ctx, { baseUrl: globals.baseUrl });
-    return { name: definition.id, definition, baseUrl: globals.baseUrl ? checkBaseUrl(globals.baseUrl) : definition.defaultBaseUrl };
+    return entry && providerReference(entry.provider) === reference ? fromConfig(ctx, definition.id, entry) : adHoc(definition.id);
   }
 
   const names = Object.keys(config.profiles);
@@ -69,11 +84,12 @@ export async function resolveProfile(ctx: Context): Promise<Profile> {
     );
   }
   const entry = config.profiles[name];
-  if (entry) return fromConfig(name, entry, ctx, overrides);
-  if (globals.provider) {
-    const definition = await providerDefinition(globals.provider, ctx);
-    return { name, definition, baseUrl: globals.baseUrl ? checkBaseUrl(globals.baseUrl) : definition.defaultBaseUrl };
+  if (entry && globals.provider && providerReference(entry.provider) !== providerReference(globals.provider)) {
+    // another provider for this profile name, just for this run: the profile's base URL belongs to the other one
+    return makeProfile(ctx, name, globals.provider, { baseUrl: globals.baseUrl, store: entry.store });
   }
+  if (entry) return fromConfig(ctx, name, entry);
+  if (globals.provider) return adHoc(name);
   throw new UsageError(`unknown profile '${name}'`, names.length > 0 ? `profiles: ${names.join(', ')}` : 'keywarden profile add <name> --provider <id>');
 }
 
@@ -82,5 +98,5 @@ export async function allProfiles(ctx: Context): Promise<Profile[]> {
   const config = await ctx.config.load();
   const entries = Object.entries(config.profiles);
   if (entries.length === 0) throw new UsageError('--all-profiles: no profile is set up', 'keywarden profile add <name> --provider <id>');
-  return Promise.all(entries.map(([name, entry]) => fromConfig(name, entry, ctx)));
+  return Promise.all(entries.map(([name, entry]) => fromConfig(ctx, name, entry, undefined)));
 }

@@ -57,7 +57,7 @@ export async function login(ctx: Context): Promise<number> {
   const config = await ctx.config.load();
   if (!config.profiles[profile.name] && ctx.globals.provider) {
     await ctx.config.update((c) => {
-      c.profiles[profile.name] = { provider: ctx.globals.provider!, ...(ctx.globals.baseUrl ? { base_url: profile.baseUrl } : {}) };
+      c.profiles[profile.name] = { provider: profile.provider, ...(ctx.globals.baseUrl ? { base_url: profile.baseUrl } : {}) };
       c.current ??= profile.name;
     });
     ctx.note(`added profile ${profile.name}`);

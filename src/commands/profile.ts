@@ -3,7 +3,7 @@ import { profileNamePattern } from '../config/config.js';
 import type { StoreKind } from '../secrets/store.js';
 import { UsageError } from '../errors.js';
 import { checkBaseUrl } from '../http/url.js';
-import { providerDefinition } from '../profiles.js';
+import { providerDefinition, providerReference } from '../profiles.js';
 import { outputFormat } from '../render/format.js';
 
 export async function list(ctx: Context): Promise<number> {
@@ -56,7 +56,7 @@ export async function add(ctx: Context, name: string, options: AddOptions): Prom
   }
   const config = await ctx.config.update((c) => {
     if (c.profiles[name]) throw new UsageError(`profile '${name}' exists already`, `keywarden profile remove ${name} first`);
-    c.profiles[name] = { provider, ...(baseUrl ? { base_url: baseUrl } : {}), ...(options.store ? { store: options.store as StoreKind } : {}) };
+    c.profiles[name] = { provider: providerReference(provider), ...(baseUrl ? { base_url: baseUrl } : {}), ...(options.store ? { store: options.store as StoreKind } : {}) };
     c.current ??= name;
   });
   ctx.note(`added profile ${name} (${definition.displayName}${baseUrl ? ` at ${baseUrl}` : ''})${config.current === name ? ', now current' : ''}`);

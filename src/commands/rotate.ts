@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
 import { UsageError } from '../errors.js';
-import { providerDefinition, resolveProfile, type Profile } from '../profiles.js';
+import { makeProfile, resolveProfile, type Profile } from '../profiles.js';
 import { uniqueKeys, withProfile } from '../providers/listing.js';
 import type { CreateRequest, Key, Provider, ProviderInfo } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
@@ -137,6 +137,7 @@ export async function run(ctx: Context, reference: string | undefined, options: 
     id: newRotationId(now),
     profile: profile.name,
     provider: profile.definition.id,
+    provider_ref: profile.provider,
     base_url: profile.baseUrl,
     started_at: now.toISOString(),
     old,
@@ -223,8 +224,7 @@ async function resume(ctx: Context, journals: JournalStore, id: string | undefin
     id = open[0]!.id;
   }
   const journal = await journals.load(id);
-  const definition = await providerDefinition(journal.provider, ctx);
-  const profile: Profile = { name: journal.profile, definition, baseUrl: journal.base_url };
+  const profile = await makeProfile(ctx, journal.profile, journal.provider_ref, { baseUrl: journal.base_url, store: journal.plan.store });
   const store = await openStore(ctx, journal.plan.store);
   if (journal.finished_at === null) {
     const provider = await connect(ctx, profile);

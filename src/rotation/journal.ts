@@ -28,7 +28,10 @@ export interface Journal {
   version: 1;
   id: string;
   profile: string;
+  /** the provider's id, as in the keys */
   provider: string;
+  /** how to find the provider again on resume: a built-in id, or a manifest's absolute path */
+  provider_ref: string;
   base_url: string;
   started_at: string;
   old: Key;

@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { minimal, set } from './corpus.js';
+
+/**
+ * A manifest that cannot be used, given to a command as --provider: exit 2, one line naming the file and the
+ * field, at most a hint, never a stack trace; nothing is sent.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'kw-malformed-'));
+let count = 0;
+function file(content: unknown): string {
+  const path = join(dir, `manifest-${++count}.json`);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return path;
+}
+
+const cases: [what: string, content: unknown, line: string][] = [
+  ['bad JSON', '{\n  "manifest_version": 1,\n  "id": "tiny"\n  "name": "Tiny"\n}', "is not valid JSON: Expected ',' or '}' after property value (line 4, column 3)"],
+  ['an unknown field', set(minimal(), 'list.pages', 3), 'list.pages: is not a field here; the fields are method, path, query, items, pagination'],
+  ['a wrong type', set(minimal(), 'list.pagination', { style: 'link', page_size: { param: 'per_page', max: '100' } }), 'list.pagination.page_size.max: must be a whole number'],
+  ['a bad enum', set(minimal(), 'list.pagination.style', 'offset'), 'list.pagination.style: must be one of page, cursor, last_id, link, none'],
+  ['a missing required field', set(minimal(), 'key_fields.id', undefined), 'key_fields.id: is required'],
+  ['a non-relative path', set(minimal(), 'revoke.path', 'https://elsewhere.example/keys/{id}'), 'revoke.path: must be a path below the base URL with {id} where the key id goes, e.g. /keys/{id}'],
+  ['an http base URL to a non-loopback host', set(minimal(), 'base_url', 'http://api.tiny.example'), 'base_url: http:// is allowed only for loopback hosts, not api.tiny.example'],
+  ['a credential written in the manifest', set(minimal(), 'auth.extra_header', { name: 'X-Api-Token', value: 'sk_live_123' }), 'auth.extra_header.value: X-Api-Token looks like a credential, which a manifest must not hold; read it with "from_env"'],
+  ['a capability nothing backs', set(minimal(), 'capabilities', { usage_tracking: true }), 'capabilities.usage_tracking: is true, but key_fields.last_used_at is not mapped'],
+  ['a query parameter the pagination sets', set(set(minimal(), 'list.pagination', { style: 'page', page_param: 'page' }), 'list.query', { page: 1 }), 'list.query.page: is set by list.pagination; leave it out of query'],
+  ['a file that is not there', undefined, 'no such file'],
+];
+
+describe('a malformed manifest given as --provider', () => {
+  test.each(cases)('%s: exit 2, the field path, no stack trace', async (_, content, line) => {
+    const path = content === undefined ? join(dir, 'absent.json') : file(content);
+    for (const argv of [['--provider', path, 'list'], ['--provider', path, 'create', 'x', '--store', 'none', '--reveal'], ['profile', 'add', 'p', '--provider', path]]) {
+      const { code, stdout, stderr } = await runCli(argv, { env: isolatedEnv({ KEYWARDEN_TOKEN: 'a-token-never-used' }) });
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      const lines = stderr.trimEnd().split('\n');
+      expect(lines[0]).toBe(`keywarden: ${path}: ${line}`);
+      expect(lines.length).toBeLessThanOrEqual(2);
+      if (lines[1] !== undefined) expect(lines[1]).toMatch(/^hint: /);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  test('several problems: the first, and a hint to see them all', async () => {
+    const path = file(set(set(minimal(), 'name', 7), 'colour', 'blue'));
+    const { code, stderr } = await runCli(['--provider', path, 'list']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `keywarden: ${path}: name: must be a string\nhint: 1 more problem: keywarden providers validate ${path} lists them all\n`,
+    );
+  });
+
+  test('the name of a built-in provider is not a path; an unknown one says how to give a manifest', async () => {
+    const { code, stderr } = await runCli(['--provider', 'acme', 'list']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('or give the path of a provider manifest');
+  });
+});
