@@ -4,7 +4,7 @@ import { parseDate, parseDuration } from '../util/time.js';
 import { defaultThresholds, ruleIds, rules, type RuleId, type Thresholds } from './rules.js';
 import { isSeverity, severities, type Severity } from './severity.js';
 
-/** What the audit checks and how loudly: rules on or off and their severity, thresholds, waivers. See POLICY.md. */
+/** What the audit checks and how loudly: rules on or off and their severity, thresholds, waivers. The README documents the policy file. */
 export interface Policy {
   rules: Record<RuleId, RuleSetting>;
   thresholds: Thresholds;

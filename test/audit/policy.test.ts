@@ -154,11 +154,12 @@ describe('policy: validation', () => {
     );
   });
 
-  test('the complete example of POLICY.md is valid and means what it says', async () => {
+  test("the README's complete policy example is valid and means what it says", async () => {
     const { readFile } = await import('node:fs/promises');
-    const doc = await readFile(new URL('../../src/audit/POLICY.md', import.meta.url), 'utf8');
-    const example = /```json\n([\s\S]+?)\n```/.exec(doc)![1]!;
-    const policy = parsePolicy(example, 'POLICY.md');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('#### The policy file'));
+    const example = /```json\n([\s\S]+?)\n```/.exec(section)![1]!;
+    const policy = parsePolicy(example, 'README.md');
     expect(policy.rules['no-ip-allowlist'].enabled).toBe(false);
     expect(policy.rules['broad-scope'].severity).toBe('high');
     expect(policy.rules['no-expiry'].severity).toBe('medium');
