@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { SecretStoreError, type SecretStore } from '../../src/secrets/store.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { keychainAvailable, secretToolLookup } from '../helpers/keychain.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
 import { useSandbox } from '../helpers/sandbox.js';
+import { storeFailingAfterCheck } from '../helpers/stores.js';
 
 const sandbox = useSandbox({ keys: 5 });
 const home = isolatedEnv();
@@ -13,17 +13,7 @@ const env = (extra = {}) => ({ ...home, KEYWARDEN_TOKEN: sandbox.current.token, 
 const secretOf = (provider: 'dialnexa' | 'dakota' | 'edgedns' | 'cobo', id: string) => sandbox.current.accounts[provider].find(id)!.secret;
 const keyCount = () => Object.values(sandbox.current.accounts).reduce((n, a) => n + a.keys.length, 0);
 
-/** A store that passes its check and then fails to store: the case where a key exists and its secret has nowhere to go. */
-const brokenAfterCheck: SecretStore = {
-  kind: 'keychain',
-  location: (account) => `keychain:keywarden/${account}`,
-  check: async () => undefined,
-  set: async () => {
-    throw new SecretStoreError('the keychain went away');
-  },
-  get: async () => undefined,
-  delete: async () => false,
-};
+const brokenAfterCheck = storeFailingAfterCheck('the keychain went away');
 
 afterAll(() => expectNoLeaks(sandbox.current, [home.XDG_CONFIG_HOME!, home.XDG_STATE_HOME!]));
 

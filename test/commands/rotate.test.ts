@@ -2,12 +2,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { SimKey, SimProviderId } from '../../src/sandbox/model.js';
-import { SecretStoreError, type SecretStore } from '../../src/secrets/store.js';
 import { assertBuilt, runBin } from '../helpers/binary.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { keychainAvailable, secretToolLookup } from '../helpers/keychain.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
 import { useSandbox } from '../helpers/sandbox.js';
+import { storeFailingAfterCheck } from '../helpers/stores.js';
 import { deliverAndUse } from '../helpers/usage.js';
 
 const sandbox = useSandbox({ keys: 4, seed: 'rotate' });
@@ -108,17 +108,7 @@ describe.runIf(keychainAvailable())('SIGKILL at every step, then --resume', () =
   });
 });
 
-/** A store that accepts its probe and then refuses the secret. */
-const refusingStore: SecretStore = {
-  kind: 'keychain',
-  location: (account) => `keychain:keywarden/${account}`,
-  check: async () => undefined,
-  set: async () => {
-    throw new SecretStoreError('the keychain is locked');
-  },
-  get: async () => undefined,
-  delete: async () => false,
-};
+const refusingStore = storeFailingAfterCheck('the keychain is locked');
 
 describe.runIf(keychainAvailable())('a failure half-way leaves the old key active and the rotation resumable', () => {
   test('a failing deliver command', async () => {
