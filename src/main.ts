@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { main } from './cli.js';
 import type { Runtime } from './context.js';
 import { ExitCode, InterruptedError } from './errors.js';
@@ -5,6 +6,8 @@ import { ExitCode, InterruptedError } from './errors.js';
 /** The real process: its streams, environment and signals. Ctrl-C aborts what is in flight and exits 130. */
 export async function runProcess(argv: string[], version: string): Promise<number> {
   const controller = new AbortController();
+  // each request in flight listens for the abort (up to --concurrency 64, and profiles at once): not a leak
+  setMaxListeners(0, controller.signal);
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) process.exit(ExitCode.interrupted); // a second Ctrl-C: stop now

@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
 import { UsageError } from '../errors.js';
 import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
-import { uniqueKeys, withProfile } from '../providers/listing.js';
+import { uniquePages, withProfile } from '../providers/listing.js';
 import type { Key } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
 import { keyCsvHeader, keyCsvRow } from '../render/keys.js';
@@ -62,11 +62,15 @@ export async function run(ctx: Context, options: ListOptions): Promise<number> {
   if (format === 'csv') await ctx.out(keyCsvHeader);
   const { exitCode } = await forEachProfile(ctx, profiles, async (profile) => {
     const provider = await connect(ctx, profile);
-    for await (const record of uniqueKeys(provider)) {
-      const key = withProfile(profile.definition.id, profile.name, record);
-      if (!keep(key)) continue;
-      if (!streaming) held.push(key);
-      else await ctx.out(format === 'csv' ? keyCsvRow(key) : `${JSON.stringify(key)}\n`);
+    for await (const page of uniquePages(provider)) {
+      let lines = '';
+      for (const record of page) {
+        const key = withProfile(profile.definition.id, profile.name, record);
+        if (!keep(key)) continue;
+        if (!streaming) held.push(key);
+        else lines += format === 'csv' ? keyCsvRow(key) : `${JSON.stringify(key)}\n`;
+      }
+      if (lines) await ctx.out(lines);
     }
   });
 

@@ -1,6 +1,7 @@
-import { Agent, interceptors, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { retryDecision, type RetryPolicy, defaultRetryPolicy } from './retry.js';
 import { redactUrl } from './redact.js';
+import { loadUndici, type Undici } from './undici.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
 
@@ -46,12 +47,18 @@ type FailedDispatch = Error & { statusCode?: number; code?: string; headers?: Re
 
 /** One pooled keep-alive dispatcher for the whole run, with undici's retry interceptor under our policy. */
 export class HttpClient {
-  private readonly agent: Agent;
-  private readonly dispatcher: Dispatcher;
+  private pool: { agent: Agent; dispatcher: Dispatcher; undici: Undici } | undefined;
 
-  constructor(private readonly options: HttpClientOptions) {
-    this.agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: options.timeoutMs } });
-    this.dispatcher = this.agent.compose(interceptors.retry({ throwOnError: false }));
+  constructor(private readonly options: HttpClientOptions) {}
+
+  /** undici is loaded on the first request, so a command that sends none never pays for it. */
+  private connection(): { agent: Agent; dispatcher: Dispatcher; undici: Undici } {
+    if (!this.pool) {
+      const undici = loadUndici();
+      const agent = new undici.Agent({ keepAliveTimeout: 10_000, connect: { timeout: this.options.timeoutMs } });
+      this.pool = { agent, dispatcher: agent.compose(undici.retry({ throwOnError: false })), undici };
+    }
+    return this.pool;
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -92,7 +99,8 @@ export class HttpClient {
     };
 
     try {
-      const response = await this.dispatcher.request({
+      const { dispatcher, undici } = this.connection();
+      const response = await undici.request(dispatcher, {
         origin: req.url.origin,
         path: req.url.pathname + req.url.search,
         method: req.method,
@@ -115,7 +123,7 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.pool?.agent.close();
   }
 }
 

@@ -5,13 +5,20 @@ import type { Key, KeyRecord, Provider } from './types.js';
  * revoked meanwhile) must not yield a key twice.
  */
 export async function* uniqueKeys(provider: Provider): AsyncIterable<KeyRecord> {
+  for await (const page of uniquePages(provider)) yield* page;
+}
+
+/** uniqueKeys a page at a time, for callers that handle a page in one go (one write to stdout, not one a key). */
+export async function* uniquePages(provider: Provider): AsyncIterable<KeyRecord[]> {
   const seen = new Set<string>();
   for await (const page of provider.listPages()) {
+    const fresh: KeyRecord[] = [];
     for (const key of page) {
       if (seen.has(key.id)) continue;
       seen.add(key.id);
-      yield key;
+      fresh.push(key);
     }
+    yield fresh;
   }
 }
 

@@ -21,12 +21,14 @@ export async function* numberedPages<T extends { id: string }>(
   const first = await fetchPage(1);
   const claimed = Math.max(first.totalPages ?? 0, 0);
   if (claimed > maxPages) throw fail(`the answer claims ${claimed} pages; refusing to walk more than ${maxPages}`);
-  const seen = new Set(first.items.map((item) => item.id));
-  // a full page with nothing new means the provider ignores the page number: stop rather than walk on forever
+  // a page made only of the previous page's keys means the provider ignores the page number: stop rather than
+  // walk on forever (pages that merely overlap, as keys come and go, are fine)
+  let previousIds = new Set(first.items.map((item) => item.id));
   const checkNew = (page: number, items: T[]): void => {
-    let fresh = 0;
-    for (const item of items) if (!seen.has(item.id)) (seen.add(item.id), fresh++);
-    if (fresh === 0 && items.length > 0) throw fail(`page ${page} holds only keys of earlier pages; the provider seems to ignore page numbers`);
+    if (items.length > 0 && items.every((item) => previousIds.has(item.id))) {
+      throw fail(`page ${page} repeats page ${page - 1}; the provider seems to ignore page numbers`);
+    }
+    previousIds = new Set(items.map((item) => item.id));
   };
   yield first.items;
   if (first.totalPages === null) {

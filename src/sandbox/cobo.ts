@@ -59,12 +59,12 @@ export const coboSim: SimProvider = {
       const before = req.query.get('before');
       const offset = intParam(req.query, 'offset', 0, Number.MAX_SAFE_INTEGER);
       if (after) {
-        const index = keys.findIndex((k) => k.id === decodeCursor(after));
+        const index = sim.account.newestFirstIndex(decodeCursor(after) ?? '');
         if (index < 0) return failure(422, 'INVALID_CURSOR', 'after is not a valid cursor');
         start = index + 1;
         end = Math.min(keys.length, start + limit);
       } else if (before) {
-        const index = keys.findIndex((k) => k.id === decodeCursor(before));
+        const index = sim.account.newestFirstIndex(decodeCursor(before) ?? '');
         if (index < 0) return failure(422, 'INVALID_CURSOR', 'before is not a valid cursor');
         end = index;
         start = Math.max(0, end - limit);

@@ -93,17 +93,22 @@ function listKeys(req: SimRequest, sim: SimContext, instance: string): SimRespon
   const toMs = to === null ? Infinity : Date.parse(to);
   if (Number.isNaN(fromMs) || Number.isNaN(toMs)) return problem(400, 'created_at_from and created_at_to must be ISO 8601 date-times', instance);
 
-  let keys = sim.account.newestFirst().filter((k) => k.createdAt >= fromMs && k.createdAt <= toMs);
+  const everyKey = from === null && to === null;
+  let keys = sim.account.newestFirst();
+  if (!everyKey) keys = keys.filter((k) => k.createdAt >= fromMs && k.createdAt <= toMs);
   if (sortDir === 'asc') keys = keys.reverse();
+  // the account finds a key of its newest-first order without a scan
+  const indexOf = (id: string): number =>
+    everyKey && sortDir === 'desc' ? sim.account.newestFirstIndex(id) : keys.findIndex((k) => k.id === id);
   let start = 0;
   let end = keys.length;
   if (after !== null) {
-    const index = keys.findIndex((k) => k.id === after);
+    const index = indexOf(after);
     if (index < 0) return problem(400, `starting_after ${after} is not a key of this account`, instance);
     start = index + 1;
     end = Math.min(keys.length, start + limit);
   } else if (before !== null) {
-    const index = keys.findIndex((k) => k.id === before);
+    const index = indexOf(before);
     if (index < 0) return problem(400, `ending_before ${before} is not a key of this account`, instance);
     end = index;
     start = Math.max(0, end - limit);

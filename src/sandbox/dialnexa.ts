@@ -41,7 +41,8 @@ export const dialnexaSim: SimProvider = {
       if (Number.isNaN(page)) return failure(400, ['page must be a positive integer']);
       if (Number.isNaN(limit)) return failure(400, ['limit must be an integer from 1 to 100']);
       const search = req.query.get('search')?.toLowerCase();
-      const matching = sim.account.newestFirst().filter((k) => !search || (k.name ?? '').toLowerCase().includes(search));
+      const everyKey = sim.account.newestFirst();
+      const matching = search ? everyKey.filter((k) => (k.name ?? '').toLowerCase().includes(search)) : everyKey;
       return {
         status: 200,
         body: {

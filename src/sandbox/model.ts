@@ -45,6 +45,7 @@ const scopeSets: Record<SimProviderId, string[][]> = {
 export class SimAccount {
   readonly keys: SimKey[] = [];
   private readonly ownerId: string;
+  private sorted: NewestFirst | undefined;
 
   constructor(
     readonly provider: SimProviderId,
@@ -91,9 +92,20 @@ export class SimAccount {
     return key;
   }
 
-  /** Keys newest first, as every provider here lists them by default. */
+  /**
+   * Keys newest first, as every provider here lists them by default. Listing 100,000 keys is 1,000 requests, so the
+   * order is kept while `keys` is unchanged; tests change it directly (push, splice, `key.createdAt = ...`), so each
+   * call checks that in one pass, about half the cost of copying and sorting again.
+   */
   newestFirst(): SimKey[] {
-    return [...this.keys].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+    if (!this.sorted?.isOrderOf(this.keys)) this.sorted = new NewestFirst(this.keys);
+    return this.sorted.order.slice();
+  }
+
+  /** Where newestFirst() puts the key with this id, or -1: a cursor lookup without a scan. */
+  newestFirstIndex(id: string): number {
+    if (!this.sorted?.isOrderOf(this.keys)) this.sorted = new NewestFirst(this.keys);
+    return this.sorted.indexOf(id);
   }
 
   find(id: string): SimKey | undefined {
@@ -156,6 +168,42 @@ export class SimAccount {
       case 'cobo':
         return `cak_${body}`;
     }
+  }
+}
+
+/** One sort of an account's keys, newest first, and what it was made from. */
+class NewestFirst {
+  readonly order: SimKey[];
+  private readonly keys: SimKey[];
+  private readonly createdAt: Float64Array;
+  private readonly ids: string[];
+  private positions: Map<string, number> | undefined;
+
+  constructor(keys: SimKey[]) {
+    this.keys = keys.slice();
+    this.createdAt = Float64Array.from(keys, (k) => k.createdAt);
+    this.ids = keys.map((k) => k.id);
+    this.order = keys.slice().sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+  }
+
+  /** true when sorting `keys` would give `order` again: the same keys in the same places, each with the same createdAt and id */
+  isOrderOf(keys: SimKey[]): boolean {
+    if (keys.length !== this.keys.length) return false;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      // Object.is compares the (rope) id strings by reference first; !== is several times slower on them
+      if (key !== this.keys[i] || key.createdAt !== this.createdAt[i] || !Object.is(key.id, this.ids[i])) return false;
+    }
+    return true;
+  }
+
+  indexOf(id: string): number {
+    if (!this.positions) {
+      this.positions = new Map();
+      // the first of equal ids wins, as with findIndex
+      for (let i = this.order.length - 1; i >= 0; i--) this.positions.set(this.order[i]!.id, i);
+    }
+    return this.positions.get(id) ?? -1;
   }
 }
 

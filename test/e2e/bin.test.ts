@@ -43,6 +43,21 @@ describe('the built binary', () => {
     expect(await sandbox.exit).toBe(130);
   });
 
+  test('a listing of many pages at once prints nothing on stderr (no listener-leak warning from in-flight requests)', async () => {
+    const env = isolatedEnv({ KEYWARDEN_TOKEN: 'e2e-sandbox-token' });
+    const sandbox = spawnBin(['sandbox', '--port', '0', '--keys', '2400', '-o', 'json'], { env });
+    const { base_urls: baseUrls } = JSON.parse(await firstLine(sandbox)) as { base_urls: Record<string, string> };
+    try {
+      const listed = await runBin(['--provider', 'dialnexa', '--base-url', baseUrls.dialnexa!, '--concurrency', '16', 'list', '-o', 'ndjson'], { env });
+      expect(listed.code).toBe(0);
+      expect(listed.stdout.trim().split('\n')).toHaveLength(2400);
+      expect(listed.stderr).toBe('');
+    } finally {
+      sandbox.child.kill('SIGTERM');
+      await sandbox.exit;
+    }
+  });
+
   test('Ctrl-C during a request that never answers exits 130 with one line', async () => {
     const env = isolatedEnv({ KEYWARDEN_TOKEN: 'e2e-sandbox-token' });
     const sandbox = spawnBin(['sandbox', '--port', '0', '--stall-every', '1', '-o', 'json'], { env });
