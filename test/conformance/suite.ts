@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ProviderError } from '../../src/providers/errors.js';
 import { allKeys } from '../../src/providers/listing.js';
 import type { Provider, ProviderDefinition } from '../../src/providers/types.js';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import type { SimProviderId } from '../../src/sandbox/model.js';
 import { testHttpClient } from '../helpers/http.js';
 import { expectations } from './expectations.js';
@@ -23,7 +24,7 @@ export function providerConformance(definition: ProviderDefinition, simulator: S
     const extraSandboxes: Sandbox[] = [];
 
     async function otherSandbox(options: SandboxOptions): Promise<Sandbox> {
-      const started = await startSandbox({ keys: 3, token, ...options });
+      const started = await startTestSandbox({ keys: 3, token, ...options });
       extraSandboxes.push(started);
       return started;
     }
@@ -52,7 +53,7 @@ export function providerConformance(definition: ProviderDefinition, simulator: S
     }
 
     beforeAll(async () => {
-      sandbox = await startSandbox({ keys: seededKeys, seed: `conformance-${simulator}`, token });
+      sandbox = await startTestSandbox({ keys: seededKeys, seed: `conformance-${simulator}`, token });
     });
     afterEach(() => {
       expect(sandbox.unhandled).toEqual([]);

@@ -5,7 +5,7 @@ import type { SimProviderId } from '../../src/sandbox/model.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { keychainAvailable, secretToolLookup } from '../helpers/keychain.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
-import { useSandbox } from '../helpers/sandbox.js';
+import { startTestSandbox, useSandbox } from '../helpers/sandbox.js';
 
 /** Every command works on a manifest provider as on the built-in adapter it describes, against the same simulator. */
 
@@ -49,8 +49,7 @@ describe('commands on a manifest provider', () => {
   });
 
   test('revoke tries the fallback method when the server answers 405 (EdgeDNS as one crawl documents it)', async () => {
-    const { startSandbox } = await import('../../src/sandbox/server.js');
-    const posting = await startSandbox({ keys: 2, token: sandbox.current.token, edgedns: { revokeMethod: 'POST' } });
+        const posting = await startTestSandbox({ keys: 2, token: sandbox.current.token, edgedns: { revokeMethod: 'POST' } });
     try {
       const [key] = posting.accounts.edgedns.keys;
       const { code } = await cli(['--provider', manifest('edgedns'), '--base-url', posting.baseUrl('edgedns'), 'revoke', key!.id, '--yes', '-o', 'json']);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import type { SimProviderId } from '../../src/sandbox/model.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 
@@ -7,7 +8,7 @@ const token = `faults-${process.pid}-token`;
 const policy = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 5_000, random: Math.random, now: Date.now };
 
 async function withSandbox(options: SandboxOptions, work: (sandbox: Sandbox) => Promise<void>): Promise<void> {
-  const sandbox = await startSandbox({ keys: 250, token, seed: 'faults', ...options });
+  const sandbox = await startTestSandbox({ keys: 250, token, seed: 'faults', ...options });
   try {
     await work(sandbox);
   } finally {

@@ -8,7 +8,8 @@ import { allKeys } from '../../src/providers/listing.js';
 import { builtinProviders } from '../../src/providers/registry.js';
 import type { KeyRecord, ProviderDefinition } from '../../src/providers/types.js';
 import type { SimProviderId } from '../../src/sandbox/model.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { Sandbox } from '../../src/sandbox/server.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
 import { formatDuration, parseDate, parseDuration } from '../../src/util/time.js';
 import { expectations } from '../conformance/expectations.js';
 import { testHttpClient } from '../helpers/http.js';
@@ -139,7 +140,7 @@ describe('round trip of well-formed keys through each simulator and adapter', ()
   let sandbox: Sandbox;
   const http = testHttpClient();
   beforeAll(async () => {
-    sandbox = await startSandbox({ keys: 0, token });
+    sandbox = await startTestSandbox({ keys: 0, token });
   });
   afterAll(async () => {
     await sandbox.close();

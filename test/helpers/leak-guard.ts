@@ -1,0 +1,12 @@
+// Loaded before every test file (vitest.config.ts setupFiles): after the file's tests, nothing any run printed
+// (except runs meant to reveal a secret) may hold an admin token or a secret of any key any of its sandboxes issued.
+import { afterAll, expect } from 'vitest';
+import { capturedOutput } from './cli.js';
+import { startedSandboxes } from './sandbox.js';
+
+afterAll(() => {
+  const secrets = startedSandboxes().flatMap((sandbox) => [sandbox.token, ...Object.values(sandbox.accounts).flatMap((a) => a.keys.map((k) => k.secret))]);
+  capturedOutput.forEach((text, i) => {
+    for (const secret of secrets) if (text.includes(secret)) expect.fail(`captured output #${i} of this file holds a secret or token`);
+  });
+});
