@@ -63,6 +63,7 @@ export async function add(ctx: Context, name: string, options: AddOptions): Prom
   return 0;
 }
 
+/** Removes a profile, and its stored admin token, which nothing could reach without the profile. */
 export async function remove(ctx: Context, name: string): Promise<number> {
   await ctx.config.update((c) => {
     if (!c.profiles[name]) throw new UsageError(`no profile '${name}'`);
@@ -70,6 +71,17 @@ export async function remove(ctx: Context, name: string): Promise<number> {
     if (c.current === name) delete c.current;
   });
   ctx.note(`removed profile ${name}`);
+  const index = await ctx.storedIndex();
+  const stored = index.lookup(name);
+  if (stored) {
+    try {
+      await (await ctx.secretStore(stored.store)).delete(name);
+      await index.remove(name);
+      ctx.note(`removed its stored admin token`);
+    } catch (error) {
+      ctx.note(`keywarden: warning: its stored admin token was not removed: ${(error as Error).message}`);
+    }
+  }
   return 0;
 }
 

@@ -56,7 +56,8 @@ describe.runIf(keychainAvailable())('login and logout with the OS keychain', () 
     expect(result.code).toBe(0);
     expect(result.output).not.toContain(sandbox.current.token);
     expect(secretToolLookup(name)).toBe(sandbox.current.token);
-    await runInTerminal(['--profile', name, 'logout'], home, []);
+    const removed = await runCli(['profile', 'remove', name], { env: home });
+    expect(removed.stderr).toBe(`removed profile ${name}\nremoved its stored admin token\n`);
     expect(secretToolLookup(name)).toBeUndefined();
   });
 });
