@@ -7,8 +7,7 @@ import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
 import { ExitCode } from '../errors.js';
 import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
-import { uniqueKeys, withProfile } from '../providers/listing.js';
-import type { Key } from '../providers/types.js';
+import { profileKeys } from '../providers/listing.js';
 import { outputFormat } from '../render/format.js';
 import { forEachProfile } from './profiles-at-once.js';
 
@@ -77,8 +76,7 @@ async function scanProfiles(ctx: Context, profiles: Profile[]): Promise<{ scans:
   const scans: ProfileKeys[] = [];
   const { exitCode, failures } = await forEachProfile(ctx, profiles, async (profile) => {
     const provider = await connect(ctx, profile);
-    const keys: Key[] = [];
-    for await (const record of uniqueKeys(provider)) keys.push(withProfile(profile.definition.id, profile.name, record));
+    const keys = await profileKeys(provider, profile.name);
     scans.push({ profile: profile.name, provider: profile.definition.id, capabilities: profile.definition.capabilities, keys });
   });
   // the report lists profiles in the order they were given, whichever answered first

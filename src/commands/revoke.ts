@@ -2,12 +2,13 @@ import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
 import { UsageError } from '../errors.js';
 import { resolveProfile } from '../profiles.js';
-import { uniqueKeys, withProfile } from '../providers/listing.js';
+import { profileKeys } from '../providers/listing.js';
 import type { Key, Provider } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
 import { keyAccount } from '../secrets/store.js';
 import { parseDuration } from '../util/time.js';
 import { resolveKeyReference, unusedFor } from './select-keys.js';
+import { describeKey } from '../render/keys.js';
 
 export interface RevokeOptions {
   unusedFor?: string;
@@ -52,7 +53,7 @@ export async function forgetSecret(ctx: Context, key: Key): Promise<void> {
 }
 
 /** Revokes keys a few at a time; every key's outcome is reported, none stops the others. */
-export async function revokeAll(ctx: Context, provider: Provider, targets: Key[]): Promise<{ revoked: Key[]; failed: RevokeFailure[] }> {
+async function revokeAll(ctx: Context, provider: Provider, targets: Key[]): Promise<{ revoked: Key[]; failed: RevokeFailure[] }> {
   const revoked: Key[] = [];
   const failed: RevokeFailure[] = [];
   const queue = [...targets];
@@ -75,8 +76,6 @@ export async function revokeAll(ctx: Context, provider: Provider, targets: Key[]
   return { revoked, failed };
 }
 
-const describe = (key: Key): string => `${key.id}${key.name ? ` (${key.name})` : ''}`;
-
 /** revoke: one or many keys by reference or selector; confirmation unless --yes; each stored secret deleted. */
 export async function run(ctx: Context, references: string[], options: RevokeOptions): Promise<number> {
   const format = outputFormat(ctx, ['table', 'json'] as const);
@@ -85,8 +84,7 @@ export async function run(ctx: Context, references: string[], options: RevokeOpt
   }
   const profile = await resolveProfile(ctx);
   const provider = await connect(ctx, profile);
-  const keys: Key[] = [];
-  for await (const record of uniqueKeys(provider)) keys.push(withProfile(profile.definition.id, profile.name, record));
+  const keys = await profileKeys(provider, profile.name);
   const targets = await chooseTargets(ctx, keys, references, options, profile.definition.capabilities.usageTracking, profile.definition.id);
 
   if (targets.length === 0 || options.dryRun) {
@@ -94,14 +92,14 @@ export async function run(ctx: Context, references: string[], options: RevokeOpt
     else if (targets.length === 0) ctx.note('nothing to revoke');
     else {
       ctx.note(`would revoke ${targets.length} key${targets.length === 1 ? '' : 's'} (dry run):`);
-      for (const key of targets) await ctx.out(`${describe(key)}\n`);
+      for (const key of targets) await ctx.out(`${describeKey(key)}\n`);
     }
     return 0;
   }
 
   if (!ctx.globals.yes && ctx.interactive) {
     ctx.note(`About to revoke ${targets.length} key${targets.length === 1 ? '' : 's'} of profile ${profile.name}:`);
-    for (const key of targets) ctx.note(`  ${describe(key)}${key.last_used_at ? `, last used ${key.last_used_at}` : ''}`);
+    for (const key of targets) ctx.note(`  ${describeKey(key)}${key.last_used_at ? `, last used ${key.last_used_at}` : ''}`);
   }
   if (!(await ctx.confirm(`Revoke ${targets.length === 1 ? 'this key' : `these ${targets.length} keys`}? Anything using ${targets.length === 1 ? 'it' : 'them'} stops working at once.`))) {
     ctx.note('keywarden: not confirmed; nothing was revoked');
@@ -114,7 +112,7 @@ export async function run(ctx: Context, references: string[], options: RevokeOpt
   } else {
     const { Terminal } = await import('../render/terminal.js');
     const term = new Terminal(ctx);
-    for (const key of revoked) await ctx.out(ctx.stdoutIsTerminal ? `${term.chalk.green('✓')} revoked ${describe(key)}\n` : `revoked\t${key.id}\n`);
+    for (const key of revoked) await ctx.out(ctx.stdoutIsTerminal ? `${term.chalk.green('✓')} revoked ${describeKey(key)}\n` : `revoked\t${key.id}\n`);
     for (const failure of failed) await ctx.out(ctx.stdoutIsTerminal ? `${term.chalk.red('✗')} ${failure.id}: ${failure.error}\n` : `failed\t${failure.id}\t${failure.error}\n`);
   }
   if (failed.length > 0) ctx.note(`keywarden: ${failed.length} of ${targets.length} revocations failed`);

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
 import { UsageError } from '../errors.js';
 import { makeProfile, resolveProfile, type Profile } from '../profiles.js';
-import { uniqueKeys, withProfile } from '../providers/listing.js';
+import { profileKeys } from '../providers/listing.js';
 import type { CreateRequest, Key, Provider, ProviderInfo } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
 import { newRotationId, JournalStore, type Journal, type RotationPlan } from '../rotation/journal.js';
@@ -12,6 +12,7 @@ import { crashPoint, RotationFailed, RotationRunner } from '../rotation/runner.j
 import { keyAccount, type SecretStore, type StoreKind } from '../secrets/store.js';
 import { formatDuration, parseDuration } from '../util/time.js';
 import { olderThan, resolveKeyReference } from './select-keys.js';
+import { describeKey } from '../render/keys.js';
 
 export interface RotateOptions {
   /** true when given without an id */
@@ -63,10 +64,6 @@ function planOptions(profile: Profile, options: RotateOptions): Omit<RotationPla
     grace_ms: options.grace === undefined ? null : parseDuration(options.grace, '--grace'),
     keep_old: options.keepOld === true,
   };
-}
-
-function describeKey(key: Key): string {
-  return `${key.id}${key.name ? ` (${key.name})` : ''}`;
 }
 
 export function describePlan(journal: Pick<Journal, 'old' | 'plan' | 'profile' | 'provider'>, storeLocation: string): string[] {
@@ -122,8 +119,7 @@ export async function run(ctx: Context, reference: string | undefined, options: 
   const profile = await resolveProfile(ctx);
   const settings = planOptions(profile, options);
   const provider = await connect(ctx, profile);
-  const keys: Key[] = [];
-  for await (const record of uniqueKeys(provider)) keys.push(withProfile(profile.definition.id, profile.name, record));
+  const keys = await profileKeys(provider, profile.name);
   const targets =
     reference !== undefined
       ? [resolveKeyReference(reference, keys)]

@@ -1,11 +1,9 @@
 import { UsageError } from '../errors.js';
 import type { Key } from '../providers/types.js';
+import { describeKey } from '../render/keys.js';
 
 const shortList = (keys: Key[]): string =>
-  keys
-    .slice(0, 6)
-    .map((k) => `${k.id}${k.name ? ` (${k.name})` : ''}`)
-    .join(', ') + (keys.length > 6 ? `, and ${keys.length - 6} more` : '');
+  keys.slice(0, 6).map(describeKey).join(', ') + (keys.length > 6 ? `, and ${keys.length - 6} more` : '');
 
 /**
  * The key a reference names: an exact id, a unique id prefix of at least 4 characters, or an exact unique name.

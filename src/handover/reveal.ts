@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { describeKey } from '../render/keys.js';
 import type { Key } from '../providers/types.js';
 import type { Terminal } from '../render/terminal.js';
 import type { Handover } from './destination.js';
@@ -15,7 +16,7 @@ export function maskForGitHubActions(ctx: Context, secret: string): void {
 /** The secret, once, in a box that says it will not be shown again and where it went. */
 export function secretBox(term: Terminal, key: Key, secret: string, handover: Handover): string {
   const { chalk } = term;
-  const title = `New ${key.provider} key ${key.id}${key.name ? ` (${key.name})` : ''}`;
+  const title = `New ${key.provider} key ${describeKey(key)}`;
   const where = handover.stored
     ? `Stored in ${handover.stored}`
     : handover.delivered

@@ -12,3 +12,8 @@ export const keyCsvHeader = csvRow([...keyFields]);
 export function keyCsvRow(key: Key): string {
   return csvRow(keyFields.map((field) => key[field]));
 }
+
+/** A key as people recognise it: its id, and its name where it has one. */
+export function describeKey(key: Pick<Key, 'id' | 'name'>): string {
+  return `${key.id}${key.name ? ` (${key.name})` : ''}`;
+}
