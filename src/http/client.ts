@@ -46,13 +46,20 @@ const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNR
 type FailedDispatch = Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> };
 
 /** One pooled keep-alive dispatcher for the whole run, with undici's retry interceptor under our policy. */
+interface Pool {
+  agent: Agent;
+  /** the agent under undici's retry interceptor */
+  dispatcher: Dispatcher;
+  undici: Undici;
+}
+
 export class HttpClient {
-  private pool: { agent: Agent; dispatcher: Dispatcher; undici: Undici } | undefined;
+  private pool: Pool | undefined;
 
   constructor(private readonly options: HttpClientOptions) {}
 
   /** undici is loaded on the first request, so a command that sends none never pays for it. */
-  private connection(): { agent: Agent; dispatcher: Dispatcher; undici: Undici } {
+  private connection(): Pool {
     if (!this.pool) {
       const undici = loadUndici();
       const agent = new undici.Agent({ keepAliveTimeout: 10_000, connect: { timeout: this.options.timeoutMs } });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, callerOf, invalidBody, isExpired, iso, route, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
+import { bearer, callerOf, invalidBody, iso, route, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
 import type { SimKey } from './model.js';
 
 function failure(status: number, code: string, message: string, details: unknown = null): SimResponse {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seedFrom, seededRandom } from '../util/random.js';
 import { coboSim } from './cobo.js';
@@ -96,8 +96,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (fault?.kind === 'reset') return void req.socket.destroy();
     if (fault?.kind === 'stall') return void stalled.push(res);
     if (fault?.kind === 'fail') {
-      const message = fault.status === 429 ? 'Too Many Requests' : 'Service Unavailable';
-      return send(res, { status: fault.status, headers: fault.headers, body: { message } });
+      return send(res, { status: fault.status, headers: fault.headers, body: { message: STATUS_CODES[fault.status] ?? 'Error' } });
     }
     if (faults.ignoreCursors) for (const cursor of ['starting_after', 'ending_before', 'after', 'before']) url.searchParams.delete(cursor);
 
