@@ -15,6 +15,15 @@ const keyCount = () => Object.values(sandbox.current.accounts).reduce((n, a) => 
 
 const brokenAfterCheck = storeFailingAfterCheck('the keychain went away');
 
+/** A create that must be refused (exit 2) before any key exists; its stderr, for the message. */
+async function refusedWithoutKey(argv: string[], extraEnv = {}): Promise<string> {
+  const before = keyCount();
+  const { code, stderr } = await runCli(argv, { env: env(extraEnv) });
+  expect(code).toBe(2);
+  expect(keyCount()).toBe(before);
+  return stderr;
+}
+
 afterAll(() => expectNoLeaks(sandbox.current, [home.XDG_CONFIG_HOME!, home.XDG_STATE_HOME!]));
 
 describe.runIf(keychainAvailable())('create with the OS keychain', () => {
@@ -103,24 +112,16 @@ describe.runIf(keychainAvailable())('create with the OS keychain', () => {
 
 describe('create without a usable destination creates nothing', () => {
   test('no Secret Service: exit 2, no key, and the message names the alternatives', async () => {
-    const before = keyCount();
-    const { code, stderr } = await runCli([...sandbox.args('cobo'), 'create', 'nowhere'], {
-      env: env({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' }),
-    });
-    expect(code).toBe(2);
+    const stderr = await refusedWithoutKey([...sandbox.args('cobo'), 'create', 'nowhere'], { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
     expect(stderr).toMatch(/^keywarden: cannot store the new key's secret: .+; no key was created\n/);
     expect(stderr).toContain('--store file');
     expect(stderr).toContain('--deliver');
     expect(stderr).toContain('--reveal');
-    expect(keyCount()).toBe(before);
   });
 
   test('--store none without --deliver or --reveal: exit 2, no key', async () => {
-    const before = keyCount();
-    const { code, stderr } = await runCli([...sandbox.args('cobo'), 'create', 'nowhere', '--store', 'none'], { env: env() });
-    expect(code).toBe(2);
+    const stderr = await refusedWithoutKey([...sandbox.args('cobo'), 'create', 'nowhere', '--store', 'none']);
     expect(stderr).toContain('no key was created');
-    expect(keyCount()).toBe(before);
   });
 
   test.each([
@@ -208,10 +209,7 @@ describe('create with the encrypted file store', () => {
   });
 
   test('without a passphrase and without a terminal: exit 2, no key', async () => {
-    const before = keyCount();
-    const { code, stderr } = await runCli([...sandbox.args('cobo'), 'create', 'no passphrase', '--store', 'file'], { env: env() });
-    expect(code).toBe(2);
+    const stderr = await refusedWithoutKey([...sandbox.args('cobo'), 'create', 'no passphrase', '--store', 'file']);
     expect(stderr).toContain('KEYWARDEN_FILE_PASSPHRASE');
-    expect(keyCount()).toBe(before);
   });
 });
