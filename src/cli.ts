@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { Context, type GlobalOptions, type Runtime } from './context.js';
 import { ExitCode, KeywardenError } from './errors.js';
-import { Redactor } from './http/redact.js';
+import { Output, OutputClosedError } from './render/output.js';
+import { Redactor } from './secrets/redactor.js';
 
 /**
  * The command tree: names, arguments and flags only. Each action imports its command module when it runs, so
@@ -39,10 +40,9 @@ export interface Program {
   result: Promise<number> | undefined;
 }
 
-export function buildProgram(runtime: Runtime, version: string, redactor: Redactor): Program {
+export function buildProgram(runtime: Runtime, version: string, output: Output, redactor: Redactor): Program {
   const state: Program = { program: new Command('keywarden'), result: undefined };
   const { program } = state;
-  const { stdout, stderr } = runtime.streams;
 
   program
     .description('List, create, revoke, rotate and audit API keys across SaaS providers.')
@@ -52,8 +52,10 @@ export function buildProgram(runtime: Runtime, version: string, redactor: Redact
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => stdout.write(text),
-      writeErr: (text) => stderr.write(text),
+      writeOut: (text) => void output.result(text).catch(() => undefined),
+      writeErr: (text) => {
+        for (const line of text.replace(/\n$/, '').split('\n')) output.message(line);
+      },
       outputError: (text, write) => write(commanderErrorLines(text)),
     });
   addGlobalOptions(program, false);
@@ -70,7 +72,7 @@ export function buildProgram(runtime: Runtime, version: string, redactor: Redact
       const globals = cmd.optsWithGlobals() as GlobalOptions;
       const args = parsed.slice(0, -1);
       state.result = (async () => {
-        const ctx = new Context(runtime, globals, redactor);
+        const ctx = new Context(runtime, globals, output, redactor);
         try {
           const action = await load();
           return await action(ctx, ...(args as never[]));
@@ -184,11 +186,25 @@ function commanderErrorLines(text: string): string {
   return `keywarden: ${message}\n${suggestion ? `hint: did you mean ${suggestion[1]}?\n` : ''}`;
 }
 
-/** Runs one command line and returns the exit code; the one place errors become exit codes. */
+/**
+ * Runs one command line and returns the exit code; the one place errors become exit codes. Every byte it writes
+ * goes through one Output, past one redactor. An interrupt the run took in (finishing a guarded step first) is exit
+ * 130 whatever the command returned.
+ */
 export async function main(argv: string[], runtime: Runtime, version: string): Promise<number> {
   const redactor = new Redactor();
-  const state = buildProgram(runtime, version, redactor);
+  const { interrupts } = runtime;
+  const output = new Output({
+    stdout: runtime.streams.stdout,
+    stderr: runtime.streams.stderr,
+    redactor,
+    githubActions: runtime.env.GITHUB_ACTIONS === 'true',
+    onStdoutClosed: () => interrupts.stop(new OutputClosedError()),
+  });
+  interrupts.speakThrough((line) => output.message(line));
+  const state = buildProgram(runtime, version, output, redactor);
   const debug = argv.includes('--debug');
+  let code: number;
   try {
     await state.program.parseAsync(argv, { from: 'user' });
     if (!state.result) {
@@ -196,16 +212,17 @@ export async function main(argv: string[], runtime: Runtime, version: string): P
       state.program.outputHelp({ error: true });
       return ExitCode.usage;
     }
-    return await state.result;
+    code = await state.result;
   } catch (error) {
-    return reportError(error, runtime, redactor, debug);
+    code = reportError(error, output, debug);
   }
+  return interrupts.interrupted ? ExitCode.interrupted : code;
 }
 
-function reportError(error: unknown, runtime: Runtime, redactor: Redactor, debug: boolean): number {
-  const write = (line: string): void => {
-    runtime.streams.stderr.write(`${redactor.redact(line)}\n`);
-  };
+function reportError(error: unknown, output: Output, debug: boolean): number {
+  const write = (line: string): void => output.message(line);
+  // the reader of stdout went away: stop quietly, as `head` expects
+  if (error instanceof OutputClosedError || (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return ExitCode.ok;
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
     return ExitCode.usage;
@@ -213,7 +230,7 @@ function reportError(error: unknown, runtime: Runtime, redactor: Redactor, debug
   if (error instanceof KeywardenError) {
     write(`keywarden: ${error.message}`);
     if (error.hint) write(`hint: ${error.hint}`);
-    if (debug && error.stack) write(error.stack);
+    if (debug && error.stack) for (const line of error.stack.split('\n').slice(1)) write(line);
     return error.exitCode;
   }
   // a prompt cancelled with Ctrl-C, or a request aborted by it
@@ -223,6 +240,7 @@ function reportError(error: unknown, runtime: Runtime, redactor: Redactor, debug
     return ExitCode.interrupted;
   }
   write(`keywarden: unexpected error: ${(error as Error)?.message ?? String(error)}`);
-  write(debug ? String((error as Error)?.stack) : 'hint: run again with --debug for details, and report it if it persists');
+  if (debug) for (const line of String((error as Error)?.stack).split('\n')) write(line);
+  else write('hint: run again with --debug for details, and report it if it persists');
   return ExitCode.failure;
 }

@@ -1,13 +1,15 @@
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { ConfigStore } from './config/config.js';
 import { platformDirs, type Dirs } from './config/paths.js';
 import { UsageError } from './errors.js';
 import type { HttpClient } from './http/client.js';
-import { Redactor } from './http/redact.js';
 import type { RetryPolicy } from './http/retry.js';
-import type { Profile } from './profiles.js';
+import type { Interrupts } from './interrupts.js';
 import { terminalPrompter, type Prompter } from './prompt.js';
+import type { Output } from './render/output.js';
+import { childEnvironment } from './secrets/child-env.js';
+import { SecretKeeper } from './secrets/keeper.js';
+import type { Redactor } from './secrets/redactor.js';
 import type { SecretStore, StoreKind } from './secrets/store.js';
 import type { StoredIndex } from './secrets/stored-index.js';
 import { parseDuration } from './util/time.js';
@@ -30,7 +32,8 @@ export interface GlobalOptions {
 export type Env = Record<string, string | undefined>;
 
 export interface OutputStream {
-  write(chunk: string): unknown;
+  write(chunk: string, callback?: (error?: Error | null) => void): unknown;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
   isTTY?: boolean;
   columns?: number;
 }
@@ -51,7 +54,8 @@ export interface Runtime {
   env: Env;
   platform: NodeJS.Platform;
   now: () => Date;
-  signal: AbortSignal;
+  /** Ctrl-C and SIGTERM, deferred while a new secret is not yet safe */
+  interrupts: Interrupts;
   /** quicker retries in tests */
   retryPolicy?: RetryPolicy;
   /** unit tests inject fakes here; the real ones are made on first use */
@@ -60,12 +64,14 @@ export interface Runtime {
 }
 
 /**
- * Everything a command may use, injected: streams, environment, clock, config, the HTTP client. Commands never
- * reach for `process` themselves, so tests run them in process with their own streams and clock.
+ * Everything a command may use, injected: output, environment, clock, config, the secret keeper, the HTTP client.
+ * Commands never reach for `process` or the raw streams themselves, so tests run them in process with their own
+ * streams and clock, and every byte written passes the redactor.
  */
 export class Context {
   readonly dirs: Dirs;
   readonly config: ConfigStore;
+  readonly keeper: SecretKeeper;
   private httpClient: HttpClient | undefined;
   private readonly stores = new Map<StoreKind, SecretStore>();
   private index: StoredIndex | undefined;
@@ -73,22 +79,46 @@ export class Context {
   constructor(
     readonly runtime: Runtime,
     readonly globals: GlobalOptions,
-    readonly redactor: Redactor = new Redactor(),
+    readonly output: Output,
+    private readonly redactor: Redactor,
   ) {
     this.dirs = platformDirs(runtime.env, runtime.platform, globals.configDir);
-    this.config = new ConfigStore(this.dirs.config);
+    this.config = new ConfigStore(this.dirs.config, redactor);
+    this.keeper = new SecretKeeper({
+      redactor,
+      store: (kind) => this.secretStore(kind),
+      index: () => this.storedIndex(),
+      env: runtime.env,
+      debug: (line) => this.debug(line),
+      warn: (line) => this.note(`keywarden: warning: ${line}`),
+    });
   }
 
   get env(): Env {
     return this.runtime.env;
   }
 
+  /** Text with every registered secret masked: for files keywarden writes (journals), as for its output. */
+  redact(text: string): string {
+    return this.redactor.redact(text);
+  }
+
+  /** The environment for a child process: keywarden's own credentials left out. */
+  childEnv(): NodeJS.ProcessEnv {
+    return childEnvironment(this.env, this.redactor);
+  }
+
   now(): Date {
     return this.runtime.now();
   }
 
+  /** aborted when the run must stop (an interrupt, or stdout closed) */
   get signal(): AbortSignal {
-    return this.runtime.signal;
+    return this.runtime.interrupts.signal;
+  }
+
+  get interrupts(): Interrupts {
+    return this.runtime.interrupts;
   }
 
   get stdoutIsTerminal(): boolean {
@@ -109,15 +139,14 @@ export class Context {
     return this.stdoutIsTerminal ? 1 : 0;
   }
 
-  /** The command's result, on stdout; waits while the reader is behind, so streaming output keeps memory flat. */
-  async out(text: string): Promise<void> {
-    const { stdout } = this.runtime.streams;
-    if (!stdout.write(text)) await once(stdout, 'drain');
+  /** The command's result, on stdout. */
+  out(text: string): Promise<void> {
+    return this.output.result(text);
   }
 
-  /** A message for the person, on stderr; any registered secret is masked on the way. */
+  /** A message for the person, on stderr. */
   note(text: string): void {
-    this.runtime.streams.stderr.write(`${this.redactor.redact(text)}\n`);
+    this.output.message(text);
   }
 
   debug(line: string): void {
@@ -145,17 +174,17 @@ export class Context {
     return this.prompter.confirm(message);
   }
 
-  async secretStore(kind: StoreKind): Promise<SecretStore> {
+  private async secretStore(kind: StoreKind): Promise<SecretStore> {
     const injected = this.runtime.secretStores?.[kind];
     if (injected) return injected;
     let store = this.stores.get(kind);
     if (!store) {
       if (kind === 'keychain') {
         const { KeychainStore } = await import('./secrets/keychain.js');
-        store = new KeychainStore({ env: this.env as NodeJS.ProcessEnv });
+        store = new KeychainStore({ env: () => this.childEnv() });
       } else {
         const { EncryptedFileStore } = await import('./secrets/file.js');
-        store = new EncryptedFileStore({ path: join(this.dirs.data, 'secrets.enc'), passphrase: () => this.filePassphrase() });
+        store = new EncryptedFileStore({ path: join(this.dirs.data, 'secrets.enc'), passphrase: (newFile) => this.filePassphrase(newFile) });
       }
       this.stores.set(kind, store);
     }
@@ -163,42 +192,29 @@ export class Context {
   }
 
   /** Which accounts keywarden stored where: a non-secret index, so nothing has to search the keychain. */
-  async storedIndex(): Promise<StoredIndex> {
+  private async storedIndex(): Promise<StoredIndex> {
     if (!this.index) {
       const { StoredIndex } = await import('./secrets/stored-index.js');
-      this.index = new StoredIndex(join(this.dirs.state, 'stored-secrets.json'));
+      this.index = new StoredIndex(join(this.dirs.state, 'stored-secrets.json'), this.redactor);
     }
     return this.index;
   }
 
-  private async filePassphrase(): Promise<string> {
+  /** The passphrase of the encrypted file: from the environment, or typed hidden (twice for a new file). */
+  private async filePassphrase(newFile: boolean): Promise<string> {
     let passphrase = this.env.KEYWARDEN_FILE_PASSPHRASE;
     if (!passphrase) {
       if (!this.interactive) {
         throw new UsageError('the encrypted file store needs a passphrase', 'set KEYWARDEN_FILE_PASSPHRASE, or run on a terminal to be asked');
       }
-      passphrase = await this.prompter.secret('Passphrase of the keywarden secrets file');
+      passphrase = await this.prompter.secret(newFile ? 'Passphrase for the new keywarden secrets file' : 'Passphrase of the keywarden secrets file');
+      if (newFile && passphrase && (await this.prompter.secret('The same passphrase again')) !== passphrase) {
+        throw new UsageError('the two passphrases differ; nothing was written', 'run the command again and type the same passphrase twice');
+      }
     }
     if (!passphrase) throw new UsageError('an empty passphrase is not allowed');
-    this.redactor.add(passphrase);
+    this.keeper.taint(passphrase);
     return passphrase;
-  }
-
-  /**
-   * The admin token kept in the secret store for a profile, if any. The keychain is always asked; the file store
-   * only when the index says a token is there (it would need a passphrase).
-   */
-  async storedAdminToken(profile: Profile): Promise<string | undefined> {
-    const entry = (await this.storedIndex()).lookup(profile.name);
-    const kind = entry?.store ?? profile.store ?? 'keychain';
-    if (!entry && kind === 'file') return undefined;
-    try {
-      return await (await this.secretStore(kind)).get(profile.name);
-    } catch (error) {
-      if (entry) throw error;
-      this.debug(`no stored admin token for ${profile.name}: ${(error as Error).message}`);
-      return undefined;
-    }
   }
 
   get timeoutMs(): number {

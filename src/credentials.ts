@@ -2,26 +2,22 @@ import type { Context } from './context.js';
 import { AuthError } from './errors.js';
 import type { Profile } from './profiles.js';
 import type { Provider } from './providers/types.js';
+import { tokenEnvName } from './secrets/keeper.js';
 
-/** `KEYWARDEN_TOKEN_<PROFILE>`: the profile upper-cased, every other character as `_`. */
-export function tokenEnvName(profile: string): string {
-  return `KEYWARDEN_TOKEN_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
+export { tokenEnvName };
 
 /**
- * The admin token for a profile, looked up in the contract's order: KEYWARDEN_TOKEN_<P>, KEYWARDEN_TOKEN, then the
- * secret store (service keywarden, account <P>). Whatever is found is registered for redaction at once.
+ * The admin token for a profile, looked up in order: KEYWARDEN_TOKEN_<P>, KEYWARDEN_TOKEN, then the secret store
+ * (service keywarden, account <P>). The keeper registers whatever it finds for redaction at once.
  */
 export async function adminToken(ctx: Context, profile: Profile): Promise<string> {
-  const fromEnv = ctx.env[tokenEnvName(profile.name)] || ctx.env.KEYWARDEN_TOKEN;
-  const token = fromEnv || (await ctx.storedAdminToken(profile));
+  const token = await ctx.keeper.adminToken(profile);
   if (!token) {
     throw new AuthError(
       `no admin token for profile '${profile.name}'`,
       `run keywarden login --profile ${profile.name}, or set ${tokenEnvName(profile.name)} (or KEYWARDEN_TOKEN)`,
     );
   }
-  ctx.redactor.add(token);
   return token;
 }
 

@@ -1,18 +1,21 @@
-import { setMaxListeners } from 'node:events';
 import { main } from './cli.js';
 import type { Runtime } from './context.js';
-import { ExitCode, InterruptedError } from './errors.js';
+import { ExitCode } from './errors.js';
+import { Interrupts } from './interrupts.js';
 
-/** The real process: its streams, environment and signals. Ctrl-C aborts what is in flight and exits 130. */
+/** How long a forced stop may take to wind down before the process ends regardless. */
+const forcedStopMs = 3_000;
+
+/**
+ * The real process: its streams, environment and signals. Ctrl-C and SIGTERM stop the run, after any step that
+ * holds a new secret has made it safe (see Interrupts); a second one while nothing is guarded ends the process.
+ */
 export async function runProcess(argv: string[], version: string): Promise<number> {
-  const controller = new AbortController();
-  // each request in flight listens for the abort (up to --concurrency 64, and profiles at once): not a leak
-  setMaxListeners(0, controller.signal);
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted); // a second Ctrl-C: stop now
-    interrupted = signal === 'SIGINT';
-    controller.abort(new InterruptedError());
+  const interrupts = new Interrupts();
+  const onSignal = (): void => {
+    const outcome = interrupts.interrupt();
+    if (outcome === 'insisting') process.exit(ExitCode.interrupted);
+    if (outcome === 'forced') setTimeout(() => process.exit(ExitCode.interrupted), forcedStopMs).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -21,10 +24,12 @@ export async function runProcess(argv: string[], version: string): Promise<numbe
     env: process.env,
     platform: process.platform,
     now: () => new Date(),
-    signal: controller.signal,
+    interrupts,
   };
-  const code = await main(argv, runtime, version);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  return interrupted ? ExitCode.interrupted : code;
+  try {
+    return await main(argv, runtime, version);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }

@@ -30,7 +30,7 @@ export function providerReference(provider: string): string {
 export async function providerDefinition(provider: string, ctx: Context): Promise<ProviderDefinition> {
   if (isManifestReference(provider)) {
     const { loadManifestProvider } = await import('./manifest/index.js');
-    return loadManifestProvider(provider, { env: ctx.env, secret: (value) => ctx.redactor.add(value) });
+    return loadManifestProvider(provider, { env: ctx.env, secret: (value) => ctx.keeper.taint(value) });
   }
   const builtin = builtinProvider(provider);
   if (!builtin) {

@@ -4,21 +4,22 @@ import type { Streams } from './context.js';
 export interface Prompter {
   /** yes or no; the default is no */
   confirm(message: string): Promise<boolean>;
-  /** a line typed without echo */
+  /** a line typed without echo, and no way to show it */
   secret(message: string): Promise<string>;
 }
 
-/** Prompts from @inquirer/prompts on stdin, drawn on stderr so stdout keeps only the result. */
+/** Prompts from @inquirer on stdin, drawn on stderr so stdout keeps only the result. */
 export function terminalPrompter(streams: Streams, signal: AbortSignal): Prompter {
   const context = { input: streams.stdin, output: streams.stderr, signal };
   return {
     async confirm(message) {
-      const { confirm } = await import('@inquirer/prompts');
+      const { default: confirm } = await import('@inquirer/confirm');
       return confirm({ message, default: false }, context);
     },
     async secret(message) {
-      const { password } = await import('@inquirer/prompts');
-      return password({ message, mask: false }, context);
+      const { default: password } = await import('@inquirer/password');
+      // no echo, no mask characters that count the length, and no ctrl+t to show what was typed
+      return password({ message, mask: false, toggleMask: false }, context);
     },
   };
 }

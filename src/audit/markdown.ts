@@ -2,6 +2,7 @@ import type { Finding } from './findings.js';
 import { summaryLine, type AuditReport } from './report.js';
 import type { Severity } from './severity.js';
 import { span } from './wording.js';
+import { inert } from '../render/inert.js';
 
 const marks: Record<Severity, string> = { high: '🔴 high', medium: '🟠 medium', low: '🟡 low' };
 
@@ -44,7 +45,8 @@ function row(finding: Finding): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+/** One line of provider text: every control, escape and invisible character shown as a visible escape. */
+const oneLine = (text: string): string => inert(text).trim();
 
 /** Text in a table cell: no HTML, no emphasis or links, no table breaks, no @-mentions. */
 export function plain(text: string): string {

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Key } from '../providers/types.js';
-import type { Terminal } from '../render/terminal.js';
+import { inert, tsvField } from '../render/inert.js';
+import type { Cell, Terminal } from '../render/terminal.js';
 import type { Finding } from './findings.js';
 import { summaryLine, type AuditReport } from './report.js';
 import { severities, type Severity } from './severity.js';
@@ -15,13 +16,13 @@ export function auditTable(report: AuditReport, term: Terminal, now: Date, colum
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     const head = ['RULE', ...(showProfile ? ['PROFILE'] : []), 'KEY', 'NAME'];
-    const cells = group.map((f) => [f.rule, ...(showProfile ? [f.profile] : []), f.key_id, f.key_name === null ? '-' : oneLine(f.key_name)]);
+    const cells = group.map((f) => [f.rule, ...(showProfile ? [f.profile] : []), f.key_id, f.key_name ?? '-']);
     // each column takes its text plus a border and two spaces of padding; the finding wraps in what is left
-    const used = head.reduce((sum, title, i) => sum + Math.max(title.length, ...cells.map((row) => row[i]!.length)) + 3, 4);
+    const used = head.reduce((sum, title, i) => sum + Math.max(title.length, ...cells.map((row) => term.width(inert(row[i]!)))) + 3, 4);
     const width = Math.max(30, columns - used);
-    const rows = cells.map((row, i) => {
+    const rows = cells.map((row, i): Cell[] => {
       const finding = group[i]!;
-      return [...row.slice(0, -1), finding.key_name === null ? term.dim('-') : row.at(-1)!, wrap(oneLine(finding.message), width)];
+      return [...row.slice(0, -1), finding.key_name === null ? term.dim('-') : row.at(-1)!, term.lines(wrap(inert(finding.message), width))];
     });
     blocks.push(`${paint[severity](severity.toUpperCase())} ${term.dim(`(${group.length})`)}\n${term.table([...head, 'FINDING'], rows)}`);
   }
@@ -34,7 +35,7 @@ export function auditTable(report: AuditReport, term: Terminal, now: Date, colum
 
 /** Not a terminal: one finding a line, tab-separated, no header or colour (use -o json or csv in scripts). */
 export function auditLines(report: AuditReport): string {
-  const line = (f: Finding): string => [f.severity, f.rule, f.profile, f.key_id, f.key_name ?? '', f.message].map(oneLine).join('\t');
+  const line = (f: Finding): string => [f.severity, f.rule, f.profile, f.key_id, f.key_name ?? '', f.message].map(tsvField).join('\t');
   return report.findings.map((f) => `${line(f)}\n`).join('');
 }
 
@@ -65,10 +66,8 @@ export function ageHistogram(keys: readonly Key[], now: Date, maxAgeMs: number, 
   return `${chalk.bold('KEY AGE')} ${chalk.dim(`(${keys.length} key${keys.length === 1 ? '' : 's'})`)}\n${lines.join('\n')}\n`;
 }
 
-const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
-
 /** Breaks text into lines of at most `width` characters at spaces (a longer word gets a line of its own). */
-export function wrap(text: string, width: number): string {
+export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
@@ -79,5 +78,5 @@ export function wrap(text: string, width: number): string {
       line = line === '' ? word : `${line} ${word}`;
     }
   }
-  return [...lines, line].join('\n');
+  return [...lines, line];
 }

@@ -9,6 +9,7 @@ import { ExitCode } from '../errors.js';
 import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
 import { profileKeys } from '../providers/listing.js';
 import { outputFormat } from '../render/format.js';
+import { safeJson } from '../render/inert.js';
 import { forEachProfile } from './profiles-at-once.js';
 
 export interface AuditOptions {
@@ -55,13 +56,13 @@ export async function run(ctx: Context, options: AuditOptions): Promise<number> 
 async function render(ctx: Context, report: AuditReport, format: (typeof formats)[number], now: Date): Promise<string> {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(auditDocument(report), null, 2)}\n`;
+      return `${safeJson(auditDocument(report), 2)}\n`;
     case 'csv':
       return (await import('../audit/csv.js')).auditCsv(report);
     case 'markdown':
       return (await import('../audit/markdown.js')).auditMarkdown(report);
     case 'sarif':
-      return `${JSON.stringify((await import('../audit/sarif.js')).auditSarif(report), null, 2)}\n`;
+      return `${safeJson((await import('../audit/sarif.js')).auditSarif(report), 2)}\n`;
     case 'table': {
       const { auditLines, auditTable } = await import('../audit/table.js');
       if (!ctx.stdoutIsTerminal) return auditLines(report);

@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
 import { UsageError } from '../errors.js';
-import { handOver, prepareDestination, type DestinationOptions, type Handover } from '../handover/destination.js';
-import { maskForGitHubActions, secretBox } from '../handover/reveal.js';
+import { handOver, prepareDestination, type Destination, type DestinationOptions, type Handover } from '../handover/destination.js';
+import { revealAsLastResort, secretBox } from '../handover/reveal.js';
+import type { GuardedStep } from '../interrupts.js';
 import { resolveProfile } from '../profiles.js';
 import { keysCreatedSince, withProfile } from '../providers/listing.js';
 import { ProviderError } from '../providers/errors.js';
 import type { Capabilities, CreateRequest, Key, Provider, ProviderInfo } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
+import { safeJson } from '../render/inert.js';
+import type { Secret } from '../secrets/secret.js';
 import { parseDate, parseDuration } from '../util/time.js';
 
 export interface CreateOptions extends DestinationOptions {
@@ -70,8 +73,9 @@ export function createRequest(provider: ProviderInfo, name: string, options: Cre
 }
 
 /**
- * create: check where the secret will go, call the provider, store, deliver, print. The secret is shown at most
- * once, and always when nothing else took it.
+ * create: check where the secret will go, call the provider, store, deliver, print. From the moment the request is
+ * sent until the secret is safe, an interrupt waits (see Interrupts); the secret is shown at most once, and always
+ * when nothing else took it.
  */
 export async function run(ctx: Context, name: string, options: CreateOptions): Promise<number> {
   const format = outputFormat(ctx, ['table', 'json'] as const);
@@ -79,31 +83,58 @@ export async function run(ctx: Context, name: string, options: CreateOptions): P
   const request = createRequest(profile.definition, name, options, ctx.now());
   if (!profile.definition.capabilities.names) ctx.note(`note: ${profile.definition.displayName} keys have no names; '${name}' is not kept by the provider`);
   const destination = await prepareDestination(ctx, profile, options);
-
   const provider = await connect(ctx, profile);
-  const startedAt = ctx.now();
+  return ctx.interrupts.guard("the create request and the new key's secret", (step) => createAndHandOver(ctx, step, provider, profile.name, request, destination, format));
+}
+
+async function createAndHandOver(
+  ctx: Context,
+  step: GuardedStep,
+  provider: Provider,
+  profile: string,
+  request: CreateRequest,
+  destination: Destination,
+  format: 'table' | 'json',
+): Promise<number> {
+  const sentAt = ctx.now();
+  step.waitingFor(`${provider.displayName}'s answer to the create request`);
   let created;
   try {
-    created = await provider.create(request);
+    created = await provider.create(request, { signal: step.signal });
   } catch (error) {
-    if (error instanceof ProviderError && error.outcomeUnknown) await reportPossibleOrphans(ctx, provider, profile.name, request.name, startedAt);
+    if (step.signal.aborted) namePossibleOrphan(ctx, provider, profile, request.name, sentAt);
+    else if (error instanceof ProviderError && error.outcomeUnknown) await reportPossibleOrphans(ctx, provider, profile, request.name, sentAt);
     throw error;
   }
-  ctx.redactor.add(created.secret);
-  const key = withProfile(profile.definition.id, profile.name, created.key);
-  const handover = await handOver(ctx, destination, key, created.secret);
-  await report(ctx, format, key, created.secret, handover, destination.reveal);
-  return handover.problems.length > 0 ? 1 : 0;
+  const { record, secret } = ctx.keeper.accept(created);
+  const key = withProfile(provider.id, profile, record);
+  step.beforeForcedStop(() => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored or delivered'));
+  const handover = await handOver(ctx, destination, key, secret, step);
+  step.waitingFor('the new secret to be shown');
+  const shown = await report(ctx, format, key, secret, handover, destination.reveal);
+  return handover.problems.length > 0 || !shown ? 1 : 0;
+}
+
+/** Where to look for a key a create may have left behind: the listing of keys of its name made since it was sent. */
+function orphanSearch(provider: Provider, profile: string, name: string, since: Date): string {
+  const search = provider.capabilities.names ? ` --search '${name.replace(/'/g, "'\\''")}'` : '';
+  return `keywarden --profile ${profile} list${search} --created-after ${since.toISOString()}`;
+}
+
+/** Stopped before the create's answer came: the key it may have made is named by how to find it, with no request. */
+function namePossibleOrphan(ctx: Context, provider: Provider, profile: string, name: string, since: Date): void {
+  ctx.note(`keywarden: stopped before ${provider.displayName} answered the create request, which may have made a key whose secret nobody received`);
+  ctx.note(`find it with: ${orphanSearch(provider, profile, name, since)}, then revoke it: keywarden --profile ${profile} revoke <id>`);
 }
 
 /**
- * The create request got no answer but may have been carried out. Any key it made has a secret nobody received:
- * name those keys and the command that revokes them, rather than leave them unseen.
+ * The create request got no usable answer but may have been carried out. Any key it made has a secret nobody
+ * received: name those keys and the command that revokes them, rather than leave them unseen.
  */
 async function reportPossibleOrphans(ctx: Context, provider: Provider, profile: string, name: string, since: Date): Promise<void> {
-  ctx.note(`keywarden: the create request may have reached ${provider.id} although no answer came back`);
+  ctx.note(`keywarden: the create request may have made a key at ${provider.displayName}, but its answer was lost or unreadable`);
   if (!provider.capabilities.names) {
-    ctx.note(`${provider.displayName} keys have no names; look for a key created since ${since.toISOString()}: keywarden list --created-after ${since.toISOString()}`);
+    ctx.note(`${provider.displayName} keys have no names; look for a key created since ${since.toISOString()}: ${orphanSearch(provider, profile, name, since)}`);
     return;
   }
   try {
@@ -113,33 +144,42 @@ async function reportPossibleOrphans(ctx: Context, provider: Provider, profile: 
       ctx.note(`orphan: ${orphan.id} ('${name}', created ${orphan.created_at}); its secret was never received; revoke it: keywarden --profile ${profile} revoke ${orphan.id}`);
     }
   } catch (error) {
-    ctx.note(`keywarden: could not check for a key left behind: ${(error as Error).message}`);
+    ctx.note(`keywarden: could not check for a key left behind (${(error as Error).message}); look with: ${orphanSearch(provider, profile, name, since)}`);
   }
 }
 
-async function report(ctx: Context, format: 'table' | 'json', key: Key, secret: string, handover: Handover, reveal: boolean): Promise<void> {
+/**
+ * Prints the result: the secret in a box on a terminal, alone or in JSON with --reveal (or when nothing else took
+ * it), else the key. False when a secret that had to be shown could not be, even on stderr.
+ */
+async function report(ctx: Context, format: 'table' | 'json', key: Key, secret: Secret, handover: Handover, reveal: boolean): Promise<boolean> {
   const boxed = format === 'table' && ctx.stdoutIsTerminal;
-  const printed = boxed || reveal || handover.mustShow;
-  if (printed) maskForGitHubActions(ctx, secret);
+  const withSecret = boxed || reveal || handover.mustShow;
   for (const problem of handover.problems) ctx.note(`keywarden: ${problem}`);
   if (handover.mustShow) ctx.note('keywarden: the secret is printed below because nothing else took it; it will not be shown again');
+  const summary = `created ${key.id}${handover.stored ? `, stored in ${handover.stored}` : ''}${handover.delivered ? ', delivered' : ''}`;
 
-  if (format === 'json') {
-    const doc = { key, stored: handover.stored, delivered: handover.delivered, ...(reveal || handover.mustShow ? { secret } : {}) };
-    await ctx.out(`${JSON.stringify(doc, null, 2)}\n`);
-    return;
+  const doc = { key, stored: handover.stored, delivered: handover.delivered };
+  if (!withSecret) {
+    await ctx.out(format === 'json' ? `${safeJson(doc, 2)}\n` : `${key.id}\n`);
+    if (format !== 'json') ctx.note(summary);
+    return true;
   }
-  if (boxed) {
+  let text: string;
+  if (format === 'json') text = `${safeJson({ ...doc, secret: secret.expose() }, 2)}\n`;
+  else if (boxed) {
     const { Terminal } = await import('../render/terminal.js');
-    await ctx.out(secretBox(new Terminal(ctx), key, secret, handover));
-    return;
-  }
-  if (printed) {
+    text = secretBox(new Terminal(ctx), key, secret, handover);
+  } else {
     // in a pipe the secret alone is the result, so SECRET=$(keywarden create ... --reveal) works
-    await ctx.out(`${secret}\n`);
-    ctx.note(`created ${key.id}${handover.stored ? `, stored in ${handover.stored}` : ''}${handover.delivered ? ', delivered' : ''}`);
-    return;
+    text = `${secret.expose()}\n`;
   }
-  await ctx.out(`${key.id}\n`);
-  ctx.note(`created ${key.id}${handover.stored ? `, stored in ${handover.stored}` : ''}${handover.delivered ? ', delivered' : ''}`);
+  if (await ctx.output.reveal(text, secret, 'stdout')) {
+    if (format !== 'json' && !boxed) ctx.note(summary);
+    return true;
+  }
+  // stdout is gone: a secret kept elsewhere is safe; one kept nowhere still reaches the person
+  if (!handover.mustShow) return true;
+  await revealAsLastResort(ctx, key, secret, 'stdout was closed, and the secret is stored nowhere');
+  return false;
 }

@@ -5,6 +5,7 @@ import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
 import { uniquePages, withProfile } from '../providers/listing.js';
 import type { Key } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
+import { safeJson, tsvField } from '../render/inert.js';
 import { keyCsvHeader, keyCsvRow } from '../render/keys.js';
 import { parseDate } from '../util/time.js';
 import { forEachProfile } from './profiles-at-once.js';
@@ -68,15 +69,15 @@ export async function run(ctx: Context, options: ListOptions): Promise<number> {
         const key = withProfile(profile.definition.id, profile.name, record);
         if (!keep(key)) continue;
         if (!streaming) held.push(key);
-        else lines += format === 'csv' ? keyCsvRow(key) : `${JSON.stringify(key)}\n`;
+        else lines += format === 'csv' ? keyCsvRow(key) : `${safeJson(key)}\n`;
       }
       if (lines) await ctx.out(lines);
     }
   });
 
   if (order) held.sort(order);
-  if (format === 'json') await ctx.out(`${JSON.stringify(held, null, 2)}\n`);
-  else if (format === 'ndjson' && !streaming) for (const key of held) await ctx.out(`${JSON.stringify(key)}\n`);
+  if (format === 'json') await ctx.out(`${safeJson(held, 2)}\n`);
+  else if (format === 'ndjson' && !streaming) for (const key of held) await ctx.out(`${safeJson(key)}\n`);
   else if (format === 'csv' && !streaming) for (const key of held) await ctx.out(keyCsvRow(key));
   else if (format === 'table') await printTable(ctx, held, profiles.length > 1);
   return exitCode;
@@ -87,7 +88,7 @@ async function printTable(ctx: Context, keys: Key[], showProfile: boolean): Prom
     // not a terminal: one key a line, tab-separated, no header or colour (use -o json or csv for scripts)
     for (const k of keys) {
       const fields = [k.id, k.name ?? '', k.status, k.created_at ?? '', k.last_used_at ?? '', k.expires_at ?? ''];
-      await ctx.out(`${(showProfile ? [k.profile, ...fields] : fields).join('\t')}\n`);
+      await ctx.out(`${(showProfile ? [k.profile, ...fields] : fields).map(tsvField).join('\t')}\n`);
     }
     return;
   }
@@ -113,5 +114,5 @@ async function printTable(ctx: Context, keys: Key[], showProfile: boolean): Prom
   });
   await ctx.out(term.table(showProfile ? ['PROFILE', ...head] : head, rows));
   const counts = keys.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k.status]: (acc[k.status] ?? 0) + 1 }), {});
-  ctx.note(term.dim(`${keys.length} key${keys.length === 1 ? '' : 's'} (${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')})`));
+  ctx.note(`${keys.length} key${keys.length === 1 ? '' : 's'} (${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')})`);
 }

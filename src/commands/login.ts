@@ -46,13 +46,9 @@ async function checkToken(ctx: Context, profile: Profile, token: string): Promis
 export async function login(ctx: Context): Promise<number> {
   const profile = await resolveProfile(ctx);
   const token = await readToken(ctx, profile);
-  ctx.redactor.add(token);
+  ctx.keeper.taint(token);
   await checkToken(ctx, profile, token);
-
-  const kind = profile.store ?? 'keychain';
-  const store = await ctx.secretStore(kind);
-  await store.set(profile.name, token);
-  await (await ctx.storedIndex()).add(profile.name, kind);
+  const location = await ctx.keeper.keepAdminToken(profile, token);
 
   const config = await ctx.config.load();
   if (!config.profiles[profile.name] && ctx.globals.provider) {
@@ -62,7 +58,7 @@ export async function login(ctx: Context): Promise<number> {
     });
     ctx.note(`added profile ${profile.name}`);
   }
-  ctx.note(`logged in: the admin token of profile ${profile.name} (${profile.definition.displayName}) is in ${store.location(profile.name)}`);
+  ctx.note(`logged in: the admin token of profile ${profile.name} (${profile.definition.displayName}) is in ${location}`);
   if (ctx.env[tokenEnvName(profile.name)] || ctx.env.KEYWARDEN_TOKEN) {
     ctx.note(`note: ${ctx.env[tokenEnvName(profile.name)] ? tokenEnvName(profile.name) : 'KEYWARDEN_TOKEN'} is set and is used before the stored token`);
   }
@@ -72,10 +68,7 @@ export async function login(ctx: Context): Promise<number> {
 /** logout: removes the profile's stored admin token. */
 export async function logout(ctx: Context): Promise<number> {
   const profile = await resolveProfile(ctx);
-  const index = await ctx.storedIndex();
-  const kind = index.lookup(profile.name)?.store ?? profile.store ?? 'keychain';
-  const removed = await (await ctx.secretStore(kind)).delete(profile.name);
-  await index.remove(profile.name);
+  const removed = await ctx.keeper.forgetAdminToken(profile);
   ctx.note(removed ? `logged out: removed the admin token of profile ${profile.name}` : `no stored admin token for profile ${profile.name}`);
   return 0;
 }

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { checkBaseUrl } from '../http/url.js';
 import { providerDefinition, providerReference } from '../profiles.js';
 import { outputFormat } from '../render/format.js';
+import { safeJson, tsvField } from '../render/inert.js';
 
 export async function list(ctx: Context): Promise<number> {
   const format = outputFormat(ctx, ['table', 'json'] as const);
@@ -17,7 +18,7 @@ export async function list(ctx: Context): Promise<number> {
     current: config.current === name,
   }));
   if (format === 'json') {
-    await ctx.out(`${JSON.stringify(rows, null, 2)}\n`);
+    await ctx.out(`${safeJson(rows, 2)}\n`);
     return 0;
   }
   if (rows.length === 0) {
@@ -25,7 +26,7 @@ export async function list(ctx: Context): Promise<number> {
     return 0;
   }
   if (!ctx.stdoutIsTerminal) {
-    for (const r of rows) await ctx.out(`${[r.name, r.provider, r.base_url ?? '', r.store, r.current ? 'current' : ''].join('\t')}\n`);
+    for (const r of rows) await ctx.out(`${[r.name, r.provider, r.base_url ?? '', r.store, r.current ? 'current' : ''].map(tsvField).join('\t')}\n`);
     return 0;
   }
   const { Terminal } = await import('../render/terminal.js');
@@ -71,16 +72,10 @@ export async function remove(ctx: Context, name: string): Promise<number> {
     if (c.current === name) delete c.current;
   });
   ctx.note(`removed profile ${name}`);
-  const index = await ctx.storedIndex();
-  const stored = index.lookup(name);
-  if (stored) {
-    try {
-      await (await ctx.secretStore(stored.store)).delete(name);
-      await index.remove(name);
-      ctx.note(`removed its stored admin token`);
-    } catch (error) {
-      ctx.note(`keywarden: warning: its stored admin token was not removed: ${(error as Error).message}`);
-    }
+  try {
+    if (await ctx.keeper.forgetAdminToken({ name }, { indexedOnly: true })) ctx.note('removed its stored admin token');
+  } catch (error) {
+    ctx.note(`keywarden: warning: its stored admin token was not removed: ${(error as Error).message}`);
   }
   return 0;
 }

@@ -7,6 +7,7 @@ import { requestPlan, type PlannedRequest } from '../manifest/plan.js';
 import type { Manifest } from '../manifest/types.js';
 import type { CreateRequest, ProviderDefinition } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
+import { inert, safeJson } from '../render/inert.js';
 import { createRequest, type CreateOptions } from './create.js';
 
 const sampleId = 'sample-key-id';
@@ -41,7 +42,7 @@ export async function run(ctx: Context, file: string): Promise<number> {
     manifest = await readManifest(resolve(file), file);
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
-    if (format === 'json') await ctx.out(`${JSON.stringify({ file, valid: false, problems: error.problems }, null, 2)}\n`);
+    if (format === 'json') await ctx.out(`${safeJson({ file, valid: false, problems: error.problems }, 2)}\n`);
     for (const line of error.lines()) ctx.note(`keywarden: ${line}`);
     return 2;
   }
@@ -62,7 +63,7 @@ export async function run(ctx: Context, file: string): Promise<number> {
       create: { command: sample.command, ...plan.create },
       revoke: { id: sampleId, ...plan.revoke },
     };
-    await ctx.out(`${JSON.stringify(doc, null, 2)}\n`);
+    await ctx.out(`${safeJson(doc, 2)}\n`);
     return 0;
   }
   const request = (r: PlannedRequest): string => `${r.method} ${r.url}`;
@@ -77,14 +78,14 @@ export async function run(ctx: Context, file: string): Promise<number> {
     ...(plan.list.page_size ? [`          page size ${plan.list.page_size.param}=${plan.list.page_size.value}, the largest the provider allows`] : []),
     `create    ${request(plan.create)}`,
     `          for: ${sample.command}`,
-    ...(plan.create.body === undefined ? ['          no body'] : [`          body ${JSON.stringify(plan.create.body)}`]),
+    ...(plan.create.body === undefined ? ['          no body'] : [`          body ${safeJson(plan.create.body)}`]),
     ...Object.entries(plan.create.headers)
       .filter(([name]) => !(name in plan.list.headers))
       .map(([name, value]) => `          ${name}: ${value}`),
     `revoke    ${request(plan.revoke)}`,
-    ...(plan.revoke.body === undefined ? [] : [`          body ${JSON.stringify(plan.revoke.body)}`]),
+    ...(plan.revoke.body === undefined ? [] : [`          body ${safeJson(plan.revoke.body)}`]),
     ...(plan.revoke.if_405 ? [`          if answered 405: ${request(plan.revoke.if_405)}`] : []),
   ];
-  await ctx.out(`${lines.join('\n')}\n`);
+  await ctx.out(`${lines.map(inert).join('\n')}\n`);
   return 0;
 }

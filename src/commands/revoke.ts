@@ -1,11 +1,11 @@
 import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import { resolveProfile } from '../profiles.js';
 import { profileKeys } from '../providers/listing.js';
 import type { Key, Provider } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
-import { keyAccount } from '../secrets/store.js';
+import { inert, safeJson, tsvField } from '../render/inert.js';
 import { parseDuration } from '../util/time.js';
 import { resolveKeyReference, unusedFor } from './select-keys.js';
 import { describeKey } from '../render/keys.js';
@@ -38,36 +38,33 @@ async function chooseTargets(ctx: Context, keys: Key[], references: string[], op
   return [...chosen.values()];
 }
 
-/** Deletes the stored secret of a revoked key, where keywarden stored one; a failure is a warning, the key is gone either way. */
-export async function forgetSecret(ctx: Context, key: Key): Promise<void> {
-  const account = keyAccount(key.profile, key.id);
-  try {
-    const index = await ctx.storedIndex();
-    const entry = index.lookup(account);
-    if (!entry) return;
-    await (await ctx.secretStore(entry.store)).delete(account);
-    await index.remove(account);
-  } catch (error) {
-    ctx.note(`keywarden: warning: ${key.id} is revoked but its stored secret was not deleted: ${(error as Error).message}`);
-  }
-}
-
-/** Revokes keys a few at a time; every key's outcome is reported, none stops the others. */
+/**
+ * Revokes keys a few at a time; every key's outcome is reported, none stops the others. Each request sent is
+ * finished even when the person interrupts, so the report says exactly what was revoked; keys not yet begun are
+ * then left alone and reported as not revoked.
+ */
 async function revokeAll(ctx: Context, provider: Provider, targets: Key[]): Promise<{ revoked: Key[]; failed: RevokeFailure[] }> {
   const revoked: Key[] = [];
   const failed: RevokeFailure[] = [];
   const queue = [...targets];
-  const worker = async (): Promise<void> => {
-    for (let key = queue.shift(); key; key = queue.shift()) {
-      try {
-        await provider.revoke(key.id);
-      } catch (error) {
-        failed.push({ id: key.id, error: (error as Error).message });
-        continue;
-      }
-      revoked.push({ ...key, status: 'revoked', revoked_at: key.revoked_at ?? ctx.now().toISOString() });
-      await forgetSecret(ctx, key);
+  const revokeOne = async (key: Key): Promise<void> => {
+    let sent = false;
+    try {
+      await ctx.interrupts.guard('the revocations already sent', (step) => {
+        sent = true;
+        return provider.revoke(key.id, { signal: step.signal });
+      });
+    } catch (error) {
+      const interrupted = error instanceof InterruptedError;
+      const why = !interrupted ? (error as Error).message : sent ? 'stopped while its revocation was under way: it may be revoked or not' : 'not revoked: interrupted';
+      failed.push({ id: key.id, error: why });
+      return;
     }
+    revoked.push({ ...key, status: 'revoked', revoked_at: key.revoked_at ?? ctx.now().toISOString() });
+    await ctx.keeper.forgetRevoked(key.profile, key.id);
+  };
+  const worker = async (): Promise<void> => {
+    for (let key = queue.shift(); key; key = queue.shift()) await revokeOne(key);
   };
   await Promise.all(Array.from({ length: Math.min(4, targets.length) }, worker));
   const order = new Map(targets.map((k, i) => [k.id, i]));
@@ -88,7 +85,7 @@ export async function run(ctx: Context, references: string[], options: RevokeOpt
   const targets = await chooseTargets(ctx, keys, references, options, profile.definition.capabilities.usageTracking, profile.definition.id);
 
   if (targets.length === 0 || options.dryRun) {
-    if (format === 'json') await ctx.out(`${JSON.stringify({ dry_run: options.dryRun === true, revoked: options.dryRun ? targets : [], failed: [] }, null, 2)}\n`);
+    if (format === 'json') await ctx.out(`${safeJson({ dry_run: options.dryRun === true, revoked: options.dryRun ? targets : [], failed: [] }, 2)}\n`);
     else if (targets.length === 0) ctx.note('nothing to revoke');
     else {
       ctx.note(`would revoke ${targets.length} key${targets.length === 1 ? '' : 's'} (dry run):`);
@@ -108,13 +105,16 @@ export async function run(ctx: Context, references: string[], options: RevokeOpt
 
   const { revoked, failed } = await revokeAll(ctx, provider, targets);
   if (format === 'json') {
-    await ctx.out(`${JSON.stringify({ dry_run: false, revoked, failed }, null, 2)}\n`);
+    await ctx.out(`${safeJson({ dry_run: false, revoked, failed }, 2)}\n`);
   } else {
     const { Terminal } = await import('../render/terminal.js');
     const term = new Terminal(ctx);
-    for (const key of revoked) await ctx.out(ctx.stdoutIsTerminal ? `${term.chalk.green('✓')} revoked ${describeKey(key)}\n` : `revoked\t${key.id}\n`);
-    for (const failure of failed) await ctx.out(ctx.stdoutIsTerminal ? `${term.chalk.red('✗')} ${failure.id}: ${failure.error}\n` : `failed\t${failure.id}\t${failure.error}\n`);
+    for (const key of revoked) await ctx.out(ctx.stdoutIsTerminal ? `${term.chalk.green('✓')} revoked ${describeKey(key)}\n` : `revoked\t${tsvField(key.id)}\n`);
+    for (const failure of failed) {
+      await ctx.out(ctx.stdoutIsTerminal ? `${term.chalk.red('✗')} ${inert(failure.id)}: ${inert(failure.error)}\n` : `failed\t${tsvField(failure.id)}\t${tsvField(failure.error)}\n`);
+    }
   }
-  if (failed.length > 0) ctx.note(`keywarden: ${failed.length} of ${targets.length} revocations failed`);
+  if (ctx.interrupts.interrupted) ctx.note(`keywarden: interrupted: ${revoked.length} of ${targets.length} keys revoked, ${failed.length} not`);
+  else if (failed.length > 0) ctx.note(`keywarden: ${failed.length} of ${targets.length} revocations failed`);
   return failed.length > 0 ? 1 : 0;
 }

@@ -7,9 +7,10 @@ import { makeProfile, resolveProfile, type Profile } from '../profiles.js';
 import { profileKeys } from '../providers/listing.js';
 import type { CreateRequest, Key, Provider, ProviderInfo } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
+import { inert, safeJson, tsvField } from '../render/inert.js';
 import { newRotationId, JournalStore, type Journal, type RotationPlan } from '../rotation/journal.js';
 import { crashPoint, RotationFailed, RotationRunner } from '../rotation/runner.js';
-import { keyAccount, type SecretStore, type StoreKind } from '../secrets/store.js';
+import { keyAccount, type SecretStore } from '../secrets/store.js';
 import { formatDuration, parseDuration } from '../util/time.js';
 import { olderThan, resolveKeyReference } from './select-keys.js';
 import { describeKey } from '../render/keys.js';
@@ -84,7 +85,7 @@ export function describePlan(journal: Pick<Journal, 'old' | 'plan' | 'profile' |
   if (plan.verify_use_ms !== null) lines.push(`wait until the new key is used, up to ${formatDuration(plan.verify_use_ms)}`);
   if (plan.grace_ms !== null) lines.push(`wait ${formatDuration(plan.grace_ms)} before revoking`);
   lines.push(plan.keep_old ? `keep ${old.id} active (--keep-old)` : `revoke ${old.id} and delete its stored secret`);
-  return [`rotate ${describeKey(old)} on profile ${journal.profile} (${journal.provider}):`, ...lines.map((line, i) => `  ${i + 1}. ${line}`)];
+  return [`rotate ${describeKey(old)} on profile ${journal.profile} (${journal.provider}):`, ...lines.map((line, i) => `  ${i + 1}. ${inert(line)}`)];
 }
 
 function resultDoc(journal: Journal, store: SecretStore) {
@@ -99,16 +100,10 @@ function resultDoc(journal: Journal, store: SecretStore) {
   };
 }
 
-async function openStore(ctx: Context, kind: StoreKind): Promise<SecretStore> {
-  const store = await ctx.secretStore(kind);
-  await store.check();
-  return store;
-}
-
 /** rotate: new key, stored, delivered, verified in use, old one revoked; journaled, resumable; or --resume, or bulk --older-than. */
 export async function run(ctx: Context, reference: string | undefined, options: RotateOptions): Promise<number> {
   const format = outputFormat(ctx, ['table', 'json'] as const);
-  const journals = new JournalStore(join(ctx.dirs.state, 'rotations'));
+  const journals = new JournalStore(join(ctx.dirs.state, 'rotations'), (text) => ctx.redact(text));
   if (options.resume !== undefined) {
     if (reference !== undefined) throw new UsageError('--resume takes a rotation id, not a key', `keywarden rotate --resume ${reference}`);
     return resume(ctx, journals, options.resume === true ? undefined : options.resume, format);
@@ -150,7 +145,7 @@ export async function run(ctx: Context, reference: string | undefined, options: 
   }));
 
   if (journalsToRun.length === 0) {
-    if (format === 'json') await ctx.out(`${JSON.stringify({ rotations: [], failed: [] }, null, 2)}\n`);
+    if (format === 'json') await ctx.out(`${safeJson({ rotations: [], failed: [] }, 2)}\n`);
     ctx.note('no key matches; nothing to rotate');
     return 0;
   }
@@ -167,7 +162,7 @@ export async function run(ctx: Context, reference: string | undefined, options: 
     return 1;
   }
 
-  const store = await openStore(ctx, settings.store);
+  const store = await ctx.keeper.usableStore(settings.store);
   const single = reference !== undefined;
   const finished: Journal[] = [];
   const failed: { key_id: string; rotation_id: string; error: string }[] = [];
@@ -198,11 +193,11 @@ async function report(ctx: Context, format: 'table' | 'json', finished: Journal[
   if (!single) ctx.note(`${finished.length} rotated, ${failed.length} failed`);
   if (format === 'json') {
     const docs = finished.map((j) => resultDoc(j, store));
-    await ctx.out(`${JSON.stringify(single ? docs[0] : { rotations: docs, failed }, null, 2)}\n`);
+    await ctx.out(`${safeJson(single ? docs[0] : { rotations: docs, failed }, 2)}\n`);
     return;
   }
   for (const journal of finished) {
-    await ctx.out(`rotated\t${journal.old.id}\t${journal.new!.id}\t${journal.old_revoked ? 'old revoked' : 'old kept'}\n`);
+    await ctx.out(`${['rotated', journal.old.id, journal.new!.id, journal.old_revoked ? 'old revoked' : 'old kept'].map(tsvField).join('\t')}\n`);
   }
 }
 
@@ -214,14 +209,14 @@ async function resume(ctx: Context, journals: JournalStore, id: string | undefin
       return 0;
     }
     if (open.length > 1) {
-      for (const j of open) await ctx.out(`${j.id}\t${j.profile}\t${describeKey(j.old)}\t${j.last_error ?? 'interrupted'}\n`);
+      for (const j of open) await ctx.out(`${[j.id, j.profile, describeKey(j.old), j.last_error ?? 'interrupted'].map(tsvField).join('\t')}\n`);
       throw new UsageError(`${open.length} rotations are unfinished`, 'resume one: keywarden rotate --resume <id>');
     }
     id = open[0]!.id;
   }
   const journal = await journals.load(id);
   const profile = await makeProfile(ctx, journal.profile, journal.provider_ref, { baseUrl: journal.base_url, store: journal.plan.store });
-  const store = await openStore(ctx, journal.plan.store);
+  const store = await ctx.keeper.usableStore(journal.plan.store);
   if (journal.finished_at === null) {
     const provider = await connect(ctx, profile);
     await runOne(ctx, provider, store, journals, journal);

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { outputFormat } from '../render/format.js';
+import { safeJson } from '../render/inert.js';
 import { defaultSandboxToken, simulatedProviders, startSandbox } from '../sandbox/server.js';
 
 export interface SandboxCommandOptions {
@@ -52,7 +53,7 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
 
   const baseUrls = Object.fromEntries(simulatedProviders.map((p) => [p, sandbox.baseUrl(p)]));
   if (format === 'json') {
-    await ctx.out(`${JSON.stringify({ url: sandbox.url, base_urls: baseUrls })}\n`);
+    await ctx.out(`${safeJson({ url: sandbox.url, base_urls: baseUrls })}\n`);
   } else {
     const lines = [
       `keywarden sandbox: simulators of the built-in providers on ${sandbox.url}`,

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeywardenError, UsageError } from '../errors.js';
 import type { StoreKind } from '../secrets/store.js';
+import { Redactor } from '../secrets/redactor.js';
 import { writeFileAtomic } from '../util/fs.js';
-
 
 export interface ProfileConfig {
   /** a built-in provider id, or the path of a provider manifest */
@@ -24,7 +24,10 @@ export const profileNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export class ConfigStore {
   readonly path: string;
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly redactor = new Redactor(),
+  ) {
     this.path = join(dir, 'config.json');
   }
 
@@ -46,7 +49,7 @@ export class ConfigStore {
   }
 
   async save(config: ConfigFile): Promise<void> {
-    await writeFileAtomic(this.path, `${JSON.stringify(config, null, 2)}\n`);
+    await writeFileAtomic(this.path, this.redactor.redact(`${JSON.stringify(config, null, 2)}\n`));
   }
 
   async update(change: (config: ConfigFile) => void): Promise<ConfigFile> {

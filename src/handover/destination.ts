@@ -1,8 +1,10 @@
 import type { Context } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
+import type { GuardedStep } from '../interrupts.js';
 import type { Profile } from '../profiles.js';
 import type { Key } from '../providers/types.js';
-import { keyAccount, SecretStoreError, type SecretStore, type StoreKind } from '../secrets/store.js';
+import type { Secret } from '../secrets/secret.js';
+import { SecretStoreError, type SecretStore, type StoreKind } from '../secrets/store.js';
 import { deliver } from './deliver.js';
 
 export interface DestinationOptions {
@@ -37,9 +39,8 @@ export async function prepareDestination(ctx: Context, profile: Profile, options
     }
     return destination;
   }
-  const store = await ctx.secretStore(kind as StoreKind);
   try {
-    await store.check();
+    return { ...destination, store: await ctx.keeper.usableStore(kind as StoreKind) };
   } catch (error) {
     if (!(error instanceof SecretStoreError)) throw error;
     const nothingElse = !destination.deliver && !destination.reveal;
@@ -49,11 +50,10 @@ export async function prepareDestination(ctx: Context, profile: Profile, options
       nothingElse || error.exitCode === ExitCode.usage ? ExitCode.usage : ExitCode.failure,
     );
   }
-  return { ...destination, store };
 }
 
 export interface Handover {
-  /** where the secret was stored, as the contract prints it */
+  /** where the secret was stored: `keychain:keywarden/<account>`, `file:<path>#<account>` */
   stored: string | null;
   delivered: boolean;
   /** nothing durable took the secret: it has to be shown to the person now */
@@ -62,25 +62,30 @@ export interface Handover {
   problems: string[];
 }
 
-/** Stores, then delivers, a new key's secret. Never throws: a failure after creation must not drop the secret. */
-export async function handOver(ctx: Context, destination: Destination, key: Key, secret: string): Promise<Handover> {
+/**
+ * Stores, then delivers, a new key's secret, inside the step that created it. Never throws for a failed store or
+ * delivery: a failure after creation must not drop the secret. Once the secret is safe, a forced stop has nothing
+ * more to show.
+ */
+export async function handOver(ctx: Context, destination: Destination, key: Key, secret: Secret, step: GuardedStep): Promise<Handover> {
   const result: Handover = { stored: null, delivered: false, mustShow: false, problems: [] };
   if (destination.store) {
-    const account = keyAccount(key.profile, key.id);
+    step.waitingFor(`the secret store to keep the secret of ${key.id}`);
     try {
-      await destination.store.set(account, secret);
-      result.stored = destination.store.location(account);
-      await (await ctx.storedIndex()).add(account, destination.store.kind);
+      result.stored = await ctx.keeper.keep(destination.store, key.profile, key.id, secret);
+      step.beforeForcedStop(undefined);
     } catch (error) {
-      if (result.stored === null) result.problems.push(`the secret of ${key.id} could not be stored: ${(error as Error).message}`);
-      else ctx.note(`keywarden: warning: the index of stored secrets was not updated: ${(error as Error).message}`);
+      result.problems.push(`the secret of ${key.id} could not be stored: ${(error as Error).message}`);
     }
   }
   if (destination.deliver) {
+    step.waitingFor('the --deliver command to finish');
     try {
-      await deliver(ctx, destination.deliver, key, secret);
+      await deliver(ctx, destination.deliver, key, secret, step.signal);
       result.delivered = true;
+      step.beforeForcedStop(undefined);
     } catch (error) {
+      if (step.signal.aborted) throw error;
       result.problems.push(`the secret of ${key.id} was not delivered: ${(error as Error).message}`);
     }
   }

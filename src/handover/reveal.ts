@@ -1,20 +1,18 @@
 import type { Context } from '../context.js';
-import { describeKey } from '../render/keys.js';
 import type { Key } from '../providers/types.js';
+import { describeKey } from '../render/keys.js';
 import type { Terminal } from '../render/terminal.js';
+import type { Secret } from '../secrets/secret.js';
 import type { Handover } from './destination.js';
 
 /**
- * Under GitHub Actions a secret about to be printed is first registered as a mask, so the runner hides it in the
- * log. Written raw to stderr (the runner reads workflow commands on both streams; stdout may be captured by the
- * caller) and past the redactor, which would otherwise mask the mask.
+ * The only ways a secret is shown: the one-time box on a terminal, the secret alone or in JSON with --reveal, and
+ * the last resort on stderr when nothing else took it. Each goes through Output.reveal, which registers a GitHub
+ * Actions mask first and shows a secret at most once.
  */
-export function maskForGitHubActions(ctx: Context, secret: string): void {
-  if (ctx.env.GITHUB_ACTIONS === 'true') ctx.runtime.streams.stderr.write(`::add-mask::${secret}\n`);
-}
 
 /** The secret, once, in a box that says it will not be shown again and where it went. */
-export function secretBox(term: Terminal, key: Key, secret: string, handover: Handover): string {
+export function secretBox(term: Terminal, key: Key, secret: Secret, handover: Handover): string {
   const { chalk } = term;
   const title = `New ${key.provider} key ${describeKey(key)}`;
   const where = handover.stored
@@ -22,9 +20,17 @@ export function secretBox(term: Terminal, key: Key, secret: string, handover: Ha
     : handover.delivered
       ? 'Delivered by --deliver; not stored by keywarden'
       : chalk.red.bold('NOT STORED ANYWHERE: copy it now or revoke the key');
-  const lines = [title, '', `  ${chalk.bold(secret)}`, '', chalk.yellow('Copy it now: it will not be shown again.'), where];
-  const visible = (text: string): number => text.replace(/\u001b\[[0-9;]*m/g, '').length;
-  const width = Math.max(...lines.map(visible)) + 2;
-  const row = (text: string): string => `│ ${text}${' '.repeat(width - visible(text) - 1)}│`;
+  const lines = [title, '', `  ${chalk.bold(secret.expose())}`, '', chalk.yellow('Copy it now: it will not be shown again.'), where];
+  const width = Math.max(...lines.map((line) => term.width(line))) + 2;
+  const row = (text: string): string => `│ ${text}${' '.repeat(width - term.width(text) - 1)}│`;
   return [`┌${'─'.repeat(width)}┐`, ...lines.map(row), `└${'─'.repeat(width)}┘`, ''].join('\n');
+}
+
+/**
+ * The last way a secret reaches the person, when it could go nowhere else (no store took it, stdout was closed,
+ * the person stopped keywarden while it held it): on stderr, once, after a line that says why.
+ */
+export async function revealAsLastResort(ctx: Context, key: Pick<Key, 'id' | 'name'>, secret: Secret, why: string): Promise<void> {
+  ctx.note(`keywarden: ${why}; the secret of ${describeKey(key)} follows, and will not be shown again:`);
+  await ctx.output.reveal(`${secret.expose()}\n`, secret, 'stderr');
 }

@@ -12,6 +12,8 @@ export interface HttpRequest {
   json?: unknown;
   /** a POST that may be sent again (the provider takes an idempotency key); GET and DELETE always may */
   repeatable?: boolean;
+  /** instead of the client's own: a guarded step's signal, which only a forced stop aborts */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -69,7 +71,8 @@ export class HttpClient {
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const { timeoutMs, trace, signal } = this.options;
+    const { timeoutMs, trace } = this.options;
+    const signal = req.signal ?? this.options.signal;
     const policy = this.options.retry ?? defaultRetryPolicy;
     const shownUrl = redactUrl(req.url);
     const repeatable = req.method !== 'POST' || req.repeatable === true;

@@ -9,6 +9,7 @@ import { createBody } from './body.js';
 import { listPages } from './listing.js';
 import { errorReader, objectOrRoot, readKey, requiredString } from './read.js';
 import { capabilitiesOf, type Auth, type Manifest } from './types.js';
+import { Secret } from '../secrets/secret.js';
 
 /** What a manifest provider takes from the run: the environment (for auth.extra_header.from_env) and the redactor. */
 export interface ManifestEnvironment {
@@ -53,7 +54,7 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
 
       const createdFrom = (body: unknown, request: CreateRequest): CreatedKey => {
         const root = objectAt(body, '');
-        const secret = requiredString(root, create.secret, '');
+        const secret = new Secret(requiredString(root, create.secret, ''));
         const key = readKey(objectOrRoot(root, create.key).raw, create.key ?? '', fields, usageTracked, settings.now());
         // what the answer leaves out but the request settled
         if (key.name === null && info.capabilities.names) key.name = request.name;
@@ -72,11 +73,12 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
             readKey: (item, path) => readKey(item, path, fields, usageTracked, settings.now()),
           }),
 
-        async create(request) {
+        async create(request, options) {
           const idempotencyKey = create.idempotency_header === undefined ? undefined : (request.idempotencyKey ?? randomUUID());
           const call: ApiCall = {
             method: create.method ?? 'POST',
             path: create.path,
+            signal: options?.signal,
             json: create.body === undefined ? undefined : createBody(create.body, request),
             // the same idempotency key on every attempt makes the create safe to send again
             ...(idempotencyKey === undefined ? {} : { headers: { [create.idempotency_header!.toLowerCase()]: idempotencyKey }, repeatable: true }),
@@ -85,8 +87,8 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
           return api.read(answer, call, (body) => createdFrom(body, request));
         },
 
-        async revoke(id) {
-          const call: ApiCall = { method: revoke.method ?? 'DELETE', path: revoke.path, params: { id }, json: revoke.body };
+        async revoke(id, options) {
+          const call: ApiCall = { method: revoke.method ?? 'DELETE', path: revoke.path, params: { id }, json: revoke.body, signal: options?.signal };
           try {
             await api.call(call);
           } catch (error) {

@@ -15,6 +15,7 @@ export interface ApiCall {
   headers?: Record<string, string>;
   /** a POST that may be sent again because it carries an idempotency key */
   repeatable?: boolean;
+  signal?: AbortSignal;
 }
 
 export interface ApiAnswer {
@@ -43,8 +44,9 @@ export class ProviderApi {
     return `${call.method} ${call.path}`;
   }
 
-  fail(kind: ProviderError['kind'], call: Pick<ApiCall, 'method' | 'path'>, detail: string, status?: number): ProviderError {
-    return new ProviderError(kind, this.provider, this.endpoint(call), this.scrub(detail), status);
+  /** `carriedOut`: the provider answered 2xx, so the request took effect although its answer cannot be used */
+  fail(kind: ProviderError['kind'], call: Pick<ApiCall, 'method' | 'path'>, detail: string, status?: number, carriedOut = false): ProviderError {
+    return new ProviderError(kind, this.provider, this.endpoint(call), this.scrub(detail), status, carriedOut);
   }
 
   async call(call: ApiCall): Promise<ApiAnswer> {
@@ -58,6 +60,7 @@ export class ProviderApi {
         headers: { ...this.authHeaders, ...call.headers },
         json: call.json,
         repeatable: call.repeatable,
+        signal: call.signal,
       });
     } catch (error) {
       if (error instanceof TransportError) {
@@ -81,7 +84,7 @@ export class ProviderApi {
     try {
       return reader(answer.body);
     } catch (error) {
-      if (error instanceof ShapeError) throw this.fail('bad_response', call, `unexpected answer: ${error.message}`);
+      if (error instanceof ShapeError) throw this.fail('bad_response', call, `unexpected answer: ${error.message}`, answer.status, true);
       throw error;
     }
   }
@@ -107,7 +110,7 @@ export class ProviderApi {
       return JSON.parse(text);
     } catch {
       if (status >= 400) return text;
-      throw this.fail('bad_response', call, `the answer (${status}, ${contentType ?? 'no content type'}) is not JSON`, status);
+      throw this.fail('bad_response', call, `the answer (${status}, ${contentType ?? 'no content type'}) is not JSON`, status, true);
     }
   }
 

@@ -3,6 +3,7 @@ import { keyRecord, statusOf } from './normalise.js';
 import { cursorPages } from './pagination.js';
 import { objectAt, type Fields } from './shape.js';
 import type { KeyRecord, ProviderDefinition, ProviderInfo, ProviderSettings } from './types.js';
+import { Secret } from '../secrets/secret.js';
 
 const info: ProviderInfo = {
   id: 'cobo',
@@ -78,9 +79,10 @@ export const cobo: ProviderDefinition = {
         );
       },
 
-      async create(request) {
+      async create(request, options) {
         const answer = await api.call({
           ...create,
+          signal: options?.signal,
           json: {
             name: request.name,
             ...(request.principal ? { principal_id: request.principal } : {}),
@@ -90,12 +92,12 @@ export const cobo: ProviderDefinition = {
         });
         return api.read(answer, create, (body) => {
           const result = objectAt(body, '').object('result');
-          return { secret: result.string('raw_key'), key: toKey(result.object('api_key'), settings.now()) };
+          return { secret: new Secret(result.string('raw_key')), key: toKey(result.object('api_key'), settings.now()) };
         });
       },
 
-      async revoke(id) {
-        await api.call({ ...revoke, params: { id } });
+      async revoke(id, options) {
+        await api.call({ ...revoke, params: { id }, signal: options?.signal });
       },
     };
   },

@@ -4,6 +4,7 @@ import { keyRecord } from './normalise.js';
 import { cursorPages } from './pagination.js';
 import { objectAt } from './shape.js';
 import type { KeyRecord, ProviderDefinition, ProviderInfo, ProviderSettings } from './types.js';
+import { Secret } from '../secrets/secret.js';
 
 const info: ProviderInfo = {
   id: 'dakota',
@@ -67,22 +68,22 @@ export const dakota: ProviderDefinition = {
         );
       },
 
-      async create(request) {
+      async create(request, options) {
         // the same idempotency key on every attempt makes the create safe to retry
         const idempotencyKey = request.idempotencyKey ?? randomUUID();
-        const answer = await api.call({ ...create, headers: { 'x-idempotency-key': idempotencyKey }, repeatable: true });
+        const answer = await api.call({ ...create, headers: { 'x-idempotency-key': idempotencyKey }, repeatable: true, signal: options?.signal });
         return api.read(answer, create, (body) => {
           const f = objectAt(body, '');
           const secret = f.string('key');
           return {
-            secret,
+            secret: new Secret(secret),
             key: keyRecord({ id: f.string('id'), status: 'active', hint: secret.slice(-6), usage_tracked: false }),
           };
         });
       },
 
-      async revoke(id) {
-        await api.call({ ...revoke, params: { id } });
+      async revoke(id, options) {
+        await api.call({ ...revoke, params: { id }, signal: options?.signal });
       },
     };
   },

@@ -3,6 +3,7 @@ import { keyRecord, statusOf } from './normalise.js';
 import { numberedPages } from './pagination.js';
 import { objectAt } from './shape.js';
 import type { KeyRecord, ProviderDefinition, ProviderInfo, ProviderSettings } from './types.js';
+import { Secret } from '../secrets/secret.js';
 
 const info: ProviderInfo = {
   id: 'dialnexa',
@@ -73,12 +74,12 @@ export const dialnexa: ProviderDefinition = {
         }, settings.pageConcurrency, (detail) => api.fail('bad_response', list, detail));
       },
 
-      async create(request) {
-        const answer = await api.call({ ...create, json: { name: request.name, ...(request.expireNow ? { expire_now: true } : {}) } });
+      async create(request, options) {
+        const answer = await api.call({ ...create, signal: options?.signal, json: { name: request.name, ...(request.expireNow ? { expire_now: true } : {}) } });
         return api.read(answer, create, (body) => {
           const f = objectAt(body, '');
           return {
-            secret: f.string('secret'),
+            secret: new Secret(f.string('secret')),
             key: keyRecord({
               id: f.string('id'),
               name: f.optionalString('name') ?? request.name,
@@ -90,8 +91,8 @@ export const dialnexa: ProviderDefinition = {
         });
       },
 
-      async revoke(id) {
-        await api.call({ ...revoke, params: { id } });
+      async revoke(id, options) {
+        await api.call({ ...revoke, params: { id }, signal: options?.signal });
       },
     };
   },

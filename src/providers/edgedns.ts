@@ -3,6 +3,7 @@ import { ProviderError } from './errors.js';
 import { keyRecord, statusOf } from './normalise.js';
 import { objectAt, type Fields } from './shape.js';
 import type { CreateRequest, KeyRecord, ProviderDefinition, ProviderInfo, ProviderSettings } from './types.js';
+import { Secret } from '../secrets/secret.js';
 
 const info: ProviderInfo = {
   id: 'edgedns',
@@ -64,15 +65,15 @@ function createBody(request: CreateRequest): Record<string, unknown> {
 }
 
 /** The documentation gives the new key's secret once, beside its metadata; accept it flat or wrapped. */
-function readCreated(body: unknown, now: Date): { secret: string; key: KeyRecord } {
+function readCreated(body: unknown, now: Date): { secret: Secret; key: KeyRecord } {
   const root = objectAt(body, '');
   const meta = root.has('data') ? root.object('data') : root.has('api_key') && typeof root.raw.api_key === 'object' ? root.object('api_key') : root;
   for (const holder of [root, meta]) {
     for (const field of ['key', 'secret', 'api_key', 'raw_key']) {
-      if (typeof holder.raw[field] === 'string') return { secret: holder.string(field), key: toKey(meta, now) };
+      if (typeof holder.raw[field] === 'string') return { secret: new Secret(holder.string(field)), key: toKey(meta, now) };
     }
   }
-  return { secret: root.string('key'), key: toKey(meta, now) };
+  return { secret: new Secret(root.string('key')), key: toKey(meta, now) };
 }
 
 export const edgedns: ProviderDefinition = {
@@ -89,18 +90,18 @@ export const edgedns: ProviderDefinition = {
         });
       },
 
-      async create(request) {
-        const answer = await api.call({ ...create, json: createBody(request) });
+      async create(request, options) {
+        const answer = await api.call({ ...create, json: createBody(request), signal: options?.signal });
         return api.read(answer, create, (body) => readCreated(body, settings.now()));
       },
 
-      async revoke(id) {
+      async revoke(id, options) {
         try {
-          await api.call({ ...revoke, params: { id } });
+          await api.call({ ...revoke, params: { id }, signal: options?.signal });
         } catch (error) {
           // one crawl of the documentation shows revoke as POST; a server that wants it answers DELETE with 405
           if (!(error instanceof ProviderError && error.status === 405)) throw error;
-          await api.call({ ...revoke, method: 'POST', params: { id } });
+          await api.call({ ...revoke, method: 'POST', params: { id }, signal: options?.signal });
         }
       },
     };

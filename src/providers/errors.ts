@@ -36,7 +36,10 @@ export class ProviderError extends KeywardenError {
     readonly endpoint: string,
     detail: string,
     readonly status?: number,
-    /** the request may have been carried out although no answer came (a timeout or reset after sending) */
+    /**
+     * the request may have been carried out, or was, and its answer is lost: a timeout or a reset after sending, or
+     * a 2xx answer that cannot be read
+     */
     readonly outcomeUnknown = false,
   ) {
     super(`${provider}: ${endpoint}: ${detail}`, exitCodes[kind], hints[kind]);

@@ -1,4 +1,5 @@
 import type { HttpClient } from '../http/client.js';
+import type { Secret } from '../secrets/secret.js';
 
 export type KeyStatus = 'active' | 'expired' | 'revoked';
 
@@ -62,7 +63,12 @@ export interface CreateRequest {
 
 export interface CreatedKey {
   key: KeyRecord;
-  secret: string;
+  secret: Secret;
+}
+
+/** How one call may be cut short: a create's own signal, which a first Ctrl-C does not abort, say. */
+export interface CallOptions {
+  signal?: AbortSignal;
 }
 
 export interface ProviderInfo {
@@ -78,8 +84,8 @@ export interface ProviderInfo {
  */
 export interface Provider extends ProviderInfo {
   listPages(): AsyncIterable<KeyRecord[]>;
-  create(request: CreateRequest): Promise<CreatedKey>;
-  revoke(id: string): Promise<void>;
+  create(request: CreateRequest, options?: CallOptions): Promise<CreatedKey>;
+  revoke(id: string, options?: CallOptions): Promise<void>;
 }
 
 export interface ProviderSettings {

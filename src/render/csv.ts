@@ -1,8 +1,9 @@
-/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+import { csvCell } from './inert.js';
+
+/** One CSV field: empty for null, a list joined with `;`, every cell inert and quoted where needed. */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = Array.isArray(value) ? value.join(';') : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return csvCell(Array.isArray(value) ? value.join(';') : String(value));
 }
 
 export function csvRow(values: unknown[]): string {

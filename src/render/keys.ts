@@ -1,5 +1,6 @@
 import type { Key } from '../providers/types.js';
 import { csvRow } from './csv.js';
+import { inert } from './inert.js';
 
 /** The contract's field order for a key in json, ndjson and csv. */
 export const keyFields = [
@@ -13,7 +14,7 @@ export function keyCsvRow(key: Key): string {
   return csvRow(keyFields.map((field) => key[field]));
 }
 
-/** A key as people recognise it: its id, and its name where it has one. */
+/** A key as people recognise it, inert: its id, and its name where it has one. */
 export function describeKey(key: Pick<Key, 'id' | 'name'>): string {
-  return `${key.id}${key.name ? ` (${key.name})` : ''}`;
+  return inert(`${key.id}${key.name ? ` (${key.name})` : ''}`);
 }

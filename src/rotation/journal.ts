@@ -61,7 +61,11 @@ const lockName = (profile: string, keyId: string): string => `${encodeURICompone
  * that a second rotation of the same key is refused while one is unfinished.
  */
 export class JournalStore {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    /** masks any registered secret: a journal never holds one, whatever a provider's answer held */
+    private readonly redact: (text: string) => string = (text) => text,
+  ) {}
 
   private path(id: string): string {
     if (!/^rot-[\w-]+$/.test(id)) throw new UsageError(`'${id}' is not a rotation id`);
@@ -88,7 +92,7 @@ export class JournalStore {
   }
 
   async save(journal: Journal): Promise<void> {
-    await writeFileAtomic(this.path(journal.id), `${JSON.stringify(journal, null, 2)}\n`);
+    await writeFileAtomic(this.path(journal.id), this.redact(`${JSON.stringify(journal, null, 2)}\n`));
   }
 
   /** Marks the rotation finished and frees the key for the next one. */

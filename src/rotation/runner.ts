@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { forgetSecret } from '../commands/revoke.js';
 import type { Context } from '../context.js';
 import { KeywardenError } from '../errors.js';
 import { deliver } from '../handover/deliver.js';
+import { revealAsLastResort } from '../handover/reveal.js';
 import { ProviderError } from '../providers/errors.js';
 import { keysCreatedSince, uniqueKeys, withProfile } from '../providers/listing.js';
 import type { Key, Provider } from '../providers/types.js';
+import type { Secret } from '../secrets/secret.js';
 import { keyAccount, type SecretStore } from '../secrets/store.js';
 import { formatDuration } from '../util/time.js';
 import type { Journal, JournalStore, Step } from './journal.js';
@@ -81,7 +82,10 @@ export class RotationRunner {
       try {
         await work();
       } catch (error) {
-        if (this.deps.ctx.signal.aborted) throw error;
+        if (this.deps.ctx.signal.aborted) {
+          this.deps.ctx.note(`keywarden: rotation ${journal.id} interrupted at ${step}; the old key ${journal.old.id} is still ${journal.old_revoked ? 'revoked' : 'active'}; finish it: keywarden rotate --resume ${journal.id}`);
+          throw error;
+        }
         journal.last_error = `${step}: ${(error as Error).message}`;
         await this.deps.journals.save(journal);
         throw new RotationFailed(journal, step, (error as Error).message);
@@ -104,34 +108,43 @@ export class RotationRunner {
 
     journal.create_started_at = this.now();
     await this.deps.journals.save(journal);
-    const created = await provider.create(journal.plan.request);
-    ctx.redactor.add(created.secret);
-    crashPoint(ctx, 'create-answered');
-    const key = withProfile(journal.provider, journal.profile, created.key);
-    try {
-      await store.set(this.account(key), created.secret);
-      await (await ctx.storedIndex()).add(this.account(key), store.kind);
-    } catch (error) {
-      await this.takeBack(key, created.secret);
-      throw new Error(`the new key's secret could not be stored (${(error as Error).message}), so the new key ${key.id} was revoked again`);
-    }
-    journal.new = key;
-    await this.finishStep('create', 'store');
-    this.deps.progress(`created ${key.id} and stored its secret in ${store.location(this.account(key))}`);
+    await ctx.interrupts.guard("the new key's create request and storing its secret", async (step) => {
+      step.waitingFor(`${provider.displayName}'s answer to the create request`);
+      const created = await provider.create(journal.plan.request, { signal: step.signal });
+      const { record, secret } = ctx.keeper.accept(created);
+      crashPoint(ctx, 'create-answered');
+      const key = withProfile(journal.provider, journal.profile, record);
+      step.beforeForcedStop(() => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored'));
+      step.waitingFor(`the secret store to keep the secret of ${key.id}`);
+      try {
+        await ctx.keeper.keep(store, journal.profile, key.id, secret);
+      } catch (error) {
+        const revoked = await this.takeBack(key, secret);
+        const cause = `the new key's secret could not be stored (${(error as Error).message})`;
+        throw new Error(revoked ? `${cause}, so the new key ${key.id} was revoked again` : `${cause}, and the new key ${key.id} could not be revoked either: its secret was printed above; revoke it: keywarden revoke ${key.id}`);
+      }
+      journal.new = key;
+      await this.finishStep('create', 'store');
+      step.beforeForcedStop(undefined);
+      this.deps.progress(`created ${key.id} and stored its secret in ${store.location(this.account(key))}`);
+    });
   }
 
-  /** A new key whose secret cannot be kept is taken out of service at once; if even that fails, the person gets the secret. */
-  private async takeBack(key: Key, secret: string): Promise<void> {
+  /**
+   * A new key whose secret cannot be kept is taken out of service at once; if even that fails, the person gets the
+   * secret. True when the key was revoked.
+   */
+  private async takeBack(key: Key, secret: Secret): Promise<boolean> {
+    let revoked = true;
     try {
       await this.deps.provider.revoke(key.id);
-      this.journal.orphans.push({ id: key.id, revoked: true });
     } catch {
-      this.journal.orphans.push({ id: key.id, revoked: false });
-      const { ctx } = this.deps;
-      ctx.note(`keywarden: the new key ${key.id} could be neither stored nor revoked; its secret, which will not be shown again:`);
-      ctx.runtime.streams.stderr.write(`${secret}\n`);
+      revoked = false;
+      await revealAsLastResort(this.deps.ctx, key, secret, `the new key ${key.id} could be neither stored nor revoked`);
     }
+    this.journal.orphans.push({ id: key.id, revoked });
     await this.deps.journals.save(this.journal);
+    return revoked;
   }
 
   /**
@@ -151,7 +164,7 @@ export class RotationRunner {
     const candidates = await keysCreatedSince(provider, journal.plan.request.name, new Date(journal.create_started_at!));
     for (const record of candidates.filter((k) => !known.has(k.id))) {
       const key = withProfile(journal.provider, journal.profile, record);
-      if (!journal.new && (await store.get(this.account(key))) !== undefined) {
+      if (!journal.new && (await ctx.keeper.read(store, journal.profile, key.id)) !== undefined) {
         journal.new = key;
         await this.finishStep('create', 'store');
         this.deps.progress(`found ${key.id}, created and stored by the interrupted attempt`);
@@ -171,12 +184,14 @@ export class RotationRunner {
 
   private async deliver(): Promise<void> {
     const { journal } = this;
+    const { ctx, store } = this.deps;
     const key = journal.new!;
-    const secret = await this.deps.store.get(this.account(key));
-    if (secret === undefined) throw new Error(`the secret of ${key.id} is no longer in ${this.deps.store.location(this.account(key))}`);
-    this.deps.ctx.redactor.add(secret);
-    await deliver(this.deps.ctx, journal.plan.deliver!, key, secret);
-    await this.finishStep('deliver');
+    const secret = await ctx.keeper.read(store, journal.profile, key.id);
+    if (secret === undefined) throw new Error(`the secret of ${key.id} is no longer in ${store.location(this.account(key))}`);
+    await ctx.interrupts.guard('the --deliver command', async (step) => {
+      await deliver(ctx, journal.plan.deliver!, key, secret, step.signal);
+      await this.finishStep('deliver');
+    });
     this.deps.progress('delivered the new secret');
   }
 
@@ -226,13 +241,14 @@ export class RotationRunner {
   /** Revokes the old key; one that is gone already (an interrupted earlier revoke) counts as revoked. */
   private async revokeOld(): Promise<void> {
     const { journal } = this;
+    const { ctx, provider } = this.deps;
     try {
-      await this.deps.provider.revoke(journal.old.id);
+      await ctx.interrupts.guard('revoking the old key', (step) => provider.revoke(journal.old.id, { signal: step.signal }));
     } catch (error) {
       if (!(error instanceof ProviderError && error.kind === 'not_found')) throw error;
-      this.deps.ctx.note(`${journal.old.id} was revoked already`);
+      ctx.note(`${journal.old.id} was revoked already`);
     }
-    await forgetSecret(this.deps.ctx, journal.old);
+    await ctx.keeper.forgetRevoked(journal.profile, journal.old.id);
     journal.old_revoked = true;
     journal.old = { ...journal.old, status: 'revoked', revoked_at: journal.old.revoked_at ?? this.now() };
     await this.finishStep('revoke');

@@ -19,8 +19,8 @@ import { SecretStoreError, type SecretStore } from './store.js';
 
 export interface EncryptedFileStoreOptions {
   path: string;
-  /** asked at most once per store, when the file is first opened or created */
-  passphrase: () => Promise<string>;
+  /** asked at most once per store, when the file is first opened or created (`newFile`: it is about to be made) */
+  passphrase: (newFile: boolean) => Promise<string>;
 }
 
 interface Opened {
@@ -36,7 +36,7 @@ interface Opened {
 export class EncryptedFileStore implements SecretStore {
   readonly kind = 'file' as const;
   readonly path: string;
-  private readonly askPassphrase: () => Promise<string>;
+  private readonly askPassphrase: (newFile: boolean) => Promise<string>;
   private passphrase: Promise<string> | undefined;
   /** scrypt is slow on purpose: one key per salt and parameters, derived once */
   private readonly keys = new Map<string, Promise<Buffer>>();
@@ -101,7 +101,7 @@ export class EncryptedFileStore implements SecretStore {
     const text = await this.readText();
     if (text === undefined) return undefined;
     const document = parseDocument(text, this.path);
-    const key = await this.key(document.kdf);
+    const key = await this.key(document.kdf, false);
     if (!opensWith(document, key)) {
       throw new SecretStoreError(
         `the passphrase does not open ${this.path}`,
@@ -114,22 +114,22 @@ export class EncryptedFileStore implements SecretStore {
 
   private async create(): Promise<Opened> {
     this.freshKdf ??= newKdfParams();
-    const key = await this.key(this.freshKdf);
+    const key = await this.key(this.freshKdf, true);
     return { document: newDocument(this.freshKdf, key), key };
   }
 
-  private key(kdf: KdfParams): Promise<Buffer> {
+  private key(kdf: KdfParams, newFile: boolean): Promise<Buffer> {
     const id = `${kdf.salt}:${kdf.N}:${kdf.r}:${kdf.p}`;
     let key = this.keys.get(id);
     if (!key) {
-      key = this.passphraseText().then((passphrase) => deriveKey(passphrase, kdf));
+      key = this.passphraseText(newFile).then((passphrase) => deriveKey(passphrase, kdf));
       this.keys.set(id, key);
     }
     return key;
   }
 
-  private passphraseText(): Promise<string> {
-    this.passphrase ??= this.askPassphrase().then((passphrase) => {
+  private passphraseText(newFile: boolean): Promise<string> {
+    this.passphrase ??= this.askPassphrase(newFile).then((passphrase) => {
       if (passphrase === '') throw new SecretStoreError(`the passphrase for ${this.path} is empty`, 'set KEYWARDEN_FILE_PASSPHRASE, or type one', ExitCode.usage);
       return passphrase;
     });

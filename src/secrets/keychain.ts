@@ -5,8 +5,8 @@ import { secretService, SecretStoreError, type SecretStore } from './store.js';
 export interface KeychainStoreOptions {
   /** how long one batch of keychain calls may take before its process is killed; default 5000 */
   timeoutMs?: number;
-  /** the child's environment (it needs DBUS_SESSION_BUS_ADDRESS and the like); default process.env */
-  env?: Record<string, string | undefined>;
+  /** the child's environment (it needs DBUS_SESSION_BUS_ADDRESS and the like, never keywarden's credentials); default process.env */
+  env?: Record<string, string | undefined> | (() => Record<string, string | undefined>);
 }
 
 /**
@@ -17,7 +17,7 @@ export interface KeychainStoreOptions {
 export class KeychainStore implements SecretStore {
   readonly kind = 'keychain' as const;
   private readonly timeoutMs: number;
-  private readonly env: Record<string, string | undefined>;
+  private readonly env: Record<string, string | undefined> | (() => Record<string, string | undefined>);
 
   constructor(options: KeychainStoreOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 5000;
@@ -60,7 +60,8 @@ export class KeychainStore implements SecretStore {
   }
 
   private async run(steps: KeyringStep[]): Promise<KeyringResult[]> {
-    const reply = await runKeyringSteps(steps, { env: this.env, timeoutMs: this.timeoutMs });
+    const env = typeof this.env === 'function' ? this.env() : this.env;
+    const reply = await runKeyringSteps(steps, { env, timeoutMs: this.timeoutMs });
     if (reply.ok) return reply.results;
     if (reply.failure === 'no-native-binary') {
       throw new SecretStoreError(

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/fs.js';
+import { Redactor } from './redactor.js';
 import { withFileLock } from './file-lock.js';
 import { SecretStoreError, type StoreKind } from './store.js';
 
@@ -14,7 +15,10 @@ export interface StoredSecret {
  * `stored-secrets.json`. With it nothing ever has to search a keychain (which can hang) to find keywarden's entries.
  */
 export class StoredIndex {
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly redactor = new Redactor(),
+  ) {}
 
   async add(account: string, store: StoreKind, storedAt: Date = new Date()): Promise<void> {
     await this.update((entries) => {
@@ -43,7 +47,7 @@ export class StoredIndex {
     return withFileLock(this.path, async () => {
       const entries = this.read();
       const changed = change(entries);
-      if (changed) await writeFileAtomic(this.path, `${JSON.stringify({ version: 1, secrets: Object.fromEntries(entries) }, null, 2)}\n`, 0o600);
+      if (changed) await writeFileAtomic(this.path, this.redactor.redact(`${JSON.stringify({ version: 1, secrets: Object.fromEntries(entries) }, null, 2)}\n`), 0o600);
       return changed;
     });
   }

@@ -91,16 +91,17 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('csv', () => {
-  test('a header of the FINDING fields, then one row a finding that reads back exactly, however odd the name', () => {
+  test('a header of the FINDING fields, then one row a finding that reads back as shown, however odd the name: its line break escaped', () => {
     const report = sample();
     const [header, ...rows] = parseCsv(auditCsv(report));
     expect(header).toEqual([...findingFields]);
     expect(rows).toHaveLength(report.findings.length);
     rows.forEach((row, i) => {
       const finding = report.findings[i]!;
-      expect(row).toEqual(findingFields.map((field) => (finding[field] === null ? '' : String(finding[field]))));
+      expect(row).toEqual(findingFields.map((field) => (finding[field] === null ? '' : String(finding[field]).replace(/\n/g, '\\n'))));
     });
-    expect(rows[0]![5]).toBe(nastyName);
+    expect(rows[0]![5]).toBe(nastyName.replace('\n', '\\n'));
+    expect(auditCsv(report)).not.toContain('\n::error');
   });
 
   test('no findings: the header alone', () => {
@@ -266,9 +267,9 @@ describe('table', () => {
   });
 
   test('a long finding wraps at spaces to the width left for it', () => {
-    expect(wrap('created 120 days ago; rotate keys at least every 90 days', 24)).toBe('created 120 days ago;\nrotate keys at least\nevery 90 days');
-    expect(wrap('short', 24)).toBe('short');
-    expect(wrap('a c0b00000-0000-4000-8000-000000000008 b', 10)).toBe('a\nc0b00000-0000-4000-8000-000000000008\nb');
+    expect(wrap('created 120 days ago; rotate keys at least every 90 days', 24).join('\n')).toBe('created 120 days ago;\nrotate keys at least\nevery 90 days');
+    expect(wrap('short', 24)).toEqual(['short']);
+    expect(wrap('a c0b00000-0000-4000-8000-000000000008 b', 10).join('\n')).toBe('a\nc0b00000-0000-4000-8000-000000000008\nb');
   });
 
   test('the key-age histogram counts keys per bucket and colours those past the maximum age', () => {

@@ -94,13 +94,14 @@ export function providerConformance(definition: ProviderDefinition, simulator: S
     test('create returns the secret once, and the new key is listed', async () => {
       const provider = connect();
       const created = await provider.create({ name: 'conformance basic' });
-      expect(created.secret.length).toBeGreaterThanOrEqual(16);
-      expect(JSON.stringify(created.key)).not.toContain(created.secret);
+      expect(created.secret.expose().length).toBeGreaterThanOrEqual(16);
+      expect(JSON.stringify(created.key)).not.toContain(created.secret.expose());
+      expect(JSON.stringify(created)).not.toContain(created.secret.expose());
       expect(['active', 'expired']).toContain(created.key.status);
       const listed = (await allKeys(provider)).find((k) => k.id === created.key.id);
       expect(listed).toBeDefined();
       if (definition.capabilities.names) expect(listed!.name).toBe('conformance basic');
-      expect(sandbox.accounts[simulator].find(created.key.id)!.secret).toBe(created.secret);
+      expect(sandbox.accounts[simulator].find(created.key.id)!.secret).toBe(created.secret.expose());
     });
 
     test('create passes every option the provider takes', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli.js';
 import type { Env, Runtime } from '../../src/context.js';
+import { Interrupts } from '../../src/interrupts.js';
 import type { RetryPolicy } from '../../src/http/retry.js';
 import type { Prompter } from '../../src/prompt.js';
 
@@ -14,7 +15,8 @@ export interface RunOptions {
   /** pretend stdout (and stderr, stdin) are terminals */
   tty?: boolean;
   now?: () => Date;
-  signal?: AbortSignal;
+  /** the run's interrupts, so a test can press Ctrl-C in process */
+  interrupts?: Interrupts;
   retryPolicy?: RetryPolicy;
   prompter?: Prompter;
   secretStores?: Runtime['secretStores'];
@@ -71,7 +73,7 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     env: options.env ?? isolatedEnv(),
     platform: process.platform,
     now: options.now ?? (() => new Date()),
-    signal: options.signal ?? new AbortController().signal,
+    interrupts: options.interrupts ?? new Interrupts(),
     retryPolicy: options.retryPolicy ?? { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 2_000, random: Math.random, now: Date.now },
     prompter: options.prompter,
     secretStores: options.secretStores,

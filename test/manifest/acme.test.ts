@@ -16,7 +16,7 @@ async function server(options: Partial<Parameters<typeof startAcme>[0]> = {}): P
   return started;
 }
 
-const env = (extra = {}) => isolatedEnv({ KEYWARDEN_TOKEN: token, ACME_ORG: org, KEYWARDEN_FILE_PASSPHRASE: 'acme tests', ...extra });
+const env = (extra = {}) => isolatedEnv({ KEYWARDEN_TOKEN: token, KEYWARDEN_MANIFEST_ACME_ORG: org, KEYWARDEN_FILE_PASSPHRASE: 'acme tests', ...extra });
 const acme = (target: AcmeServer, ...argv: string[]) => ['--provider', manifest, '--base-url', target.baseUrl, ...argv];
 
 let main: AcmeServer;
@@ -114,8 +114,8 @@ describe('Acme Cloud from a manifest, with Link pagination', () => {
   });
 
   test('the organisation header is read from the variable the manifest names; unset is exit 2 naming it', async () => {
-    const { code, stderr } = await runCli(acme(main, 'list'), { env: env({ ACME_ORG: undefined }) });
+    const { code, stderr } = await runCli(acme(main, 'list'), { env: env({ KEYWARDEN_MANIFEST_ACME_ORG: undefined }) });
     expect(code).toBe(2);
-    expect(stderr.split('\n')[0]).toBe('keywarden: acme: the Acme-Organization header is read from ACME_ORG, which is not set');
+    expect(stderr.split('\n')[0]).toBe('keywarden: acme: the Acme-Organization header is read from KEYWARDEN_MANIFEST_ACME_ORG, which is not set');
   });
 });

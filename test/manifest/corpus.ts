@@ -68,7 +68,7 @@ export const invalidVariants = (): [string, Record<string, unknown>, string][] =
   ['bad auth scheme', set(minimal(), 'auth', { scheme: 'basic' }), 'auth.scheme'],
   ['header auth without header', set(minimal(), 'auth', { scheme: 'header' }), 'auth.header'],
   ['bad header name', set(minimal(), 'auth', { scheme: 'header', header: 'x api key' }), 'auth.header'],
-  ['extra header with both forms', set(minimal(), 'auth.extra_header', { name: 'X-Org', value: 'a', from_env: 'B' }), 'auth.extra_header.from_env'],
+  ['extra header with both forms', set(minimal(), 'auth.extra_header', { name: 'X-Org', value: 'a', from_env: 'KEYWARDEN_MANIFEST_B' }), 'auth.extra_header.from_env'],
   ['non-relative list path', set(minimal(), 'list.path', 'https://evil.example/keys'), 'list.path'],
   ['protocol-relative path', set(minimal(), 'create.path', '//evil.example/keys'), 'create.path'],
   ['path with a query', set(minimal(), 'list.path', '/keys?all=true'), 'list.path'],

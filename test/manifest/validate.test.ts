@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kw-validate-'));
 const acmeFile = join(dir, 'acme.json');
 copyFileSync(new URL('./fixtures/acme.json', import.meta.url), acmeFile);
 const validate = (file: string, ...argv: string[]) =>
-  runCli(['providers', 'validate', file, ...argv], { env: isolatedEnv({ ACME_ORG: 'org-that-must-not-show' }), now: () => now });
+  runCli(['providers', 'validate', file, ...argv], { env: isolatedEnv({ KEYWARDEN_MANIFEST_ACME_ORG: 'org-that-must-not-show' }), now: () => now });
 
 let acme: AcmeServer;
 beforeAll(async () => {
@@ -54,7 +54,7 @@ describe('providers validate', () => {
       list: {
         method: 'GET',
         url: `${acme.baseUrl}/keys?include=disabled&per_page=100`,
-        headers: { authorization: 'Bearer <admin token>', 'acme-organization': '<$ACME_ORG>' },
+        headers: { authorization: 'Bearer <admin token>', 'acme-organization': '<$KEYWARDEN_MANIFEST_ACME_ORG>' },
         pagination: { style: 'link' },
         page_size: { param: 'per_page', value: 100 },
       },

@@ -136,7 +136,7 @@ describe('creates are never repeated blindly', () => {
       expect(code).toBe(1);
       expect(stdout).toBe('');
       const orphan = sandbox.accounts.edgedns.keys.find((k) => k.name === 'lost answer')!;
-      expect(stderr).toContain('the create request may have reached edgedns although no answer came back');
+      expect(stderr).toContain('the create request may have made a key at EdgeDNS, but its answer was lost or unreadable');
       expect(stderr).toContain(`orphan: ${orphan.id} ('lost answer'`);
       expect(stderr).toContain(`revoke it: keywarden --profile edgedns revoke ${orphan.id}`);
       expect(stderr).toMatch(/keywarden: edgedns: POST \/keys: connection reset/);
