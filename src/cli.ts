@@ -200,6 +200,7 @@ export async function main(argv: string[], runtime: Runtime, version: string): P
     redactor,
     githubActions: runtime.env.GITHUB_ACTIONS === 'true',
     onStdoutClosed: () => interrupts.stop(new OutputClosedError()),
+    stdoutDiscarded: runtime.stdoutDiscarded,
   });
   interrupts.speakThrough((line) => output.message(line));
   const state = buildProgram(runtime, version, output, redactor);

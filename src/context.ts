@@ -56,6 +56,8 @@ export interface Runtime {
   now: () => Date;
   /** Ctrl-C and SIGTERM, deferred while a new secret is not yet safe */
   interrupts: Interrupts;
+  /** stdout goes nowhere (/dev/null, or closed by the shell): a secret is never shown there */
+  stdoutDiscarded?: boolean;
   /** quicker retries in tests */
   retryPolicy?: RetryPolicy;
   /** unit tests inject fakes here; the real ones are made on first use */

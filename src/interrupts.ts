@@ -108,11 +108,12 @@ export class Interrupts {
   }
 
   /**
-   * Runs a step that an interrupt must not cut short. Refused once the run is stopping, so no new step begins
-   * after the person asked to stop.
+   * Runs a step that an interrupt must not cut short. Refused once the person asked to stop, even while other steps
+   * are still finishing, so no new step begins after that.
    */
   async guard<T>(what: string, work: (step: GuardedStep) => Promise<T>): Promise<T> {
     this.stopping.signal.throwIfAborted();
+    if (this.received > 0) throw new InterruptedError();
     const step = new Step(what);
     this.steps.add(step);
     try {

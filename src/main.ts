@@ -1,3 +1,4 @@
+import { fstatSync, statSync } from 'node:fs';
 import { main } from './cli.js';
 import type { Runtime } from './context.js';
 import { ExitCode } from './errors.js';
@@ -25,11 +26,27 @@ export async function runProcess(argv: string[], version: string): Promise<numbe
     platform: process.platform,
     now: () => new Date(),
     interrupts,
+    stdoutDiscarded: isNullDevice(1),
   };
   try {
     return await main(argv, runtime, version);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Whether a file descriptor is /dev/null: what Node makes of a stdout the shell closed (`>&-`), and where a secret
+ * printed would be lost without a trace.
+ */
+function isNullDevice(fd: number): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    const it = fstatSync(fd);
+    const nul = statSync('/dev/null');
+    return it.isCharacterDevice() && it.rdev === nul.rdev;
+  } catch {
+    return false;
   }
 }

@@ -25,6 +25,8 @@ export async function deliver(ctx: Context, command: string, key: Key, secret: S
     stream.on('data', (chunk: string) => lines.push(chunk));
     return new Promise<void>((resolve) => stream.on('close', () => resolve(lines.end())));
   });
+  // stopped without waiting: what the command started in the background may hold its output open; stop listening
+  signal?.addEventListener('abort', () => [child.stdout, child.stderr].forEach((stream) => stream.destroy()), { once: true });
   child.stdin.on('error', () => undefined); // a command that does not read stdin closes it early; its exit code decides
   child.stdin.end(`${secret.expose()}\n`);
   const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {

@@ -28,6 +28,8 @@ export interface OutputOptions {
   githubActions: boolean;
   /** called once when stdout's reader is gone */
   onStdoutClosed?: () => void;
+  /** stdout goes nowhere (/dev/null): a secret revealed there would be lost, so it is not */
+  stdoutDiscarded?: boolean;
 }
 
 /**
@@ -85,6 +87,7 @@ export class Output {
   async reveal(text: string, secret: Secret, to: 'stdout' | 'stderr'): Promise<boolean> {
     const value = secret.expose();
     if (this.revealed.has(value)) return true;
+    if (to === 'stdout' && this.options.stdoutDiscarded) return false;
     if (this.options.githubActions) this.options.stderr.write(`::add-mask::${value}\n`);
     const shown = this.options.redactor.redact(text, value);
     const written = to === 'stdout' ? await this.toStdout(shown) : this.toStderr(shown);

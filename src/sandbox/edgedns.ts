@@ -24,11 +24,17 @@ function shown(key: SimKey) {
 
 export interface EdgeDnsOptions {
   /** the method revoke answers to: the documentation shows DELETE, one crawl of it shows POST */
-  revokeMethod: 'DELETE' | 'POST';
+  revokeMethod?: 'DELETE' | 'POST';
+  /**
+   * the create answer repeats the new secret where many real APIs do: whole in `prefix` (the field the listing
+   * shows truncated) and inside a longer string, the name
+   */
+  echoSecret?: boolean;
 }
 
 /** EdgeDNS: bearer auth, one unpaginated list of active keys, soft-delete revoke, `{error:{code,message}}` errors. */
-export function edgednsSim(options: EdgeDnsOptions = { revokeMethod: 'DELETE' }): SimProvider {
+export function edgednsSim(options: EdgeDnsOptions = {}): SimProvider {
+  const revokeMethod = options.revokeMethod ?? 'DELETE';
   return {
     id: 'edgedns',
     prefix: '/edgedns/v1',
@@ -58,10 +64,10 @@ export function edgednsSim(options: EdgeDnsOptions = { revokeMethod: 'DELETE' })
         return { status: 200, body: { keys: keys.map(shown), total: keys.length } };
       }
 
-      if (create) return createKey(req, sim, now);
+      if (create) return createKey(req, sim, now, options.echoSecret === true);
 
-      if (req.method !== options.revokeMethod) {
-        return failure(405, 'METHOD_NOT_ALLOWED', `use ${options.revokeMethod} to revoke a key`);
+      if (req.method !== revokeMethod) {
+        return failure(405, 'METHOD_NOT_ALLOWED', `use ${revokeMethod} to revoke a key`);
       }
       const key = sim.account.find(revoke!.id!);
       if (!key || key.revokedAt !== null) return failure(404, 'KEY_NOT_FOUND', 'API key not found');
@@ -71,7 +77,7 @@ export function edgednsSim(options: EdgeDnsOptions = { revokeMethod: 'DELETE' })
   };
 }
 
-function createKey(req: SimRequest, sim: SimContext, now: number): SimResponse {
+function createKey(req: SimRequest, sim: SimContext, now: number, echoSecret: boolean): SimResponse {
   const body = (req.body === invalidBody ? undefined : req.body) as Record<string, unknown> | undefined;
   const problems: string[] = [];
   if (typeof body?.name !== 'string' || body.name.trim() === '') problems.push('name is required');
@@ -95,5 +101,6 @@ function createKey(req: SimRequest, sim: SimContext, now: number): SimResponse {
     expiresAt,
     rateLimitOverride: override as number | null,
   });
-  return { status: 201, body: { ...shown(key), key: key.secret } };
+  const echoes = echoSecret ? { prefix: key.secret, name: `${key.name} (key ${key.secret})` } : {};
+  return { status: 201, body: { ...shown(key), ...echoes, key: key.secret } };
 }

@@ -20,8 +20,17 @@ export interface Spawned {
   exit: Promise<number | null>;
 }
 
+export interface SpawnOptions {
+  env: Env;
+  stdin?: string;
+  nodeArgs?: string[];
+  cwd?: string;
+  /** the run is meant to print a secret: its output is not scanned for leaks */
+  revealsSecret?: boolean;
+}
+
 /** Starts the built binary as a real process. */
-export function spawnBin(args: string[], options: { env: Env; stdin?: string; nodeArgs?: string[]; cwd?: string }): Spawned {
+export function spawnBin(args: string[], options: SpawnOptions): Spawned {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), binPath, ...args], {
     env: options.env as NodeJS.ProcessEnv,
     cwd: options.cwd,
@@ -34,7 +43,7 @@ export function spawnBin(args: string[], options: { env: Env; stdin?: string; no
   child.stdin!.end(options.stdin ?? '');
   const exit = new Promise<number | null>((resolve) =>
     child.on('close', (code) => {
-      capturedOutput.push(out, err);
+      if (!options.revealsSecret) capturedOutput.push(out, err);
       resolve(code);
     }),
   );

@@ -18,7 +18,12 @@ export interface PtyResult {
  * screen, then types. Asynchronous, so a sandbox in the test's own process keeps answering.
  */
 export async function runInTerminal(args: string[], env: Env, steps: [expect: string, send: string][]): Promise<PtyResult> {
-  const spec = { argv: [process.execPath, binPath, ...args], env: { ...env, TERM: 'xterm' }, steps };
+  return runArgvInTerminal([process.execPath, binPath, ...args], env, steps);
+}
+
+/** Any command line in a real pseudo-terminal: a shell pipeline through `sh -c`, say. */
+export async function runArgvInTerminal(argv: string[], env: Env, steps: [expect: string, send: string][] = []): Promise<PtyResult> {
+  const spec = { argv, env: { ...env, TERM: 'xterm' }, steps };
   const { stdout } = await promisify(execFile)('python3', [driver, JSON.stringify(spec)], { encoding: 'utf8', timeout: 30_000 });
   return JSON.parse(stdout) as PtyResult;
 }
