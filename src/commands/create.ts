@@ -10,7 +10,7 @@ import { keysCreatedSince, withProfile } from '../providers/listing.js';
 import { ProviderError } from '../providers/errors.js';
 import type { Capabilities, CreateRequest, Key, Provider, ProviderInfo } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
-import { safeJson } from '../render/inert.js';
+import { inert, safeJson } from '../render/inert.js';
 import type { Secret } from '../secrets/secret.js';
 import { parseDate, parseDuration } from '../util/time.js';
 
@@ -161,7 +161,7 @@ async function report(ctx: Context, format: 'table' | 'json', key: Key, secret: 
 
   const doc = { key, stored: handover.stored, delivered: handover.delivered };
   if (!withSecret) {
-    await ctx.out(format === 'json' ? `${safeJson(doc, 2)}\n` : `${key.id}\n`);
+    await ctx.out(format === 'json' ? `${safeJson(doc, 2)}\n` : `${inert(key.id)}\n`);
     if (format !== 'json') ctx.note(summary);
     return true;
   }
