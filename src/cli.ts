@@ -20,7 +20,8 @@ const globalOptionSpecs: [flags: string, description: string][] = [
   ['--no-input', 'never prompt; a needed answer that is missing is an error'],
   ['-y, --yes', 'answer yes to confirmations'],
   ['--debug', 'HTTP trace on stderr, credentials redacted'],
-  ['--timeout <duration>', 'per-request timeout (default 30s)'],
+  ['--timeout <duration>', 'per-request timeout, from 1s to 24h (default 30s)'],
+  ['--max-response <size>', 'the largest answer read from a provider (default 8MB)'],
   ['--concurrency <n>', 'pages fetched at once where pagination allows (default 8)'],
   ['--config-dir <dir>', 'config directory (env KEYWARDEN_CONFIG_DIR)'],
 ];
@@ -135,6 +136,8 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
     .option('--store <store>', 'where the new secret goes: keychain (default) or file')
     .option('--older-than <duration>', 'rotate every key older than this, one journal each')
     .option('--resume [id]', 'finish an interrupted rotation; without an id, the only unfinished one')
+    .option('--list', 'the rotations on record, newest first, with the step each is at')
+    .option('--abort <id>', 'end an unfinished rotation: an undelivered new key is revoked, the old key left as it is')
     .option('--dry-run', 'show the plan, change nothing')
     .action(act(async () => (await import('./commands/rotate.js')).run));
 
@@ -169,6 +172,7 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
     .option('--fail-status <code>', 'status for --fail-every (default 503)')
     .option('--retry-after <seconds>', 'Retry-After sent with those failures')
     .option('--rate-limit-reset <seconds>', 'X-RateLimit-Reset sent with those failures, this many seconds ahead')
+    .option('--rate-limit-remaining <n>', 'X-RateLimit-Remaining sent with those failures')
     .option('--reset-every <n>', 'drop the connection of every Nth request')
     .option('--stall-every <n>', 'never answer every Nth request')
     .option('--bad-json-every <n>', 'answer every Nth request with a body that is not JSON')

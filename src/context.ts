@@ -12,7 +12,9 @@ import { SecretKeeper } from './secrets/keeper.js';
 import type { Redactor } from './secrets/redactor.js';
 import type { SecretStore, StoreKind } from './secrets/store.js';
 import type { StoredIndex } from './secrets/stored-index.js';
-import { parseDuration } from './util/time.js';
+import { waitUntil, type Clock } from './util/clock.js';
+import { diskFiles, userFiles, type Files } from './util/fs.js';
+import { parseDuration, parseSize } from './util/time.js';
 
 /** The options every command accepts, before or after its name. */
 export interface GlobalOptions {
@@ -27,6 +29,7 @@ export interface GlobalOptions {
   timeout?: string;
   configDir?: string;
   concurrency?: string;
+  maxResponse?: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -54,10 +57,16 @@ export interface Runtime {
   env: Env;
   platform: NodeJS.Platform;
   now: () => Date;
+  /** a timer on the same clock as `now` */
+  sleep: Clock['sleep'];
   /** Ctrl-C and SIGTERM, deferred while a new secret is not yet safe */
   interrupts: Interrupts;
   /** stdout goes nowhere (/dev/null, or closed by the shell): a secret is never shown there */
   stdoutDiscarded?: boolean;
+  /** how keywarden's files are read and written; tests fill the disk here */
+  files?: Files;
+  /** the user whose files keywarden trusts (default: the one running it); tests pose as another */
+  uid?: number;
   /** quicker retries in tests */
   retryPolicy?: RetryPolicy;
   /** unit tests inject fakes here; the real ones are made on first use */
@@ -74,6 +83,8 @@ export class Context {
   readonly dirs: Dirs;
   readonly config: ConfigStore;
   readonly keeper: SecretKeeper;
+  /** how keywarden writes its files */
+  readonly files: Files;
   private httpClient: HttpClient | undefined;
   private readonly stores = new Map<StoreKind, SecretStore>();
   private index: StoredIndex | undefined;
@@ -85,7 +96,8 @@ export class Context {
     private readonly redactor: Redactor,
   ) {
     this.dirs = platformDirs(runtime.env, runtime.platform, globals.configDir);
-    this.config = new ConfigStore(this.dirs.config, redactor);
+    this.files = runtime.files ?? (runtime.uid === undefined ? diskFiles : userFiles(runtime.uid));
+    this.config = new ConfigStore(this.dirs.config, { redactor, files: this.files });
     this.keeper = new SecretKeeper({
       redactor,
       store: (kind) => this.secretStore(kind),
@@ -112,6 +124,11 @@ export class Context {
 
   now(): Date {
     return this.runtime.now();
+  }
+
+  /** Waits until a moment, on the run's clock; an interrupt ends the wait. */
+  waitUntil(deadline: number): Promise<void> {
+    return waitUntil(this.runtime, deadline, this.signal);
   }
 
   /** aborted when the run must stop (an interrupt, or stdout closed) */
@@ -186,7 +203,7 @@ export class Context {
         store = new KeychainStore({ env: () => this.childEnv() });
       } else {
         const { EncryptedFileStore } = await import('./secrets/file.js');
-        store = new EncryptedFileStore({ path: join(this.dirs.data, 'secrets.enc'), passphrase: (newFile) => this.filePassphrase(newFile) });
+        store = new EncryptedFileStore({ path: join(this.dirs.data, 'secrets.enc'), passphrase: (newFile) => this.filePassphrase(newFile), files: this.files });
       }
       this.stores.set(kind, store);
     }
@@ -197,7 +214,7 @@ export class Context {
   private async storedIndex(): Promise<StoredIndex> {
     if (!this.index) {
       const { StoredIndex } = await import('./secrets/stored-index.js');
-      this.index = new StoredIndex(join(this.dirs.state, 'stored-secrets.json'), this.redactor);
+      this.index = new StoredIndex(join(this.dirs.state, 'stored-secrets.json'), { redactor: this.redactor, files: this.files });
     }
     return this.index;
   }
@@ -220,7 +237,7 @@ export class Context {
   }
 
   get timeoutMs(): number {
-    return parseDuration(this.globals.timeout ?? '30s', '--timeout');
+    return parseDuration(this.globals.timeout ?? '30s', '--timeout', { min: 1_000, max: 86_400_000 });
   }
 
   /** The run's one HTTP client, created on first use so commands that make no request never load undici. */
@@ -229,6 +246,8 @@ export class Context {
       const { HttpClient } = await import('./http/client.js');
       this.httpClient = new HttpClient({
         timeoutMs: this.timeoutMs,
+        maxResponseBytes: this.globals.maxResponse === undefined ? undefined : parseSize(this.globals.maxResponse, '--max-response', { min: 1024, max: 1024 ** 3 }),
+        notice: (line) => this.note(`keywarden: ${line}`),
         trace: this.globals.debug ? (line) => this.debug(line) : undefined,
         retry: this.runtime.retryPolicy,
         signal: this.signal,

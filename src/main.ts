@@ -3,6 +3,7 @@ import { main } from './cli.js';
 import type { Runtime } from './context.js';
 import { ExitCode } from './errors.js';
 import { Interrupts } from './interrupts.js';
+import { systemClock } from './util/clock.js';
 
 /** How long a forced stop may take to wind down before the process ends regardless. */
 const forcedStopMs = 3_000;
@@ -24,7 +25,8 @@ export async function runProcess(argv: string[], version: string): Promise<numbe
     streams: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
     env: process.env,
     platform: process.platform,
-    now: () => new Date(),
+    now: systemClock.now,
+    sleep: systemClock.sleep,
     interrupts,
     stdoutDiscarded: isNullDevice(1),
   };

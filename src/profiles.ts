@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Context } from './context.js';
-import type { ProfileConfig } from './config/config.js';
+import { profileNamePattern, type ProfileConfig } from './config/config.js';
 import type { StoreKind } from './secrets/store.js';
 import { UsageError } from './errors.js';
 import { checkBaseUrl } from './http/url.js';
@@ -66,6 +66,9 @@ export async function resolveProfile(ctx: Context): Promise<Profile> {
   const { globals } = ctx;
   const config = await ctx.config.load();
   const explicit = globals.profile ?? ctx.env.KEYWARDEN_PROFILE;
+  if (explicit !== undefined && !profileNamePattern.test(explicit)) {
+    throw new UsageError(`'${explicit}' is not a profile name`, 'a profile name has letters, digits, dot, dash and underscore, and starts with a letter or digit');
+  }
   const adHoc = (name: string): Promise<Profile> => makeProfile(ctx, name, globals.provider!, { baseUrl: globals.baseUrl });
 
   if (globals.provider && !explicit) {

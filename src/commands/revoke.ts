@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { resolveProfile } from '../profiles.js';
+import { ProviderError } from '../providers/errors.js';
 import { profileKeys } from '../providers/listing.js';
 import type { Key, Provider } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
@@ -55,6 +56,14 @@ async function revokeAll(ctx: Context, provider: Provider, targets: Key[]): Prom
         return provider.revoke(key.id, { signal: step.signal });
       });
     } catch (error) {
+      // DialNexa lists revoked keys as expired, and answers 404 when one is revoked again: it is revoked already
+      const gone = error instanceof ProviderError && error.kind === 'not_found' && key.status !== 'active';
+      if (gone) {
+        ctx.note(`${describeKey(key)} was revoked already`);
+        revoked.push({ ...key, status: 'revoked' });
+        await ctx.keeper.forgetRevoked(key.profile, key.id);
+        return;
+      }
       const interrupted = error instanceof InterruptedError;
       const why = !interrupted ? (error as Error).message : sent ? 'stopped while its revocation was under way: it may be revoked or not' : 'not revoked: interrupted';
       failed.push({ id: key.id, error: why });

@@ -9,7 +9,7 @@ import type { CreateRequest, Key, Provider, ProviderInfo } from '../providers/ty
 import { outputFormat } from '../render/format.js';
 import { inert, safeJson, tsvField } from '../render/inert.js';
 import { newRotationId, JournalStore, type Journal, type RotationPlan } from '../rotation/journal.js';
-import { crashPoint, RotationFailed, RotationRunner } from '../rotation/runner.js';
+import { passed, RotationFailed, RotationRunner } from '../rotation/runner.js';
 import { keyAccount, type SecretStore } from '../secrets/store.js';
 import { formatDuration, parseDuration } from '../util/time.js';
 import { olderThan, resolveKeyReference } from './select-keys.js';
@@ -27,6 +27,8 @@ export interface RotateOptions {
   name?: string;
   olderThan?: string;
   store?: string;
+  list?: boolean;
+  abort?: string;
 }
 
 const defaultVerifyTimeout = '10m';
@@ -103,11 +105,13 @@ function resultDoc(journal: Journal, store: SecretStore) {
 /** rotate: new key, stored, delivered, verified in use, old one revoked; journaled, resumable; or --resume, or bulk --older-than. */
 export async function run(ctx: Context, reference: string | undefined, options: RotateOptions): Promise<number> {
   const format = outputFormat(ctx, ['table', 'json'] as const);
-  const journals = new JournalStore(join(ctx.dirs.state, 'rotations'), (text) => ctx.redact(text));
-  if (options.resume !== undefined) {
-    if (reference !== undefined) throw new UsageError('--resume takes a rotation id, not a key', `keywarden rotate --resume ${reference}`);
-    return resume(ctx, journals, options.resume === true ? undefined : options.resume, format);
-  }
+  const journals = rotationJournals(ctx);
+  const modes = [options.resume !== undefined && '--resume', options.list && '--list', options.abort !== undefined && '--abort'].filter(Boolean);
+  if (modes.length > 1) throw new UsageError(`${modes.join(' and ')} cannot be used together`);
+  if (modes.length === 1 && reference !== undefined) throw new UsageError(`${modes[0]} takes no key`, 'keywarden rotate --list shows the rotations and their ids');
+  if (options.list) return (await import('./rotations.js')).listRotations(ctx, journals, format);
+  if (options.abort !== undefined) return (await import('./rotations.js')).abortRotation(ctx, journals, options.abort, format);
+  if (options.resume !== undefined) return resume(ctx, journals, options.resume === true ? undefined : options.resume, options, format);
   if (reference !== undefined && options.olderThan !== undefined) throw new UsageError('name one key or use --older-than, not both');
   if (reference === undefined && options.olderThan === undefined) throw new UsageError('name the key to rotate, or choose keys with --older-than DUR');
 
@@ -169,7 +173,7 @@ export async function run(ctx: Context, reference: string | undefined, options: 
   for (const journal of journalsToRun) {
     journal.done.preflight = ctx.now().toISOString();
     await journals.begin(journal);
-    crashPoint(ctx, 'after-preflight');
+    passed('after-preflight', journal.id);
     try {
       finished.push(await runOne(ctx, provider, store, journals, journal));
     } catch (error) {
@@ -201,7 +205,28 @@ async function report(ctx: Context, format: 'table' | 'json', finished: Journal[
   }
 }
 
-async function resume(ctx: Context, journals: JournalStore, id: string | undefined, format: 'table' | 'json'): Promise<number> {
+/** The journals of this machine's rotations, in the state dir. */
+export function rotationJournals(ctx: Context): JournalStore {
+  return new JournalStore(join(ctx.dirs.state, 'rotations'), { files: ctx.files, redact: (text) => ctx.redact(text) });
+}
+
+/**
+ * A --deliver command runs a program with a live secret: on resume it comes from the command line, or the person
+ * confirms the one in the journal (--yes without a terminal), never from a file alone.
+ */
+async function confirmDeliver(ctx: Context, journals: JournalStore, journal: Journal, given: string | undefined): Promise<boolean> {
+  if (journal.plan.deliver === null || journal.done.deliver !== undefined) return true;
+  if (given !== undefined) {
+    if (given.trim() === '') throw new UsageError('--deliver: the command is empty');
+    journal.plan.deliver = given;
+    await journals.save(journal);
+    return true;
+  }
+  if (ctx.interactive && !ctx.globals.yes) ctx.note(`the rotation will run the --deliver command its journal holds: ${journal.plan.deliver}`);
+  return ctx.confirm('Run it with the new secret?');
+}
+
+async function resume(ctx: Context, journals: JournalStore, id: string | undefined, options: RotateOptions, format: 'table' | 'json'): Promise<number> {
   if (id === undefined) {
     const open = await journals.unfinished();
     if (open.length === 0) {
@@ -215,9 +240,14 @@ async function resume(ctx: Context, journals: JournalStore, id: string | undefin
     id = open[0]!.id;
   }
   const journal = await journals.load(id);
+  if (journal.aborted_at) throw new UsageError(`rotation ${journal.id} was aborted at ${journal.aborted_at}; there is nothing to resume`, `start a new one: keywarden --profile ${journal.profile} rotate ${journal.old.id}`);
   const profile = await makeProfile(ctx, journal.profile, journal.provider_ref, { baseUrl: journal.base_url, store: journal.plan.store });
   const store = await ctx.keeper.usableStore(journal.plan.store);
   if (journal.finished_at === null) {
+    if (!(await confirmDeliver(ctx, journals, journal, options.deliver))) {
+      ctx.note(`keywarden: not confirmed; rotation ${journal.id} is left where it stopped`);
+      return 1;
+    }
     const provider = await connect(ctx, profile);
     await runOne(ctx, provider, store, journals, journal);
   } else {

@@ -14,15 +14,16 @@ export interface SandboxCommandOptions {
   failStatus?: string;
   retryAfter?: string;
   rateLimitReset?: string;
+  rateLimitRemaining?: string;
   resetEvery?: string;
   stallEvery?: string;
   badJsonEvery?: string;
   loseAnswerEvery?: string;
 }
 
-function count(text: string | undefined, flag: string, max = 1_000_000): number | undefined {
+function count(text: string | undefined, flag: string, max = 1_000_000, min = 0): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) > max) throw new UsageError(`${flag}: '${text}' is not a whole number up to ${max}`);
+  if (!/^\d+$/.test(text) || Number(text) > max || Number(text) < min) throw new UsageError(`${flag}: '${text}' is not a whole number from ${min} to ${max}`);
   return Number(text);
 }
 
@@ -38,9 +39,10 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
     token,
     faults: {
       failEvery: count(options.failEvery, '--fail-every'),
-      failStatus: count(options.failStatus, '--fail-status', 599),
+      failStatus: count(options.failStatus, '--fail-status', 599, 400),
       retryAfterSeconds: count(options.retryAfter, '--retry-after', 3600),
       rateLimitResetSeconds: count(options.rateLimitReset, '--rate-limit-reset', 3600),
+      rateLimitRemaining: count(options.rateLimitRemaining, '--rate-limit-remaining'),
       resetEvery: count(options.resetEvery, '--reset-every'),
       stallEvery: count(options.stallEvery, '--stall-every'),
       badJsonEvery: count(options.badJsonEvery, '--bad-json-every'),

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeywardenError, UsageError } from '../errors.js';
 import type { StoreKind } from '../secrets/store.js';
 import { Redactor } from '../secrets/redactor.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { diskFiles, type Files } from '../util/fs.js';
 
 export interface ProfileConfig {
   /** a built-in provider id, or the path of a provider manifest */
@@ -20,36 +19,67 @@ export interface ConfigFile {
 
 export const profileNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+const stores: readonly string[] = ['keychain', 'file'] satisfies StoreKind[];
+
+/**
+ * The config file's text as profiles, every field checked: a wrong one is exit 2 naming the file and the field.
+ * Profiles are kept in an object with no prototype, so a name such as `constructor` is only ever a name.
+ */
+export function parseConfig(text: string, path: string): ConfigFile {
+  const fail = (field: string, problem: string): never => {
+    throw new UsageError(`${path}: ${field ? `${field}: ` : ''}${problem}`, 'fix or remove the file; it holds only profiles');
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    fail('', `is not valid JSON (${(error as Error).message})`);
+  }
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(parsed)) return fail('', 'is not a keywarden config (an object with "profiles")');
+  const { current, profiles = {} } = parsed;
+  if (current !== undefined && typeof current !== 'string') fail('current', 'must be a profile name');
+  if (!isObject(profiles)) return fail('profiles', 'must be an object of profiles by name');
+  const checked: Record<string, ProfileConfig> = Object.create(null);
+  for (const [name, entry] of Object.entries(profiles)) {
+    const at = `profiles.${name}`;
+    if (!profileNamePattern.test(name)) fail(at, 'is not a profile name (letters, digits, dot, dash and underscore)');
+    if (!isObject(entry)) return fail(at, 'must be an object');
+    if (typeof entry.provider !== 'string' || entry.provider === '') fail(`${at}.provider`, 'must be a provider id or a manifest path');
+    if (entry.base_url !== undefined && typeof entry.base_url !== 'string') fail(`${at}.base_url`, 'must be a URL');
+    if (entry.store !== undefined && !stores.includes(entry.store as string)) fail(`${at}.store`, 'must be keychain or file');
+    checked[name] = entry as unknown as ProfileConfig;
+  }
+  return { ...parsed, current: current as string | undefined, profiles: checked };
+}
+
 /** The config file: profiles only, never a credential. Written atomically with mode 0600. */
 export class ConfigStore {
   readonly path: string;
 
-  constructor(
-    dir: string,
-    private readonly redactor = new Redactor(),
-  ) {
+  private readonly redactor: Redactor;
+  private readonly files: Files;
+
+  constructor(dir: string, options: { redactor?: Redactor; files?: Files } = {}) {
     this.path = join(dir, 'config.json');
+    this.redactor = options.redactor ?? new Redactor();
+    this.files = options.files ?? diskFiles;
   }
 
   async load(): Promise<ConfigFile> {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await readFile(this.path, 'utf8');
+      text = this.files.readPrivate(this.path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} };
-      throw new KeywardenError(`cannot read ${this.path}: ${(error as Error).message}`);
+      if (error instanceof KeywardenError) throw error;
+      throw new KeywardenError(`cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    try {
-      const parsed = JSON.parse(text) as Partial<ConfigFile>;
-      if (typeof parsed !== 'object' || parsed === null || (parsed.profiles !== undefined && typeof parsed.profiles !== 'object')) throw new Error('not a keywarden config');
-      return { ...parsed, profiles: parsed.profiles ?? {} };
-    } catch (error) {
-      throw new UsageError(`${this.path} is not valid: ${(error as Error).message}`, 'fix or remove the file; it holds only profiles');
-    }
+    if (text === undefined) return { profiles: Object.create(null) as ConfigFile['profiles'] };
+    return parseConfig(text, this.path);
   }
 
   async save(config: ConfigFile): Promise<void> {
-    await writeFileAtomic(this.path, this.redactor.redact(`${JSON.stringify(config, null, 2)}\n`));
+    await this.files.writeAtomic(this.path, this.redactor.redact(`${JSON.stringify(config, null, 2)}\n`));
   }
 
   async update(change: (config: ConfigFile) => void): Promise<ConfigFile> {

@@ -1,3 +1,5 @@
+import { lookup, type LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import type { Agent, Dispatcher } from 'undici';
 import { retryDecision, type RetryPolicy, defaultRetryPolicy } from './retry.js';
 import { redactUrl } from './redact.js';
@@ -23,12 +25,29 @@ export interface HttpResponse {
 }
 
 export interface HttpClientOptions {
+  /** how long an attempt may take, from sending to the last byte of the answer */
   timeoutMs: number;
+  /** the largest answer read; a larger one is refused as soon as it passes this (default 8 MiB) */
+  maxResponseBytes?: number;
+  /** a wait of a few seconds or more before a retry, said to the person */
+  notice?: (line: string) => void;
   /** one line per attempt: method, URL, status, time, attempt; never headers or bodies */
   trace?: (line: string) => void;
   retry?: RetryPolicy;
   signal?: AbortSignal;
 }
+
+/** An answer larger than the client reads: a hostile or broken server, never a key listing. */
+export class AnswerTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`the answer is larger than ${formatBytes(limit)}`);
+  }
+}
+
+export const defaultMaxResponseBytes = 8 * 1024 * 1024;
+
+/** A wait before a retry at least this long is said on stderr. */
+const noticeableWaitMs = 2_000;
 
 /**
  * Why a request got no HTTP answer. `maybeProcessed` is true when the request may have reached the server
@@ -64,7 +83,7 @@ export class HttpClient {
   private connection(): Pool {
     if (!this.pool) {
       const undici = loadUndici();
-      const agent = new undici.Agent({ keepAliveTimeout: 10_000, connect: { timeout: this.options.timeoutMs } });
+      const agent = new undici.Agent({ keepAliveTimeout: 10_000, connect: { timeout: this.options.timeoutMs, lookup: loopbackLookup } });
       this.pool = { agent, dispatcher: agent.compose(undici.retry({ throwOnError: false })), undici };
     }
     return this.pool;
@@ -101,6 +120,10 @@ export class HttpClient {
         return;
       }
       traceAttempt(err.statusCode ?? err.code ?? 'error', `, retrying in ${delay}ms`);
+      if (delay >= noticeableWaitMs) {
+        const why = err.statusCode === 429 ? 'is rate limiting keywarden' : `answered ${err.statusCode ?? err.code ?? 'with an error'}`;
+        this.options.notice?.(`${req.url.host} ${why}; trying again in ${Math.round(delay / 1000)}s (attempt ${attempt + 1} of ${policy.maxAttempts})`);
+      }
       setTimeout(() => {
         attempt += 1;
         attemptStart = policy.now();
@@ -121,11 +144,15 @@ export class HttpClient {
         bodyTimeout: timeoutMs,
         retryOptions: { retry },
       } as Dispatcher.RequestOptions);
-      const text = await response.body.text();
+      const text = await readBody(response, this.options.maxResponseBytes ?? defaultMaxResponseBytes, attemptStart + timeoutMs - policy.now());
       traceAttempt(response.statusCode);
       return { status: response.statusCode, headers: flattenHeaders(response.headers), text };
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
+      if (error instanceof AnswerTooLarge) {
+        traceAttempt('too large');
+        throw error;
+      }
       const code = (error as { code?: string }).code ?? '';
       traceAttempt(code || 'error');
       throw new TransportError(describeTransportFailure(code, timeoutMs), !notSentCodes.has(code));
@@ -135,6 +162,49 @@ export class HttpClient {
   async close(): Promise<void> {
     await this.pool?.agent.close();
   }
+}
+
+/** `*.localhost` is this machine (RFC 6761): it is never asked of DNS, which could answer with another host. */
+const loopbackLookup: LookupFunction = (hostname, options, callback) => {
+  if (!hostname.endsWith('.localhost')) return lookup(hostname, options, callback);
+  if (options.all) (callback as (error: null, addresses: LookupAddress[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+  else callback(null, '127.0.0.1', 4);
+};
+
+/**
+ * The answer's body, within bounds a server cannot stretch: at most `limit` bytes, and whole by the attempt's
+ * deadline, however slowly it drips.
+ */
+async function readBody(response: Dispatcher.ResponseData, limit: number, msLeft: number): Promise<string> {
+  const { body } = response;
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    body.destroy();
+    throw new AnswerTooLarge(limit);
+  }
+  const timer = setTimeout(() => body.destroy(Object.assign(new Error('deadline'), { code: 'UND_ERR_BODY_TIMEOUT' })), Math.max(0, msLeft));
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        body.destroy();
+        throw new AnswerTooLarge(limit);
+      }
+      chunks.push(chunk);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function formatBytes(bytes: number): string {
+  for (const [unit, size] of [['GB', 1024 ** 3], ['MB', 1024 ** 2], ['KB', 1024]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
 }
 
 function describeTransportFailure(code: string, timeoutMs: number): string {

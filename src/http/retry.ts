@@ -43,28 +43,38 @@ export interface FailedAttempt {
   elapsedMs: number;
 }
 
-/** Milliseconds to wait before the next attempt, or null to give up and report this outcome. */
+/**
+ * Milliseconds to wait before the next attempt, or null to give up and report this outcome. A wait the server asks
+ * for that would run past the retry budget is not waited out: the person hears the failure instead of a long hang.
+ */
 export function retryDecision(policy: RetryPolicy, failed: FailedAttempt): number | null {
   if (failed.status !== undefined ? !retriedStatuses.has(failed.status) : !retriedErrorCodes.has(failed.code ?? '')) {
     return null;
   }
   if (failed.attempt >= policy.maxAttempts) return null;
-  const advised = serverAdvisedDelayMs(failed.headers, policy.now());
+  const advised = serverAdvisedDelayMs(failed.status, failed.headers, policy.now());
   const delay = advised ?? Math.floor(policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failed.attempt - 1)));
   if (failed.elapsedMs + delay > policy.maxTotalMs) return null;
   return delay;
 }
 
-/** Retry-After (seconds or an HTTP date), else X-RateLimit-Reset (unix seconds), as a wait in ms. */
-export function serverAdvisedDelayMs(headers: FailedAttempt['headers'], nowMs: number): number | null {
+/**
+ * The wait a server asks for, in ms, or null to back off as usual. Retry-After (seconds or an HTTP date) is the
+ * server's word on a 429 or a 503. X-RateLimit-Reset is only when the quota renews: many APIs send it on every
+ * answer, so it means "wait" only on a 429, or when X-RateLimit-Remaining says the quota is used up; a 503 with
+ * quota left is an outage, and backs off.
+ */
+export function serverAdvisedDelayMs(status: number | undefined, headers: FailedAttempt['headers'], nowMs: number): number | null {
   const retryAfter = header(headers, 'retry-after');
-  if (retryAfter !== undefined) {
+  if (retryAfter !== undefined && (status === 429 || status === 503)) {
     if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
     const date = Date.parse(retryAfter);
     if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
   }
   const reset = header(headers, 'x-ratelimit-reset');
-  if (reset !== undefined && /^\d+$/.test(reset)) {
+  const remaining = header(headers, 'x-ratelimit-remaining');
+  const quotaUsedUp = remaining !== undefined && /^\d+$/.test(remaining) && Number(remaining) === 0;
+  if (reset !== undefined && /^\d+$/.test(reset) && (status === 429 || quotaUsedUp)) {
     return Math.max(0, Number(reset) * 1000 - nowMs);
   }
   return null;

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { UsageError } from '../errors.js';
-import { TransportError, type HttpMethod } from '../http/client.js';
+import { KeywardenError, UsageError } from '../errors.js';
+import { AnswerTooLarge, TransportError, type HttpMethod } from '../http/client.js';
 import { ProviderError, kindOfStatus } from './errors.js';
 import { ShapeError } from './shape.js';
 import type { ProviderSettings } from './types.js';
@@ -66,6 +66,8 @@ export class ProviderApi {
       if (error instanceof TransportError) {
         throw new ProviderError('unavailable', this.provider, endpoint, `${error.detail} (${url.host})`, undefined, error.maybeProcessed);
       }
+      // the request was answered, so it may have been carried out
+      if (error instanceof AnswerTooLarge) throw new ProviderError('bad_response', this.provider, endpoint, error.message, undefined, true, 'if the provider really sends answers this large, raise the limit with --max-response');
       throw error;
     }
     const body = this.parse(call, response.status, response.text, response.headers['content-type']);
@@ -95,6 +97,10 @@ export class ProviderApi {
       const value = call.params?.[name] ?? '';
       // `DELETE /api-keys/` with the id missing can mean "every key" (Dakota): never send a path with a hole in it
       if (value.trim() === '') throw new UsageError(`${this.provider}: refusing ${this.endpoint(call)} with an empty ${name}`);
+      // `.` and `..` would address the path above the key, and a server may decode %2F, %3F or %23 before routing
+      if (value === '.' || value === '..' || /[/?#\\\u0000-\u001f\u007f]/.test(value)) {
+        throw new KeywardenError(`${this.provider}: refusing ${this.endpoint(call)} with the ${name} '${value}', which would address another path`);
+      }
       return encodeURIComponent(value);
     });
     const url = new URL(base.pathname.replace(/\/+$/, '') + path, base);
@@ -106,18 +112,44 @@ export class ProviderApi {
 
   private parse(call: ApiCall, status: number, text: string, contentType: string | undefined): unknown {
     if (text.trim() === '') return undefined;
+    let body: unknown;
     try {
-      return JSON.parse(text);
+      body = JSON.parse(text);
     } catch {
       if (status >= 400) return text;
       throw this.fail('bad_response', call, `the answer (${status}, ${contentType ?? 'no content type'}) is not JSON`, status, true);
     }
+    if (nestedDeeperThan(text, maxDepth)) {
+      if (status >= 400) return undefined;
+      throw this.fail('bad_response', call, `the answer (${status}) nests deeper than ${maxDepth} levels`, status, true);
+    }
+    return body;
   }
 
   private scrub(text: string): string {
     const { token } = this.settings;
     return token.length >= 4 ? text.split(token).join('***') : text;
   }
+}
+
+/** No key API nests its answers this deep; a body that does is hostile, and reading it could overflow the stack. */
+const maxDepth = 64;
+
+/** Whether JSON text nests objects and arrays deeper than `max`, by one pass over it (strings skipped). */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: skip to its closing quote
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 function oneLine(text: string): string {

@@ -41,8 +41,9 @@ export class ProviderError extends KeywardenError {
      * a 2xx answer that cannot be read
      */
     readonly outcomeUnknown = false,
+    hint = hints[kind],
   ) {
-    super(`${provider}: ${endpoint}: ${detail}`, exitCodes[kind], hints[kind]);
+    super(`${provider}: ${endpoint}: ${detail}`, exitCodes[kind], hint);
   }
 }
 

@@ -45,10 +45,16 @@ export function withProfile(provider: string, profile: string, record: KeyRecord
  * have left behind.
  */
 export async function keysCreatedSince(provider: Provider, name: string, since: Date): Promise<KeyRecord[]> {
-  const from = since.getTime() - 60_000;
+  return activeKeysCreatedBetween(provider, name, since.getTime() - 60_000, Infinity);
+}
+
+/** Active keys created between two moments (ms), of one name, or of any where `name` is null. */
+export async function activeKeysCreatedBetween(provider: Provider, name: string | null, from: number, to: number): Promise<KeyRecord[]> {
   const found: KeyRecord[] = [];
   for await (const key of uniqueKeys(provider)) {
-    if (key.name === name && key.status !== 'revoked' && key.created_at !== null && Date.parse(key.created_at) >= from) found.push(key);
+    if (key.status !== 'active' || key.created_at === null || (name !== null && key.name !== name)) continue;
+    const created = Date.parse(key.created_at);
+    if (created >= from && created <= to) found.push(key);
   }
   return found;
 }

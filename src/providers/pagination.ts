@@ -1,7 +1,10 @@
 import { ProviderError } from './errors.js';
 
-/** More pages than any real key inventory needs: a provider that claims more is answering nonsense. */
-const maxPages = 100_000;
+/**
+ * More pages than any real key inventory needs (a million keys and more at the page sizes providers allow): a
+ * provider that claims or serves more is answering nonsense, and a listing stops rather than run on forever.
+ */
+export const maxPages = 10_000;
 
 export interface NumberedPage<T extends { id: string }> {
   items: T[];
@@ -71,20 +74,28 @@ export interface CursorPage<T> {
   next: string | null;
 }
 
-/** Cursor pagination, page by page; a cursor that repeats or an empty page that promises more stops with an error. */
-export async function* cursorPages<T>(
+/**
+ * Cursor pagination (and next links), page by page. A cursor that repeats, an empty page that promises more, a
+ * page of nothing but keys already listed, or more pages than any inventory has, stops with an error rather than
+ * loop.
+ */
+export async function* cursorPages<T extends { id: string }>(
   fetchPage: (cursor: string | undefined) => Promise<CursorPage<T>>,
   fail: (detail: string) => ProviderError,
 ): AsyncIterable<T[]> {
-  const seen = new Set<string>();
+  const cursors = new Set<string>();
+  const listed = new Set<string>();
   let cursor: string | undefined;
-  for (;;) {
-    const page = await fetchPage(cursor);
-    yield page.items;
-    if (page.next === null) return;
-    if (page.items.length === 0) throw fail('an empty page says more pages follow; stopping');
-    if (seen.has(page.next)) throw fail(`the cursor ${page.next} came back a second time; stopping rather than looping`);
-    seen.add(page.next);
-    cursor = page.next;
+  for (let page = 1; ; page++) {
+    const { items, next } = await fetchPage(cursor);
+    if (items.length > 0 && items.every((item) => listed.has(item.id))) throw fail(`page ${page} holds only keys already listed; stopping rather than looping`);
+    for (const item of items) listed.add(item.id);
+    yield items;
+    if (next === null) return;
+    if (items.length === 0) throw fail('an empty page says more pages follow; stopping');
+    if (cursors.has(next)) throw fail(`the cursor ${next} came back a second time; stopping rather than looping`);
+    if (page >= maxPages) throw fail(`more than ${maxPages} pages; stopping rather than list forever`);
+    cursors.add(next);
+    cursor = next;
   }
 }

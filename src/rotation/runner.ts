@@ -1,22 +1,26 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { channel } from 'node:diagnostics_channel';
 import type { Context } from '../context.js';
 import { KeywardenError } from '../errors.js';
 import { deliver } from '../handover/deliver.js';
 import { revealAsLastResort } from '../handover/reveal.js';
 import { ProviderError } from '../providers/errors.js';
-import { keysCreatedSince, uniqueKeys, withProfile } from '../providers/listing.js';
+import { activeKeysCreatedBetween, uniqueKeys, withProfile } from '../providers/listing.js';
+import { describeKey } from '../render/keys.js';
 import type { Key, Provider } from '../providers/types.js';
 import type { Secret } from '../secrets/secret.js';
 import { keyAccount, type SecretStore } from '../secrets/store.js';
 import { formatDuration } from '../util/time.js';
 import type { Journal, JournalStore, Step } from './journal.js';
 
+const progressChannel = channel('keywarden:rotation');
+
 /**
- * KEYWARDEN_CRASH_AT names a point of a rotation at which the process kills itself with SIGKILL: the test suite
- * uses it to prove that `--resume` finishes from any point. It does nothing unless set.
+ * Each point a rotation passes (`after-<step>` once a step is journaled, `create-answered`) is published on the
+ * `keywarden:rotation` diagnostics channel, with the rotation id. Nothing listens in normal use; the test suite
+ * subscribes and kills the process there, to prove that `--resume` finishes from any point.
  */
-export function crashPoint(ctx: Context, point: string): void {
-  if (ctx.env.KEYWARDEN_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+export function passed(point: string, rotationId: string): void {
+  if (progressChannel.hasSubscribers) progressChannel.publish({ point, rotationId });
 }
 
 export class RotationFailed extends KeywardenError {
@@ -61,7 +65,7 @@ export class RotationRunner {
     for (const name of names) this.journal.done[name] = this.now();
     this.journal.last_error = null;
     await this.deps.journals.save(this.journal);
-    for (const name of names) crashPoint(this.deps.ctx, `after-${name}`);
+    for (const name of names) passed(`after-${name}`, this.journal.id);
   }
 
   private account(key: Key): string {
@@ -87,8 +91,12 @@ export class RotationRunner {
           throw error;
         }
         journal.last_error = `${step}: ${(error as Error).message}`;
-        await this.deps.journals.save(journal);
-        throw new RotationFailed(journal, step, (error as Error).message);
+        // a journal that cannot be written (a full disk) must not hide why the rotation stopped
+        const unrecorded = await this.deps.journals.save(journal).then(
+          () => '',
+          (failure: NodeJS.ErrnoException) => `; the journal could not record this (${failure.code ?? failure.message})`,
+        );
+        throw new RotationFailed(journal, step, `${(error as Error).message}${unrecorded}`);
       }
     }
     journal.finished_at = this.now();
@@ -106,13 +114,16 @@ export class RotationRunner {
     if (journal.create_started_at !== null) await this.reconcile();
     if (journal.new) return;
 
-    journal.create_started_at = this.now();
+    const sentAt = ctx.now().getTime();
+    journal.create_started_at = new Date(sentAt).toISOString();
+    // retries of an idempotent create stop within a minute of the first attempt
+    journal.create_answer_by = new Date(sentAt + ctx.timeoutMs + (provider.capabilities.idempotentCreate ? 60_000 : 0)).toISOString();
     await this.deps.journals.save(journal);
     await ctx.interrupts.guard("the new key's create request and storing its secret", async (step) => {
       step.waitingFor(`${provider.displayName}'s answer to the create request`);
       const created = await provider.create(journal.plan.request, { signal: step.signal });
       const { record, secret } = ctx.keeper.accept(created);
-      crashPoint(ctx, 'create-answered');
+      passed('create-answered', journal.id);
       const key = withProfile(journal.provider, journal.profile, record);
       step.beforeForcedStop(() => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored'));
       step.waitingFor(`the secret store to keep the secret of ${key.id}`);
@@ -148,21 +159,23 @@ export class RotationRunner {
   }
 
   /**
-   * An earlier attempt was interrupted during create. An idempotent provider answers a repeated request with the
-   * same key and secret, so there is nothing to do. Otherwise a key of that name created since then is either ours
-   * and stored (adopted), or one whose secret never arrived (revoked, since nobody can use it).
+   * An earlier attempt was interrupted during create. An idempotent provider answers the repeated request (same
+   * idempotency key) with the same key and secret, so there is nothing to find. Otherwise, of the active keys of
+   * that name created while the lost answer was due, one whose secret is in this machine's store is provably the
+   * attempt's, and is adopted; any other may be someone else's (a colleague's new key of the same name), so it is
+   * named and left alone. A revoked or expired key is never taken for the new one.
    */
   private async reconcile(): Promise<void> {
     const { journal } = this;
     const { provider, store, ctx } = this.deps;
     if (provider.capabilities.idempotentCreate) return;
-    if (!provider.capabilities.names) {
-      ctx.note(`keywarden: warning: ${provider.id} keys have no names, so a key left by the interrupted attempt cannot be found; check keywarden list`);
-      return;
-    }
+    const skew = 60_000;
+    const from = Date.parse(journal.create_started_at!) - skew;
+    const to = Date.parse(journal.create_answer_by ?? journal.create_started_at!) + ctx.timeoutMs + skew;
     const known = new Set([journal.old.id, ...journal.orphans.map((o) => o.id)]);
-    const candidates = await keysCreatedSince(provider, journal.plan.request.name, new Date(journal.create_started_at!));
-    for (const record of candidates.filter((k) => !known.has(k.id))) {
+    const name = provider.capabilities.names ? journal.plan.request.name : null;
+    const candidates = (await activeKeysCreatedBetween(provider, name, from, to)).filter((k) => !known.has(k.id));
+    for (const record of candidates) {
       const key = withProfile(journal.provider, journal.profile, record);
       if (!journal.new && (await ctx.keeper.read(store, journal.profile, key.id)) !== undefined) {
         journal.new = key;
@@ -170,15 +183,12 @@ export class RotationRunner {
         this.deps.progress(`found ${key.id}, created and stored by the interrupted attempt`);
         continue;
       }
-      try {
-        await provider.revoke(key.id);
-        journal.orphans.push({ id: key.id, revoked: true });
-        ctx.note(`revoked ${key.id}: the interrupted attempt created it, and its secret never arrived`);
-      } catch (error) {
-        journal.orphans.push({ id: key.id, revoked: false });
-        ctx.note(`keywarden: warning: ${key.id} was created by the interrupted attempt and its secret never arrived; revoke it: keywarden revoke ${key.id} (${(error as Error).message})`);
-      }
+      journal.orphans.push({ id: key.id, revoked: false });
       await this.deps.journals.save(journal);
+      ctx.note(
+        `keywarden: warning: ${describeKey(key)}, created ${key.created_at}, may be the key the interrupted attempt made, whose secret never arrived; ` +
+          `nothing proves it, so it is left as it is: if nobody uses it, revoke it: keywarden --profile ${journal.profile} revoke ${key.id}`,
+      );
     }
   }
 
@@ -201,7 +211,7 @@ export class RotationRunner {
     const { ctx, provider } = this.deps;
     const timeout = journal.plan.verify_use_ms!;
     const interval = Math.min(15_000, Math.max(1_000, Math.floor(timeout / 20)));
-    const deadline = Date.now() + timeout;
+    const deadline = ctx.now().getTime() + timeout;
     for (;;) {
       let seen: Key | undefined;
       for await (const record of uniqueKeys(provider)) {
@@ -215,25 +225,27 @@ export class RotationRunner {
         this.deps.progress(`the new key is in use (last used ${seen.last_used_at})`);
         return;
       }
-      const left = deadline - Date.now();
+      const left = deadline - ctx.now().getTime();
       if (left <= 0) {
         journal.verified_use = false;
         throw new Error(`the new key was not used within ${formatDuration(timeout)}`);
       }
-      await sleep(Math.min(interval, left), undefined, { signal: ctx.signal });
+      await ctx.waitUntil(ctx.now().getTime() + Math.min(interval, left));
     }
   }
 
+  /** The grace period is a deadline in the journal, waited out in short steps, so a resume keeps it exactly. */
   private async grace(): Promise<void> {
     const { journal } = this;
+    const { ctx } = this.deps;
     if (journal.grace_until === null) {
-      journal.grace_until = new Date(this.deps.ctx.now().getTime() + journal.plan.grace_ms!).toISOString();
+      journal.grace_until = new Date(ctx.now().getTime() + journal.plan.grace_ms!).toISOString();
       await this.deps.journals.save(journal);
     }
-    const wait = Date.parse(journal.grace_until) - this.deps.ctx.now().getTime();
-    if (wait > 0) {
-      this.deps.progress(`waiting out the grace period, until ${journal.grace_until}`);
-      await sleep(wait, undefined, { signal: this.deps.ctx.signal });
+    const until = Date.parse(journal.grace_until);
+    if (until > ctx.now().getTime()) {
+      this.deps.progress(`waiting out the grace period, until ${journal.grace_until} (interrupted, it carries on with keywarden rotate --resume ${journal.id})`);
+      await ctx.waitUntil(until);
     }
     await this.finishStep('grace');
   }

@@ -35,44 +35,67 @@ export const dakotaSim: SimProvider = {
   id: 'dakota',
   prefix: '/dakota',
   handle(req: SimRequest, sim: SimContext): SimResponse | undefined {
-    const caller = callerOf(header(req.headers, 'x-api-key'), sim);
-    const instance = req.path;
-    if (route(req, 'GET', '/customers')) {
-      return caller.kind === 'none' ? problem(401, 'Invalid or missing API key', instance) : { status: 200, body: { data: [] } };
-    }
-    const list = route(req, 'GET', '/api-keys');
-    const create = route(req, 'POST', '/api-keys');
-    const revoke = route(req, 'DELETE', '/api-keys/:id');
-    const revokeAll = route(req, 'DELETE', '/api-keys');
-    if (!list && !create && !revoke && !revokeAll) return undefined;
-    if (caller.kind === 'none') return problem(401, 'Invalid or missing API key', instance);
-    if (caller.kind === 'key') return problem(403, 'This API key may not manage API keys', instance);
-
-    if (list) return listKeys(req, sim, instance);
-
-    if (create) {
-      const idempotencyKey = header(req.headers, 'x-idempotency-key');
-      if (!idempotencyKey) return problem(400, 'The x-idempotency-key header is required', instance);
-      let seen = replays.get(sim.account);
-      if (!seen) replays.set(sim.account, (seen = new Map()));
-      const earlier = seen.get(idempotencyKey);
-      if (earlier) return earlier;
-      const key = sim.account.create({ name: null });
-      const answer = { status: 201, body: { id: key.id, key: key.secret } };
-      seen.set(idempotencyKey, answer);
-      return answer;
-    }
-
-    if (revokeAll) {
-      sim.account.keys.splice(0);
-      return { status: 204 };
-    }
-
-    if (!sim.account.find(revoke!.id!)) return problem(404, 'API key not found', instance);
-    sim.account.remove(revoke!.id!);
-    return { status: 204 };
+    const answer = routes(req, sim);
+    return answer && { ...answer, headers: { ...rateLimitHeaders(sim), ...answer.headers } };
   },
 };
+
+/** Requests a key may make per window, as Dakota's documentation shows in its headers. */
+const quota = 1000;
+const windowMs = 60_000;
+const windows = new WeakMap<SimContext['account'], { start: number; used: number }>();
+
+/** Dakota sends its rate limit on every answer: X-RateLimit-Limit, -Remaining, and -Reset (unix seconds). */
+function rateLimitHeaders(sim: SimContext): Record<string, string> {
+  const now = sim.now();
+  let window = windows.get(sim.account);
+  if (!window || now >= window.start + windowMs) windows.set(sim.account, (window = { start: now, used: 0 }));
+  window.used += 1;
+  return {
+    'x-ratelimit-limit': String(quota),
+    'x-ratelimit-remaining': String(Math.max(0, quota - window.used)),
+    'x-ratelimit-reset': String(Math.ceil((window.start + windowMs) / 1000)),
+  };
+}
+
+function routes(req: SimRequest, sim: SimContext): SimResponse | undefined {
+  const caller = callerOf(header(req.headers, 'x-api-key'), sim);
+  const instance = req.path;
+  if (route(req, 'GET', '/customers')) {
+    return caller.kind === 'none' ? problem(401, 'Invalid or missing API key', instance) : { status: 200, body: { data: [] } };
+  }
+  const list = route(req, 'GET', '/api-keys');
+  const create = route(req, 'POST', '/api-keys');
+  const revoke = route(req, 'DELETE', '/api-keys/:id');
+  const revokeAll = route(req, 'DELETE', '/api-keys');
+  if (!list && !create && !revoke && !revokeAll) return undefined;
+  if (caller.kind === 'none') return problem(401, 'Invalid or missing API key', instance);
+  if (caller.kind === 'key') return problem(403, 'This API key may not manage API keys', instance);
+
+  if (list) return listKeys(req, sim, instance);
+
+  if (create) {
+    const idempotencyKey = header(req.headers, 'x-idempotency-key');
+    if (!idempotencyKey) return problem(400, 'The x-idempotency-key header is required', instance);
+    let seen = replays.get(sim.account);
+    if (!seen) replays.set(sim.account, (seen = new Map()));
+    const earlier = seen.get(idempotencyKey);
+    if (earlier) return earlier;
+    const key = sim.account.create({ name: null });
+    const answer = { status: 201, body: { id: key.id, key: key.secret } };
+    seen.set(idempotencyKey, answer);
+    return answer;
+  }
+
+  if (revokeAll) {
+    sim.account.keys.splice(0);
+    return { status: 204 };
+  }
+
+  if (!sim.account.find(revoke!.id!)) return problem(404, 'API key not found', instance);
+  sim.account.remove(revoke!.id!);
+  return { status: 204 };
+}
 
 function listKeys(req: SimRequest, sim: SimContext, instance: string): SimResponse {
   const { query } = req;

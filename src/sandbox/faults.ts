@@ -7,6 +7,8 @@ export interface FaultOptions {
   retryAfterSeconds?: number;
   /** sent with those failures as X-RateLimit-Reset: the unix time this many seconds ahead */
   rateLimitResetSeconds?: number;
+  /** sent with those failures as X-RateLimit-Remaining */
+  rateLimitRemaining?: number;
   /** drop the connection without answering every Nth request */
   resetEvery?: number;
   /** never answer every Nth request */
@@ -56,6 +58,7 @@ export class FaultInjector {
       const headers: Record<string, string> = {};
       if (options.retryAfterSeconds !== undefined) headers['retry-after'] = String(options.retryAfterSeconds);
       if (options.rateLimitResetSeconds !== undefined) headers['x-ratelimit-reset'] = String(Math.ceil(nowMs / 1000) + options.rateLimitResetSeconds);
+      if (options.rateLimitRemaining !== undefined) headers['x-ratelimit-remaining'] = String(options.rateLimitRemaining);
       return { kind: 'fail', status: options.failStatus ?? 503, headers };
     }
     if (every(options.badJsonEvery, count)) return { kind: 'bad-json' };

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { diskFiles, type Files } from '../util/fs.js';
 import { SecretStoreError } from './store.js';
 
 export interface LockOptions {
+  files?: Files;
   /** how long to wait for another process to let go; default 10 s */
   waitMs?: number;
   /** a lock older than this is taken to be left behind by a crashed process; default 30 s */
@@ -26,7 +27,7 @@ interface LockOwner {
 export async function withFileLock<T>(target: string, work: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   const lockPath = `${target}.lock`;
   const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomBytes(8).toString('hex') };
-  await acquire(lockPath, owner, options.waitMs ?? 10_000, options.staleMs ?? 30_000);
+  await acquire(lockPath, owner, options.waitMs ?? 10_000, options.staleMs ?? 30_000, options.files ?? diskFiles);
   try {
     return await work();
   } finally {
@@ -34,17 +35,11 @@ export async function withFileLock<T>(target: string, work: () => Promise<T>, op
   }
 }
 
-async function acquire(lockPath: string, owner: LockOwner, waitMs: number, staleMs: number): Promise<void> {
+async function acquire(lockPath: string, owner: LockOwner, waitMs: number, staleMs: number, files: Files): Promise<void> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      await mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
-      const handle = await open(lockPath, 'wx', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(owner));
-      } finally {
-        await handle.close();
-      }
+      await files.createExclusive(lockPath, JSON.stringify(owner));
       return;
     } catch (error) {
       const { code } = error as NodeJS.ErrnoException;
@@ -84,12 +79,17 @@ async function readLock(lockPath: string): Promise<{ text: string; owner: LockOw
   }
 }
 
+/** A lock an owner writes in microseconds: one still without an owner after this was left by a crash. */
+const unwrittenMs = 2_000;
+
 async function isStale(lockPath: string, owner: LockOwner | undefined, staleMs: number): Promise<boolean> {
+  let age: number;
   try {
-    if (Date.now() - (await stat(lockPath)).mtimeMs > staleMs) return true;
+    age = Date.now() - (await stat(lockPath)).mtimeMs;
   } catch {
     return false; // gone already: the next attempt takes it
   }
+  if (age > staleMs || (owner === undefined && age > unwrittenMs)) return true;
   return owner !== undefined && owner.host === hostname() && !processExists(owner.pid);
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { ExitCode } from '../errors.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { rm } from 'node:fs/promises';
+import { ExitCode, KeywardenError } from '../errors.js';
+import { diskFiles, type Files } from '../util/fs.js';
 import { withFileLock } from './file-lock.js';
 import {
   deriveKey,
@@ -21,6 +21,7 @@ export interface EncryptedFileStoreOptions {
   path: string;
   /** asked at most once per store, when the file is first opened or created (`newFile`: it is about to be made) */
   passphrase: (newFile: boolean) => Promise<string>;
+  files?: Files;
 }
 
 interface Opened {
@@ -37,6 +38,7 @@ export class EncryptedFileStore implements SecretStore {
   readonly kind = 'file' as const;
   readonly path: string;
   private readonly askPassphrase: (newFile: boolean) => Promise<string>;
+  private readonly files: Files;
   private passphrase: Promise<string> | undefined;
   /** scrypt is slow on purpose: one key per salt and parameters, derived once */
   private readonly keys = new Map<string, Promise<Buffer>>();
@@ -46,6 +48,7 @@ export class EncryptedFileStore implements SecretStore {
   constructor(options: EncryptedFileStoreOptions) {
     this.path = options.path;
     this.askPassphrase = options.passphrase;
+    this.files = options.files ?? diskFiles;
   }
 
   location(account: string): string {
@@ -56,7 +59,7 @@ export class EncryptedFileStore implements SecretStore {
   async check(): Promise<void> {
     const account = `keywarden-check/${randomBytes(6).toString('hex')}`;
     const probe = randomBytes(16).toString('hex');
-    await withFileLock(this.path, async () => {
+    await this.locked(async () => {
       const existing = await this.open();
       const { document, key } = existing ?? (await this.create());
       document.entries.set(account, sealEntry(key, account, probe));
@@ -71,7 +74,7 @@ export class EncryptedFileStore implements SecretStore {
   }
 
   async set(account: string, secret: string): Promise<void> {
-    await withFileLock(this.path, async () => {
+    await this.locked(async () => {
       const { document, key } = (await this.open()) ?? (await this.create());
       document.entries.set(account, sealEntry(key, account, secret));
       await this.writeAndReadBack(document, key, account, secret);
@@ -88,12 +91,16 @@ export class EncryptedFileStore implements SecretStore {
   }
 
   async delete(account: string): Promise<boolean> {
-    return withFileLock(this.path, async () => {
+    return this.locked(async () => {
       const opened = await this.open();
       if (!opened?.document.entries.delete(account)) return false;
       await this.write(opened.document);
       return true;
     });
+  }
+
+  private locked<T>(work: () => Promise<T>): Promise<T> {
+    return withFileLock(this.path, work, { files: this.files });
   }
 
   /** The file and its key, after the passphrase is proved right; undefined when there is no file yet. */
@@ -147,16 +154,16 @@ export class EncryptedFileStore implements SecretStore {
 
   private async readText(): Promise<string | undefined> {
     try {
-      return await readFile(this.path, 'utf8');
+      return this.files.readPrivate(this.path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (error instanceof KeywardenError) throw error;
       throw new SecretStoreError(`cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
     }
   }
 
   private async write(document: SecretsDocument): Promise<void> {
     try {
-      await writeFileAtomic(this.path, serialise(document), 0o600);
+      await this.files.writeAtomic(this.path, serialise(document), 0o600);
     } catch (error) {
       throw new SecretStoreError(`cannot write ${this.path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
     }

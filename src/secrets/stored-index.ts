@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../util/fs.js';
+import { diskFiles, type Files } from '../util/fs.js';
 import { Redactor } from './redactor.js';
 import { withFileLock } from './file-lock.js';
+import { KeywardenError } from '../errors.js';
 import { SecretStoreError, type StoreKind } from './store.js';
 
 export interface StoredSecret {
@@ -15,10 +15,16 @@ export interface StoredSecret {
  * `stored-secrets.json`. With it nothing ever has to search a keychain (which can hang) to find keywarden's entries.
  */
 export class StoredIndex {
+  private readonly redactor: Redactor;
+  private readonly files: Files;
+
   constructor(
     readonly path: string,
-    private readonly redactor = new Redactor(),
-  ) {}
+    options: { redactor?: Redactor; files?: Files } = {},
+  ) {
+    this.redactor = options.redactor ?? new Redactor();
+    this.files = options.files ?? diskFiles;
+  }
 
   async add(account: string, store: StoreKind, storedAt: Date = new Date()): Promise<void> {
     await this.update((entries) => {
@@ -44,23 +50,28 @@ export class StoredIndex {
 
   /** Runs `change` on the entries under the lock, and writes them when it says it changed something. */
   private async update(change: (entries: Map<string, StoredSecret>) => boolean): Promise<boolean> {
-    return withFileLock(this.path, async () => {
-      const entries = this.read();
-      const changed = change(entries);
-      if (changed) await writeFileAtomic(this.path, this.redactor.redact(`${JSON.stringify({ version: 1, secrets: Object.fromEntries(entries) }, null, 2)}\n`), 0o600);
-      return changed;
-    });
+    return withFileLock(
+      this.path,
+      async () => {
+        const entries = this.read();
+        const changed = change(entries);
+        if (changed) await this.files.writeAtomic(this.path, this.redactor.redact(`${JSON.stringify({ version: 1, secrets: Object.fromEntries(entries) }, null, 2)}\n`), 0o600);
+        return changed;
+      },
+      { files: this.files },
+    );
   }
 
   /** Read synchronously: the file is small, and lookups then need no await. */
   private read(): Map<string, StoredSecret> {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readFileSync(this.path, 'utf8');
+      text = this.files.readPrivate(this.path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+      if (error instanceof KeywardenError) throw error;
       throw new SecretStoreError(`cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
     }
+    if (text === undefined) return new Map();
     const entries = new Map<string, StoredSecret>();
     try {
       const document = JSON.parse(text) as { version?: unknown; secrets?: Record<string, StoredSecret> };

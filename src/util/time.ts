@@ -2,13 +2,43 @@ import { UsageError } from '../errors.js';
 
 const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
-/** `30s`, `15m`, `12h`, `90d` (and `2w`, `500ms`) to milliseconds; anything else is a usage error naming the flag. */
-export function parseDuration(text: string, flag = 'duration'): number {
+/** The longest duration keywarden takes anywhere: past it, dates leave the calendar and timers overflow. */
+export const longestDuration = 100 * 365 * unitMs.d;
+
+export interface DurationBounds {
+  /** at least this many milliseconds (default 0) */
+  min?: number;
+  /** at most this many (default 100 years) */
+  max?: number;
+}
+
+/**
+ * `30s`, `15m`, `12h`, `90d` (and `2w`, `500ms`) to milliseconds, within bounds; anything else is a usage error
+ * naming the flag.
+ */
+export function parseDuration(text: string, flag = 'duration', bounds: DurationBounds = {}): number {
   const match = /^(\d{1,9})(ms|s|m|h|d|w)$/.exec(text.trim());
   if (!match) {
     throw new UsageError(`${flag}: '${text}' is not a duration`, 'use a number and a unit: 30s, 15m, 12h, 90d');
   }
-  return Number(match[1]) * unitMs[match[2] as keyof typeof unitMs];
+  const ms = Number(match[1]) * unitMs[match[2] as keyof typeof unitMs];
+  const { min = 0, max = longestDuration } = bounds;
+  if (ms < min || ms > max) {
+    throw new UsageError(`${flag}: '${text}' is ${ms < min ? 'shorter' : 'longer'} than ${flag} allows`, `give a duration from ${formatDuration(min)} to ${formatDuration(max)}`);
+  }
+  return ms;
+}
+
+const sizeUnits = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 } as const;
+
+/** `512KB`, `8MB`, `1GB` or a number of bytes, within bounds; anything else is a usage error naming the flag. */
+export function parseSize(text: string, flag: string, bounds: { min: number; max: number }): number {
+  const match = /^(\d{1,10})\s*(B|KB|MB|GB)?$/i.exec(text.trim());
+  const bytes = match ? Number(match[1]) * sizeUnits[(match[2]?.toUpperCase() ?? 'B') as keyof typeof sizeUnits] : Number.NaN;
+  if (!(bytes >= bounds.min && bytes <= bounds.max)) {
+    throw new UsageError(`${flag}: '${text}' is not a size from ${bounds.min / 1024} KB to ${bounds.max / 1024 ** 3} GB`, 'for example 512KB or 16MB');
+  }
+  return bytes;
 }
 
 /** An ISO 8601 date or date-time; a date alone means midnight UTC. */

@@ -95,7 +95,7 @@ describe('profile', () => {
     writeFileSync(join(dir, 'config.json'), '{ not json');
     const { code, stderr } = await runCli(['--config-dir', dir, 'profile', 'list'], { env });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^keywarden: .*config\.json is not valid: .*\nhint: /);
+    expect(stderr).toMatch(/^keywarden: .*config\.json: is not valid JSON \(.*\)\nhint: fix or remove the file; it holds only profiles\n$/);
   });
 });
 

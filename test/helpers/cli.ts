@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli.js';
 import type { Env, Runtime } from '../../src/context.js';
 import { Interrupts } from '../../src/interrupts.js';
+import { systemClock } from '../../src/util/clock.js';
 import type { RetryPolicy } from '../../src/http/retry.js';
 import type { Prompter } from '../../src/prompt.js';
 
@@ -15,6 +16,8 @@ export interface RunOptions {
   /** pretend stdout (and stderr, stdin) are terminals */
   tty?: boolean;
   now?: () => Date;
+  /** the timer that goes with `now`; a fake clock advances itself here */
+  sleep?: Runtime['sleep'];
   /** the run's interrupts, so a test can press Ctrl-C in process */
   interrupts?: Interrupts;
   retryPolicy?: RetryPolicy;
@@ -72,7 +75,8 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     streams: { stdout, stderr, stdin },
     env: options.env ?? isolatedEnv(),
     platform: process.platform,
-    now: options.now ?? (() => new Date()),
+    now: options.now ?? systemClock.now,
+    sleep: options.sleep ?? systemClock.sleep,
     interrupts: options.interrupts ?? new Interrupts(),
     retryPolicy: options.retryPolicy ?? { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 2_000, random: Math.random, now: Date.now },
     prompter: options.prompter,

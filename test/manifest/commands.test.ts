@@ -104,7 +104,7 @@ describe('an interrupted rotation on a provider known only from its manifest', (
     expect(failed.code).toBe(1);
     const id = /rotation (rot-[\w-]+) stopped at deliver/.exec(failed.stderr)![1]!;
     writeFileSync(gate, '');
-    const resumed = await runCli(['rotate', '--resume', id, '-o', 'json'], { env: env(), now: () => now });
+    const resumed = await runCli(['rotate', '--resume', id, '--yes', '-o', 'json'], { env: env(), now: () => now });
     expect(resumed.stderr).not.toContain('keywarden:');
     expect(resumed.code).toBe(0);
     const doc = JSON.parse(resumed.stdout);

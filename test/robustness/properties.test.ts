@@ -10,7 +10,7 @@ import type { KeyRecord, ProviderDefinition } from '../../src/providers/types.js
 import type { SimProviderId } from '../../src/sandbox/model.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
-import { formatDuration, parseDate, parseDuration } from '../../src/util/time.js';
+import { formatDuration, longestDuration, parseDate, parseDuration } from '../../src/util/time.js';
 import { expectations } from '../conformance/expectations.js';
 import { testHttpClient } from '../helpers/http.js';
 
@@ -186,6 +186,7 @@ describe('durations, dates and retry decisions', () => {
   test('a duration written by formatDuration parses back to itself', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 999_999 }), fc.constantFrom(1, 1_000, 60_000, 3_600_000, 86_400_000), (n, unit) => {
+        fc.pre(n * unit <= longestDuration);
         expect(parseDuration(formatDuration(n * unit))).toBe(n * unit);
       }),
     );

@@ -59,7 +59,7 @@ describe.each(Object.entries(providers))('a create answer that repeats the secre
     const created = JSON.parse(journal).new as { id: string };
     expect(journal).not.toContain(keyOf(created.id).secret);
     writeFileSync(gate, '');
-    const resumed = await runCli(['rotate', '--resume', id, '-o', 'json'], { env: env() });
+    const resumed = await runCli(['rotate', '--resume', id, '--yes', '-o', 'json'], { env: env() });
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ new: { id: created.id }, delivered: true, old_revoked: true });
   });
