@@ -117,6 +117,14 @@ export class Context {
     return this.redactor.redact(text);
   }
 
+  /**
+   * Refuses to go on (exit 2) when a folder keywarden keeps state in belongs to another user or others may change
+   * it: checked before a command acts, so that nothing is done on the word of a file someone else planted.
+   */
+  checkPrivateState(): void {
+    for (const dir of [this.dirs.config, this.dirs.state, join(this.dirs.state, 'rotations'), this.dirs.data]) this.files.checkPrivateDir(dir);
+  }
+
   /** The environment for a child process: keywarden's own credentials left out. */
   childEnv(): NodeJS.ProcessEnv {
     return childEnvironment(this.env, this.redactor);

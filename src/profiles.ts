@@ -64,6 +64,7 @@ function fromConfig(ctx: Context, name: string, entry: ProfileConfig, baseUrl = 
  */
 export async function resolveProfile(ctx: Context): Promise<Profile> {
   const { globals } = ctx;
+  ctx.checkPrivateState();
   const config = await ctx.config.load();
   const explicit = globals.profile ?? ctx.env.KEYWARDEN_PROFILE;
   if (explicit !== undefined && !profileNamePattern.test(explicit)) {
@@ -98,6 +99,7 @@ export async function resolveProfile(ctx: Context): Promise<Profile> {
 
 /** Every profile of the config file, for --all-profiles. */
 export async function allProfiles(ctx: Context): Promise<Profile[]> {
+  ctx.checkPrivateState();
   const config = await ctx.config.load();
   const entries = Object.entries(config.profiles);
   if (entries.length === 0) throw new UsageError('--all-profiles: no profile is set up', 'keywarden profile add <name> --provider <id>');

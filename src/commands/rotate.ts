@@ -105,6 +105,7 @@ function resultDoc(journal: Journal, store: SecretStore) {
 /** rotate: new key, stored, delivered, verified in use, old one revoked; journaled, resumable; or --resume, or bulk --older-than. */
 export async function run(ctx: Context, reference: string | undefined, options: RotateOptions): Promise<number> {
   const format = outputFormat(ctx, ['table', 'json'] as const);
+  ctx.checkPrivateState();
   const journals = rotationJournals(ctx);
   const modes = [options.resume !== undefined && '--resume', options.list && '--list', options.abort !== undefined && '--abort'].filter(Boolean);
   if (modes.length > 1) throw new UsageError(`${modes.join(' and ')} cannot be used together`);

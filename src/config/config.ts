@@ -79,7 +79,11 @@ export class ConfigStore {
   }
 
   async save(config: ConfigFile): Promise<void> {
-    await this.files.writeAtomic(this.path, this.redactor.redact(`${JSON.stringify(config, null, 2)}\n`));
+    try {
+      await this.files.writeAtomic(this.path, this.redactor.redact(`${JSON.stringify(config, null, 2)}\n`));
+    } catch (error) {
+      throw new KeywardenError(`cannot write ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; it is as it was`);
+    }
   }
 
   async update(change: (config: ConfigFile) => void): Promise<ConfigFile> {

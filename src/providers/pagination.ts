@@ -1,10 +1,10 @@
 import { ProviderError } from './errors.js';
 
 /**
- * More pages than any real key inventory needs (a million keys and more at the page sizes providers allow): a
+ * More pages than any real key inventory needs (half a million keys and more at the page sizes providers allow): a
  * provider that claims or serves more is answering nonsense, and a listing stops rather than run on forever.
  */
-export const maxPages = 10_000;
+export const maxPages = 5_000;
 
 export interface NumberedPage<T extends { id: string }> {
   items: T[];
@@ -34,9 +34,11 @@ export async function* numberedPages<T extends { id: string }>(
     previousIds = new Set(items.map((item) => item.id));
   };
   yield first.items;
+  const tooMany = (): ProviderError => fail(`more than ${maxPages} pages; stopping rather than list forever`);
   if (first.totalPages === null) {
     let previous = first;
-    for (let page = 2; previous.items.length > 0 && previous.items.length >= first.items.length && page <= maxPages; page++) {
+    for (let page = 2; previous.items.length > 0 && previous.items.length >= first.items.length; page++) {
+      if (page > maxPages) throw tooMany();
       previous = await fetchPage(page);
       checkNew(page, previous.items);
       yield previous.items;
@@ -60,7 +62,8 @@ export async function* numberedPages<T extends { id: string }>(
       // an empty page is past the end, whatever the total said
       if (result.items.length === 0) return;
       checkNew(page, result.items);
-      total = Math.min(maxPages, Math.max(total, result.totalPages ?? total));
+      total = Math.max(total, result.totalPages ?? total);
+      if (total > maxPages) throw tooMany();
       yield result.items;
     }
   } finally {

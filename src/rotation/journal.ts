@@ -155,7 +155,12 @@ export class JournalStore {
   }
 
   async save(journal: Journal): Promise<void> {
-    await this.files.writeAtomic(this.path(journal.id), this.redact(`${JSON.stringify(journal, null, 2)}\n`));
+    const path = this.path(journal.id);
+    try {
+      await this.files.writeAtomic(path, this.redact(`${JSON.stringify(journal, null, 2)}\n`));
+    } catch (error) {
+      throw new KeywardenError(`cannot write the journal of rotation ${journal.id} (${path}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
   }
 
   /** Marks the rotation finished and frees the key for the next one. */

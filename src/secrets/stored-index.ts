@@ -55,11 +55,19 @@ export class StoredIndex {
       async () => {
         const entries = this.read();
         const changed = change(entries);
-        if (changed) await this.files.writeAtomic(this.path, this.redactor.redact(`${JSON.stringify({ version: 1, secrets: Object.fromEntries(entries) }, null, 2)}\n`), 0o600);
+        if (changed) await this.write(entries);
         return changed;
       },
       { files: this.files },
     );
+  }
+
+  private async write(entries: Map<string, StoredSecret>): Promise<void> {
+    try {
+      await this.files.writeAtomic(this.path, this.redactor.redact(`${JSON.stringify({ version: 1, secrets: Object.fromEntries(entries) }, null, 2)}\n`), 0o600);
+    } catch (error) {
+      throw new SecretStoreError(`cannot write ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
   }
 
   /** Read synchronously: the file is small, and lookups then need no await. */

@@ -23,6 +23,10 @@ export interface RunOptions {
   retryPolicy?: RetryPolicy;
   prompter?: Prompter;
   secretStores?: Runtime['secretStores'];
+  /** how keywarden's files are read and written (a disk that fills up) */
+  files?: Runtime['files'];
+  /** the user keywarden runs as, to see files as another user's */
+  uid?: number;
   /** the run is meant to print a secret: its output is not scanned for leaks */
   revealsSecret?: boolean;
 }
@@ -81,6 +85,8 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     retryPolicy: options.retryPolicy ?? { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 2_000, random: Math.random, now: Date.now },
     prompter: options.prompter,
     secretStores: options.secretStores,
+    files: options.files,
+    uid: options.uid,
   };
   const code = await main(argv, runtime, '0.0.0-test');
   await new Promise((resolve) => setImmediate(resolve));
