@@ -156,10 +156,17 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
   const profile = command('profile', 'profiles in the config file');
   const profileCommand = (name: string, description: string): Command => subcommand(profile, name, description);
   profileCommand('list', 'the profiles, the current one marked').action(act(async () => (await import('./commands/profile.js')).list));
+  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
   profileCommand('add', 'add a profile: keywarden profile add <name> --provider <id> [--base-url <url>]')
     .argument('<name>')
     .option('--store <store>', 'where its secrets go: keychain (default) or file')
+    .option('--set <name=value>', 'a setting its provider needs, e.g. account_sid=AC...; repeat for more', collect)
     .action(act(async () => (await import('./commands/profile.js')).add));
+  profileCommand('set', 'change a profile in place: its base URL, store or settings; its stored admin token stays')
+    .argument('<name>')
+    .option('--store <store>', 'where its secrets go: keychain or file')
+    .option('--set <name=value>', 'a setting its provider needs; repeat for more', collect)
+    .action(act(async () => (await import('./commands/profile.js')).set));
   profileCommand('remove', 'remove a profile').argument('<name>').action(act(async () => (await import('./commands/profile.js')).remove));
   profileCommand('use', 'make a profile the current one').argument('<name>').action(act(async () => (await import('./commands/profile.js')).use));
 

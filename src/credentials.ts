@@ -1,7 +1,7 @@
 import type { Context } from './context.js';
-import { AuthError } from './errors.js';
+import { AuthError, UsageError } from './errors.js';
 import type { Profile } from './profiles.js';
-import type { Provider } from './providers/types.js';
+import type { Provider, ProviderInfo } from './providers/types.js';
 import { tokenEnvName } from './secrets/keeper.js';
 
 export { tokenEnvName };
@@ -26,8 +26,32 @@ export async function connect(ctx: Context, profile: Profile): Promise<Provider>
   return profile.definition.connect({
     baseUrl: profile.baseUrl,
     token,
+    settings: profile.settings,
     http: await ctx.http(),
     now: () => ctx.now(),
     pageConcurrency: ctx.pageConcurrency,
   });
+}
+
+/**
+ * The secrets a provider's create asks for besides the admin token (npm's account password, a one-time password):
+ * from their environment variables, or typed hidden on a terminal; never from a flag. Each is tainted at once, and
+ * none is stored or journaled: a resumed rotation asks again.
+ */
+export async function createCredentials(ctx: Context, definition: ProviderInfo): Promise<Record<string, string>> {
+  const given: Record<string, string> = {};
+  for (const credential of definition.credentials) {
+    let value = ctx.env[credential.env];
+    if (!value && credential.prompt && ctx.interactive) value = await ctx.prompter.secret(credential.prompt);
+    if (!value) {
+      if (!credential.required) continue;
+      throw new UsageError(
+        `${definition.id} needs ${credential.description} to create a key`,
+        `set ${credential.env}${credential.prompt ? ', or run on a terminal to be asked' : ''}`,
+      );
+    }
+    ctx.keeper.taint(value);
+    given[credential.name] = value;
+  }
+  return given;
 }

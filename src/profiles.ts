@@ -4,7 +4,8 @@ import { profileNamePattern, type ProfileConfig } from './config/config.js';
 import type { StoreKind } from './secrets/store.js';
 import { UsageError } from './errors.js';
 import { checkBaseUrl } from './http/url.js';
-import { builtinProvider, builtinProviders } from './providers/registry.js';
+import { builtinIds, builtinProvider } from './providers/registry.js';
+import { settingProblem } from './manifest/definition.js';
 import type { ProviderDefinition } from './providers/types.js';
 
 /** A profile made concrete: which provider, where, and where its secrets go. */
@@ -15,6 +16,8 @@ export interface Profile {
   definition: ProviderDefinition;
   baseUrl: string;
   store?: StoreKind;
+  /** the settings the provider declares (an account id), from the profile */
+  settings: Record<string, string>;
 }
 
 export function isManifestReference(provider: string): boolean {
@@ -28,25 +31,38 @@ export function providerReference(provider: string): string {
 
 /** A built-in provider by id, or a provider described by a manifest file (a relative path is from the working directory). */
 export async function providerDefinition(provider: string, ctx: Context): Promise<ProviderDefinition> {
+  const environment = { env: ctx.env, secret: (value: string) => ctx.keeper.taint(value) };
   if (isManifestReference(provider)) {
     const { loadManifestProvider } = await import('./manifest/index.js');
-    return loadManifestProvider(provider, { env: ctx.env, secret: (value) => ctx.keeper.taint(value) });
+    return loadManifestProvider(provider, environment);
   }
-  const builtin = builtinProvider(provider);
+  const builtin = builtinProvider(provider, environment);
   if (!builtin) {
-    throw new UsageError(
-      `unknown provider '${provider}'`,
-      `built-in providers: ${builtinProviders.map((p) => p.id).join(', ')}; or give the path of a provider manifest`,
-    );
+    throw new UsageError(`unknown provider '${provider}'`, `built-in providers: ${builtinIds().join(', ')}; or give the path of a provider manifest`);
   }
   return builtin;
 }
 
 /** A profile from its parts; a base URL given on the command line wins over the profile's, which wins over the default. */
-export async function makeProfile(ctx: Context, name: string, provider: string, settings: { baseUrl?: string; baseUrlSource?: string; store?: StoreKind } = {}): Promise<Profile> {
+export interface ProfileParts {
+  baseUrl?: string;
+  baseUrlSource?: string;
+  store?: StoreKind;
+  settings?: Record<string, string>;
+  /** whether the profile is in the config file, so the hint for a missing setting names a command that works */
+  configured?: boolean;
+}
+
+export async function makeProfile(ctx: Context, name: string, provider: string, parts: ProfileParts = {}): Promise<Profile> {
   const definition = await providerDefinition(provider, ctx);
-  const baseUrl = settings.baseUrl ? checkBaseUrl(settings.baseUrl, settings.baseUrlSource) : definition.defaultBaseUrl;
-  return { name, provider: providerReference(provider), definition, baseUrl, store: settings.store };
+  const baseUrl = parts.baseUrl ? checkBaseUrl(parts.baseUrl, parts.baseUrlSource) : definition.defaultBaseUrl;
+  const settings = parts.settings ?? {};
+  const problem = settingProblem(definition, settings);
+  if (problem) {
+    const set = `--set ${problem.setting.name}=${problem.setting.example ?? `<${problem.setting.name}>`}`;
+    throw new UsageError(problem.message, parts.configured ? `keywarden profile set ${name} ${set}` : `keywarden profile add ${name} --provider ${providerReference(provider)} ${set}`);
+  }
+  return { name, provider: providerReference(provider), definition, baseUrl, store: parts.store, settings };
 }
 
 function fromConfig(ctx: Context, name: string, entry: ProfileConfig, baseUrl = ctx.globals.baseUrl): Promise<Profile> {
@@ -54,6 +70,8 @@ function fromConfig(ctx: Context, name: string, entry: ProfileConfig, baseUrl = 
     baseUrl: baseUrl ?? entry.base_url,
     baseUrlSource: baseUrl ? '--base-url' : `profile ${name}: base_url`,
     store: entry.store,
+    settings: entry.settings,
+    configured: true,
   });
 }
 
@@ -90,7 +108,7 @@ export async function resolveProfile(ctx: Context): Promise<Profile> {
   const entry = config.profiles[name];
   if (entry && globals.provider && providerReference(entry.provider) !== providerReference(globals.provider)) {
     // another provider for this profile name, just for this run: the profile's base URL belongs to the other one
-    return makeProfile(ctx, name, globals.provider, { baseUrl: globals.baseUrl, store: entry.store });
+    return makeProfile(ctx, name, globals.provider, { baseUrl: globals.baseUrl, store: entry.store, settings: entry.settings, configured: true });
   }
   if (entry) return fromConfig(ctx, name, entry);
   if (globals.provider) return adHoc(name);

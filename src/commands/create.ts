@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from '../context.js';
-import { connect } from '../credentials.js';
+import { connect, createCredentials } from '../credentials.js';
 import { UsageError } from '../errors.js';
 import { handOver, prepareDestination, type Destination, type DestinationOptions, type Handover } from '../handover/destination.js';
 import { revealAsLastResort, secretBox } from '../handover/reveal.js';
@@ -80,11 +80,22 @@ export function createRequest(provider: ProviderInfo, name: string, options: Cre
 export async function run(ctx: Context, name: string, options: CreateOptions): Promise<number> {
   const format = outputFormat(ctx, ['table', 'json'] as const);
   const profile = await resolveProfile(ctx);
+  requireCapability(profile.definition, 'create', 'create keys');
   const request = createRequest(profile.definition, name, options, ctx.now());
   if (!profile.definition.capabilities.names) ctx.note(`note: ${profile.definition.displayName} keys have no names; '${name}' is not kept by the provider`);
   const destination = await prepareDestination(ctx, profile, options);
+  const credentials = await createCredentials(ctx, profile.definition);
   const provider = await connect(ctx, profile);
-  return ctx.interrupts.guard("the create request and the new key's secret", (step) => createAndHandOver(ctx, step, provider, profile.name, request, destination, format));
+  return ctx.interrupts.guard("the create request and the new key's secret", (step) =>
+    createAndHandOver(ctx, step, provider, profile.name, { request, credentials }, destination, format),
+  );
+}
+
+/** A command the provider cannot carry out is exit 2 before anything is sent. */
+export function requireCapability(provider: ProviderInfo, capability: 'create' | 'revoke', what: string): void {
+  if (!provider.capabilities[capability]) {
+    throw new UsageError(`${provider.displayName} (${provider.id}) cannot ${what} through its API`, 'keywarden providers shows what each provider can do');
+  }
 }
 
 async function createAndHandOver(
@@ -92,7 +103,7 @@ async function createAndHandOver(
   step: GuardedStep,
   provider: Provider,
   profile: string,
-  request: CreateRequest,
+  { request, credentials }: { request: CreateRequest; credentials: Record<string, string> },
   destination: Destination,
   format: 'table' | 'json',
 ): Promise<number> {
@@ -100,7 +111,7 @@ async function createAndHandOver(
   step.waitingFor(`${provider.displayName}'s answer to the create request`);
   let created;
   try {
-    created = await provider.create(request, { signal: step.signal });
+    created = await provider.create(request, { signal: step.signal, credentials });
   } catch (error) {
     if (step.signal.aborted) namePossibleOrphan(ctx, provider, profile, request.name, sentAt);
     else if (error instanceof ProviderError && error.outcomeUnknown) await reportPossibleOrphans(ctx, provider, profile, request.name, sentAt);

@@ -12,6 +12,9 @@ import { createRequest, type CreateOptions } from './create.js';
 
 const sampleId = 'sample-key-id';
 const sampleIdempotencyKey = '<a new UUID for each create>';
+const placeholderToken = '<admin token>';
+/** the plan's stand-in for a setting or credential, shown as such */
+const standIn = (name: string): string => `<${name}>`;
 
 /** `keywarden create demo ...` with every option the provider takes, as create would turn it into a request. */
 function sampleCreate(definition: ProviderDefinition, ctx: Context): { command: string; request: CreateRequest } {
@@ -34,6 +37,9 @@ function sampleCreate(definition: ProviderDefinition, ctx: Context): { command: 
   return { command: ['keywarden create demo', ...flags].join(' '), request };
 }
 
+/** A URL as the plan shows it: stand-ins readable, not percent-encoded. */
+const shownUrl = (url: string): string => url.replace(/%3C/gi, '<').replace(/%3E/gi, '>');
+
 /** providers validate FILE: every problem of a manifest with its field path (exit 2), or "valid" and the requests it makes. */
 export async function run(ctx: Context, file: string): Promise<number> {
   const format = outputFormat(ctx, ['table', 'json'] as const);
@@ -46,45 +52,70 @@ export async function run(ctx: Context, file: string): Promise<number> {
     for (const line of error.lines()) ctx.note(`keywarden: ${line}`);
     return 2;
   }
-  // the plan shows where a from_env header goes, never its value
+  // the plan shows where values from the environment, settings and credentials go, never a value
   const fromEnv = manifest.auth.extra_header && 'from_env' in manifest.auth.extra_header ? manifest.auth.extra_header.from_env : undefined;
   const definition = manifestDefinition(manifest, { env: fromEnv ? { [fromEnv]: `<$${fromEnv}>` } : {} });
   const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl) : definition.defaultBaseUrl;
-  const sample = sampleCreate(definition, ctx);
-  const plan = await requestPlan(manifest, definition, baseUrl, { create: sample.request, revokeId: sampleId });
+  const settings = Object.fromEntries(definition.settings.map((s) => [s.name, standIn(s.name)]));
+  const token = manifest.auth.scheme === 'basic' && !manifest.auth.username ? `${standIn('user')}:${placeholderToken}` : placeholderToken;
+  const sample = definition.capabilities.create ? sampleCreate(definition, ctx) : undefined;
+  const plan = await requestPlan(
+    manifest,
+    definition,
+    { baseUrl, token, settings },
+    {
+      create: sample?.request ?? { name: 'demo' },
+      credentials: Object.fromEntries(definition.credentials.map((c) => [c.name, `<$${c.env}>`])),
+      keyId: sampleId,
+      oldSecretExpiresAt: new Date(Date.UTC(2030, 0, 1)),
+    },
+  );
 
   if (format === 'json') {
     const doc = {
       file,
       valid: true,
-      provider: { id: definition.id, name: definition.displayName, base_url: baseUrl, capabilities: definition.capabilities },
+      provider: { id: definition.id, name: definition.displayName, base_url: baseUrl, capabilities: definition.capabilities, settings: definition.settings, credentials: definition.credentials },
       sent: false,
       list: plan.list,
-      create: { command: sample.command, ...plan.create },
-      revoke: { id: sampleId, ...plan.revoke },
+      create: plan.create && sample ? { command: sample.command, ...plan.create } : null,
+      revoke: plan.revoke && { id: sampleId, ...plan.revoke },
+      rotate: plan.rotate && { id: sampleId, ...plan.rotate },
     };
     await ctx.out(`${safeJson(doc, 2)}\n`);
     return 0;
   }
-  const request = (r: PlannedRequest): string => `${r.method} ${r.url}`;
+  const request = (r: PlannedRequest): string => `${r.method} ${shownUrl(r.url)}`;
+  const body = (r: PlannedRequest): string[] => (r.body === undefined ? ['          no body'] : [`          body ${typeof r.body === 'string' ? r.body : safeJson(r.body)}`]);
   const lines = [
     `${file}: valid`,
     `provider  ${definition.displayName} (${definition.id}) at ${baseUrl}`,
+    ...definition.settings.map((s, i) => `${i === 0 ? 'settings' : '        '}  ${s.name}: ${s.description}${s.example ? `, e.g. ${s.example}` : ''}${s.required ? '' : ' (optional)'}`),
     `auth      ${Object.entries(plan.list.headers).map(([name, value]) => `${name}: ${value}`).join(', ')}`,
     '',
     'requests it would send (none was sent):',
     `list      ${request(plan.list)}`,
     `          pagination ${plan.list.pagination.style}: ${plan.list.pagination.how}`,
     ...(plan.list.page_size ? [`          page size ${plan.list.page_size.param}=${plan.list.page_size.value}, the largest the provider allows`] : []),
-    `create    ${request(plan.create)}`,
-    `          for: ${sample.command}`,
-    ...(plan.create.body === undefined ? ['          no body'] : [`          body ${safeJson(plan.create.body)}`]),
-    ...Object.entries(plan.create.headers)
-      .filter(([name]) => !(name in plan.list.headers))
-      .map(([name, value]) => `          ${name}: ${value}`),
-    `revoke    ${request(plan.revoke)}`,
-    ...(plan.revoke.body === undefined ? [] : [`          body ${safeJson(plan.revoke.body)}`]),
-    ...(plan.revoke.if_405 ? [`          if answered 405: ${request(plan.revoke.if_405)}`] : []),
+    ...(plan.create && sample
+      ? [
+          `create    ${request(plan.create)}`,
+          `          for: ${sample.command}`,
+          ...body(plan.create),
+          ...Object.entries(plan.create.headers)
+            .filter(([name]) => !(name in plan.list.headers))
+            .map(([name, value]) => `          ${name}: ${value}`),
+          ...definition.credentials.map((c) => `          ${c.name}: ${c.description}, from ${c.env}${c.prompt ? ' or asked hidden on a terminal' : ''}${c.required ? '' : ' (when set)'}`),
+        ]
+      : ['create    none: the provider has no create']),
+    ...(plan.revoke
+      ? [
+          `revoke    ${request(plan.revoke)}`,
+          ...(plan.revoke.body === undefined ? [] : body(plan.revoke)),
+          ...(plan.revoke.if_405 ? [`          if answered 405: ${request(plan.revoke.if_405)}`] : []),
+        ]
+      : ['revoke    none: the provider has no revoke']),
+    ...(plan.rotate ? [`rotate    ${request(plan.rotate)}`, '          a new secret for the same key; the old one ends when the grace period does', ...(plan.rotate.body === undefined ? [] : body(plan.rotate))] : []),
   ];
   await ctx.out(`${lines.map(inert).join('\n')}\n`);
   return 0;

@@ -1,39 +1,55 @@
 import type { Context } from '../context.js';
 import { builtinProviders } from '../providers/registry.js';
-import type { Capabilities } from '../providers/types.js';
+import type { Capabilities, ProviderDefinition } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
 import { safeJson, tsvField } from '../render/inert.js';
 
+/** Capabilities as they are named everywhere keywarden shows them: in snake_case, as in manifests. */
 const capabilityNames: Record<keyof Capabilities, string> = {
+  create: 'create',
+  revoke: 'revoke',
+  nativeRotate: 'native_rotate',
+  names: 'names',
   expiry: 'expiry',
-  expireNow: 'expire-now',
+  expireNow: 'expire_now',
   scopes: 'scopes',
   environments: 'environments',
-  ipAllowlist: 'ip-allowlist',
-  usageTracking: 'usage',
-  idempotentCreate: 'idempotent-create',
+  ipAllowlist: 'ip_allowlist',
   principal: 'principal',
-  names: 'names',
+  usageTracking: 'usage_tracking',
+  idempotentCreate: 'idempotent_create',
 };
 
+const order = Object.keys(capabilityNames) as (keyof Capabilities)[];
+
 function capabilityList(capabilities: Capabilities): string[] {
-  return (Object.keys(capabilityNames) as (keyof Capabilities)[]).filter((c) => capabilities[c]).map((c) => capabilityNames[c]);
+  return order.filter((c) => capabilities[c]).map((c) => capabilityNames[c]);
 }
 
-/** providers: the built-in providers, their default base URLs and what each can do. */
+function providerDoc(p: ProviderDefinition) {
+  return {
+    id: p.id,
+    name: p.displayName,
+    default_base_url: p.defaultBaseUrl,
+    capabilities: Object.fromEntries(order.map((c) => [capabilityNames[c], p.capabilities[c]])),
+    settings: p.settings.map((s) => ({ name: s.name, description: s.description, required: s.required })),
+  };
+}
+
+/** providers: the built-in providers, their default base URLs, the settings they need and what each can do. */
 export async function run(ctx: Context): Promise<number> {
   const format = outputFormat(ctx, ['table', 'json'] as const);
+  const providers = builtinProviders();
   if (format === 'json') {
-    const doc = builtinProviders.map((p) => ({ id: p.id, name: p.displayName, default_base_url: p.defaultBaseUrl, capabilities: p.capabilities }));
-    await ctx.out(`${safeJson(doc, 2)}\n`);
+    await ctx.out(`${safeJson(providers.map(providerDoc), 2)}\n`);
     return 0;
   }
-  const rows = builtinProviders.map((p) => [p.id, p.displayName, p.defaultBaseUrl, capabilityList(p.capabilities).join(', ')]);
+  const rows = providers.map((p) => [p.id, p.displayName, p.defaultBaseUrl, capabilityList(p.capabilities).join(', '), p.settings.map((s) => s.name).join(', ')]);
   if (!ctx.stdoutIsTerminal) {
     for (const row of rows) await ctx.out(`${row.map(tsvField).join('\t')}\n`);
     return 0;
   }
   const { Terminal } = await import('../render/terminal.js');
-  await ctx.out(new Terminal(ctx).table(['ID', 'NAME', 'DEFAULT BASE URL', 'CAPABILITIES'], rows));
+  await ctx.out(new Terminal(ctx).table(['ID', 'NAME', 'DEFAULT BASE URL', 'CAPABILITIES', 'SETTINGS'], rows));
   return 0;
 }

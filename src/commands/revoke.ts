@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
+import { requireCapability } from './create.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { resolveProfile } from '../profiles.js';
 import { ProviderError } from '../providers/errors.js';
@@ -89,6 +90,7 @@ export async function run(ctx: Context, references: string[], options: RevokeOpt
     throw new UsageError('name the keys to revoke, or choose them with --unused-for DUR or --expired');
   }
   const profile = await resolveProfile(ctx);
+  requireCapability(profile.definition, 'revoke', 'revoke keys');
   const provider = await connect(ctx, profile);
   const keys = await profileKeys(provider, profile.name);
   const targets = await chooseTargets(ctx, keys, references, options, profile.definition.capabilities.usageTracking, profile.definition.id);

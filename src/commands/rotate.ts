@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
-import { connect } from '../credentials.js';
+import { connect, createCredentials } from '../credentials.js';
 import { UsageError } from '../errors.js';
 import { makeProfile, resolveProfile, type Profile } from '../profiles.js';
 import { profileKeys } from '../providers/listing.js';
-import type { CreateRequest, Key, Provider, ProviderInfo } from '../providers/types.js';
+import type { CreateRequest, Key, ProviderInfo } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
 import { inert, safeJson, tsvField } from '../render/inert.js';
 import { newRotationId, JournalStore, type Journal, type RotationPlan } from '../rotation/journal.js';
-import { passed, RotationFailed, RotationRunner } from '../rotation/runner.js';
+import { passed, RotationFailed, RotationRunner, type RotationDeps } from '../rotation/runner.js';
 import { keyAccount, type SecretStore } from '../secrets/store.js';
 import { formatDuration, parseDuration } from '../util/time.js';
 import { olderThan, resolveKeyReference } from './select-keys.js';
@@ -56,9 +56,19 @@ function planOptions(profile: Profile, options: RotateOptions): Omit<RotationPla
   }
   if (store !== 'keychain' && store !== 'file') throw new UsageError(`--store: '${store}' is not keychain or file`);
   if (options.deliver !== undefined && options.deliver.trim() === '') throw new UsageError('--deliver: the command is empty');
+  const { capabilities, id } = profile.definition;
+  const native = capabilities.nativeRotate;
   const verify = options.verifyUse === undefined ? null : parseDuration(options.verifyUse === true ? defaultVerifyTimeout : options.verifyUse, '--verify-use');
-  if (verify !== null && !profile.definition.capabilities.usageTracking) {
-    throw new UsageError(`${profile.definition.id} does not report when a key was last used, so --verify-use cannot work`, 'drop --verify-use, and consider --grace to leave time for the switch');
+  if (verify !== null && !capabilities.usageTracking) {
+    throw new UsageError(`${id} does not report when a key was last used, so --verify-use cannot work`, 'drop --verify-use, and consider --grace to leave time for the switch');
+  }
+  if (native && verify !== null) {
+    throw new UsageError(`${id} gives the key a new secret under the same id, so its last use cannot tell the new secret from the old one; --verify-use cannot work`, 'use --grace to leave time for the switch');
+  }
+  if (native && options.keepOld) throw new UsageError(`${id}'s own rotate ends the old secret; --keep-old cannot keep it`, 'use --grace to keep the old secret working for a while');
+  if (!native && !capabilities.create) throw new UsageError(`${profile.definition.displayName} (${id}) cannot create keys through its API, so keywarden cannot rotate them`);
+  if (!native && !capabilities.revoke && !options.keepOld) {
+    throw new UsageError(`${profile.definition.displayName} (${id}) cannot revoke keys through its API`, 'rotate with --keep-old, then retire the old key by hand');
   }
   return {
     store,
@@ -66,6 +76,7 @@ function planOptions(profile: Profile, options: RotateOptions): Omit<RotationPla
     verify_use_ms: verify,
     grace_ms: options.grace === undefined ? null : parseDuration(options.grace, '--grace'),
     keep_old: options.keepOld === true,
+    native,
   };
 }
 
@@ -168,6 +179,7 @@ export async function run(ctx: Context, reference: string | undefined, options: 
   }
 
   const store = await ctx.keeper.usableStore(settings.store);
+  const credentials = await createCredentials(ctx, profile.definition);
   const single = reference !== undefined;
   const finished: Journal[] = [];
   const failed: { key_id: string; rotation_id: string; error: string }[] = [];
@@ -176,7 +188,7 @@ export async function run(ctx: Context, reference: string | undefined, options: 
     await journals.begin(journal);
     passed('after-preflight', journal.id);
     try {
-      finished.push(await runOne(ctx, provider, store, journals, journal));
+      finished.push(await runOne(ctx, { provider, store, journals, credentials }, journal));
     } catch (error) {
       if (single || !(error instanceof RotationFailed)) throw error;
       ctx.note(`keywarden: ${error.message}`);
@@ -187,10 +199,10 @@ export async function run(ctx: Context, reference: string | undefined, options: 
   return failed.length > 0 ? 1 : 0;
 }
 
-async function runOne(ctx: Context, provider: Provider, store: SecretStore, journals: JournalStore, journal: Journal): Promise<Journal> {
+async function runOne(ctx: Context, deps: Omit<RotationDeps, 'ctx' | 'progress'>, journal: Journal): Promise<Journal> {
   const tick = ctx.runtime.streams.stderr.isTTY ? '✓' : '-';
   ctx.note(`rotation ${journal.id}: ${describeKey(journal.old)}`);
-  const runner = new RotationRunner({ ctx, provider, store, journals, progress: (line) => ctx.note(`  ${tick} ${line}`) }, journal);
+  const runner = new RotationRunner({ ...deps, ctx, progress: (line) => ctx.note(`  ${tick} ${line}`) }, journal);
   return runner.run();
 }
 
@@ -249,8 +261,9 @@ async function resume(ctx: Context, journals: JournalStore, id: string | undefin
       ctx.note(`keywarden: not confirmed; rotation ${journal.id} is left where it stopped`);
       return 1;
     }
+    const credentials = await createCredentials(ctx, profile.definition);
     const provider = await connect(ctx, profile);
-    await runOne(ctx, provider, store, journals, journal);
+    await runOne(ctx, { provider, store, journals, credentials }, journal);
   } else {
     ctx.note(`rotation ${journal.id} finished at ${journal.finished_at}`);
   }

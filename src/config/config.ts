@@ -10,6 +10,8 @@ export interface ProfileConfig {
   base_url?: string;
   /** where created secrets and the admin token go; the OS keychain unless set */
   store?: StoreKind;
+  /** the settings its provider declares (an account id, an organisation) */
+  settings?: Record<string, string>;
 }
 
 export interface ConfigFile {
@@ -48,6 +50,12 @@ export function parseConfig(text: string, path: string): ConfigFile {
     if (typeof entry.provider !== 'string' || entry.provider === '') fail(`${at}.provider`, 'must be a provider id or a manifest path');
     if (entry.base_url !== undefined && typeof entry.base_url !== 'string') fail(`${at}.base_url`, 'must be a URL');
     if (entry.store !== undefined && !stores.includes(entry.store as string)) fail(`${at}.store`, 'must be keychain or file');
+    if (entry.settings !== undefined) {
+      if (!isObject(entry.settings)) fail(`${at}.settings`, 'must be an object of settings by name');
+      for (const [setting, value] of Object.entries(entry.settings as object)) {
+        if (typeof value !== 'string') fail(`${at}.settings.${setting}`, 'must be text');
+      }
+    }
     checked[name] = entry as unknown as ProfileConfig;
   }
   return { ...parsed, current: current as string | undefined, profiles: checked };

@@ -12,6 +12,8 @@ export interface HttpRequest {
   url: URL;
   headers?: Record<string, string>;
   json?: unknown;
+  /** a form-encoded body, as name and value pairs (a name may repeat) */
+  form?: [string, string][];
   /** a POST that may be sent again (the provider takes an idempotency key); GET and DELETE always may */
   repeatable?: boolean;
   /** instead of the client's own: a guarded step's signal, which only a forced stop aborts */
@@ -100,6 +102,9 @@ export class HttpClient {
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
+    } else if (req.form !== undefined) {
+      body = new URLSearchParams(req.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
     }
 
     const firstStart = policy.now();

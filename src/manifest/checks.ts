@@ -1,14 +1,24 @@
 import { KeywardenError } from '../errors.js';
 import { checkBaseUrl } from '../http/url.js';
 import type { SchemaProblem } from './json-schema.js';
-import type { BodyValue, CapabilityName, CreateOption, KeyFields, Manifest } from './types.js';
+import type { CapabilityName, CreateOption, KeyFields, Manifest, ValueSource } from './types.js';
 
 /**
  * What a JSON Schema cannot say about a manifest that passed it: the base URL rule of --base-url, capabilities that
- * agree with what the manifest reads and sends, and no credential written in the file.
+ * agree with what the manifest reads and sends, every placeholder and value source naming something the manifest
+ * declares, credentials read only from variables a manifest may read, and no credential written in the file.
+ * `builtin` is for keywarden's own manifests, which may read their own provider's variables (KEYWARDEN_NPM_...).
  */
-export function manifestProblems(manifest: Manifest): SchemaProblem[] {
-  return [...baseUrlProblems(manifest), ...capabilityProblems(manifest), ...queryProblems(manifest), ...credentialProblems(manifest)];
+export function manifestProblems(manifest: Manifest, options: { builtin?: boolean } = {}): SchemaProblem[] {
+  return [
+    ...baseUrlProblems(manifest),
+    ...capabilityProblems(manifest),
+    ...queryProblems(manifest),
+    ...credentialProblems(manifest),
+    ...referenceProblems(manifest),
+    ...environmentProblems(manifest, options.builtin === true),
+    ...encodingProblems(manifest),
+  ];
 }
 
 function baseUrlProblems(manifest: Manifest): SchemaProblem[] {
@@ -38,7 +48,7 @@ const backing: Record<CapabilityName, { option?: CreateOption; field?: keyof Key
   idempotent_create: {},
 };
 
-function optionOf(value: BodyValue): CreateOption | undefined {
+function optionOf(value: ValueSource): CreateOption | undefined {
   if (typeof value === 'string') return value;
   return 'option' in value ? value.option : undefined;
 }
@@ -46,16 +56,20 @@ function optionOf(value: BodyValue): CreateOption | undefined {
 function capabilityProblems(manifest: Manifest): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const has = (name: CapabilityName): boolean => manifest.capabilities?.[name] === true;
-  const body = Object.entries(manifest.create.body ?? {});
+  const { create } = manifest;
+  const body = Object.entries(create?.body ?? {});
   const sent = new Set(body.map(([, value]) => optionOf(value)));
   for (const [name, { option, field }] of Object.entries(backing) as [CapabilityName, (typeof backing)[CapabilityName]][]) {
     if (!has(name)) continue;
-    if (option && !sent.has(option)) problems.push({ path: `capabilities.${name}`, message: `is true, but create.body never sends the option ${option}` });
+    // a provider without create may still have names, scopes and expiry on the keys it lists
+    if (option && create && !sent.has(option)) problems.push({ path: `capabilities.${name}`, message: `is true, but create.body never sends the option ${option}` });
+    if (option && !field && !create) problems.push({ path: `capabilities.${name}`, message: 'is true, but the manifest has no create' });
     if (field && manifest.key_fields[field] === undefined) problems.push({ path: `capabilities.${name}`, message: `is true, but key_fields.${field} is not mapped` });
   }
   for (const [field, value] of body) {
     const option = optionOf(value);
-    const capability = (Object.keys(backing) as CapabilityName[]).find((c) => backing[c].option === option && option !== 'name');
+    if (option === undefined || option === 'name') continue;
+    const capability = (Object.keys(backing) as CapabilityName[]).find((c) => backing[c].option === option);
     if (capability && !has(capability)) {
       problems.push({
         path: `create.body.${field}`,
@@ -63,7 +77,7 @@ function capabilityProblems(manifest: Manifest): SchemaProblem[] {
       });
     }
   }
-  if (has('idempotent_create') !== (manifest.create.idempotency_header !== undefined)) {
+  if (has('idempotent_create') !== (create?.idempotency_header !== undefined)) {
     problems.push({
       path: has('idempotent_create') ? 'capabilities.idempotent_create' : 'create.idempotency_header',
       message: has('idempotent_create') ? 'is true, but create.idempotency_header is not set' : 'is set, so capabilities.idempotent_create must be true',
@@ -78,6 +92,7 @@ function queryProblems(manifest: Manifest): SchemaProblem[] {
   const owned = [
     'page_param' in pagination ? pagination.page_param : undefined,
     'cursor_param' in pagination ? pagination.cursor_param : undefined,
+    'offset_param' in pagination ? pagination.offset_param : undefined,
     'page_size' in pagination ? pagination.page_size?.param : undefined,
   ];
   return Object.keys(manifest.list.query ?? {})
@@ -92,4 +107,99 @@ function credentialProblems(manifest: Manifest): SchemaProblem[] {
   const extra = manifest.auth.extra_header;
   if (!extra || !('value' in extra) || !credentialLike.test(extra.name)) return [];
   return [{ path: 'auth.extra_header.value', message: `${extra.name} looks like a credential, which a manifest must not hold; read it with "from_env"` }];
+}
+
+type RequestKind = 'list' | 'create' | 'revoke' | 'rotate';
+
+/** Every placeholder and value source names what the manifest declares, and only where it can be had. */
+function referenceProblems(manifest: Manifest): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  const settings = new Set(Object.keys(manifest.settings ?? {}));
+  const credentials = new Set(Object.keys(manifest.create?.credentials ?? {}));
+  const setting = (name: string, path: string): void => {
+    if (!settings.has(name)) problems.push({ path, message: `names the setting ${name}, which settings does not declare` });
+  };
+  const requests: [RequestKind, { path: string; query?: object; body?: object; headers?: object } | undefined][] = [
+    ['list', manifest.list],
+    ['create', manifest.create],
+    ['revoke', manifest.revoke],
+    ['rotate', manifest.rotate],
+  ];
+  for (const [kind, request] of requests) {
+    if (!request) continue;
+    let usesId = false;
+    for (const [, name] of request.path.matchAll(/\{([a-z][a-z0-9_]*)\}/g)) {
+      if (name === 'id' && (kind === 'revoke' || kind === 'rotate')) usesId = true;
+      else if (name === 'id') problems.push({ path: `${kind}.path`, message: '{id} is the key id, which only revoke and rotate have' });
+      else setting(name!, `${kind}.path`);
+    }
+    for (const part of ['query', 'body', 'headers'] as const) {
+      for (const [field, source] of Object.entries((request as Record<string, unknown>)[part] ?? {}) as [string, ValueSource | string | number | boolean][]) {
+        const at = `${kind}.${part}.${field}`;
+        if (kind === 'list') {
+          if (typeof source === 'object' && 'setting' in source) setting(source.setting, at);
+          continue;
+        }
+        const value = source as ValueSource;
+        if (typeof value === 'string' || 'option' in value) {
+          if (kind !== 'create') problems.push({ path: at, message: 'an option of keywarden create can be sent by create only' });
+        } else if ('setting' in value) setting(value.setting, at);
+        else if ('credential' in value) {
+          if (kind !== 'create' && kind !== 'rotate') problems.push({ path: at, message: 'a credential can be sent by create or rotate only' });
+          else if (!credentials.has(value.credential)) problems.push({ path: at, message: `names the credential ${value.credential}, which create.credentials does not declare` });
+        } else if ('key_id' in value) {
+          if (kind === 'create') problems.push({ path: at, message: 'create has no key id yet' });
+          usesId = true;
+        } else if ('old_secret_expires' in value && kind !== 'rotate') {
+          problems.push({ path: at, message: 'when the old secret expires is known to rotate only' });
+        }
+      }
+    }
+    if ((kind === 'revoke' || kind === 'rotate') && !usesId) {
+      problems.push({ path: `${kind}.path`, message: `must say where the key id goes: {id} in the path, or {"key_id": ...} in the query or body` });
+    }
+  }
+  const auth = manifest.auth;
+  if (auth.scheme === 'basic' && auth.username) setting(auth.username.setting, 'auth.username.setting');
+  if (auth.extra_header && 'setting' in auth.extra_header) setting(auth.extra_header.setting, 'auth.extra_header.setting');
+  for (const [name, spec] of Object.entries(manifest.settings ?? {})) {
+    if (spec.pattern === undefined) continue;
+    try {
+      new RegExp(spec.pattern);
+    } catch {
+      problems.push({ path: `settings.${name}.pattern`, message: 'is not a regular expression' });
+    }
+  }
+  return problems;
+}
+
+const keywardenOwn = /^KEYWARDEN_(TOKEN|TOKEN_.*|FILE_PASSPHRASE|PROFILE|CONFIG_DIR)$/;
+
+/**
+ * A manifest reads from the environment only variables named KEYWARDEN_MANIFEST_...: never keywarden's own
+ * credentials, nor another program's. keywarden's built-in manifests may also read their own provider's
+ * (KEYWARDEN_NPM_PASSWORD for npm).
+ */
+function environmentProblems(manifest: Manifest, builtin: boolean): SchemaProblem[] {
+  const own = `KEYWARDEN_${manifest.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+  const allowed = (name: string): boolean => !keywardenOwn.test(name) && (name.startsWith('KEYWARDEN_MANIFEST_') || (builtin && name.startsWith(own)));
+  return Object.entries(manifest.create?.credentials ?? {})
+    .filter(([, spec]) => !allowed(spec.from_env))
+    .map(([name]) => ({
+      path: `create.credentials.${name}.from_env`,
+      message: "must be a variable named KEYWARDEN_MANIFEST_<NAME> (upper case): a manifest may read no other, so never keywarden's own credentials",
+    }));
+}
+
+/** A form-encoded body is flat: a dotted field name, which builds a nested object, cannot be sent. */
+function encodingProblems(manifest: Manifest): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  for (const kind of ['create', 'revoke', 'rotate'] as const) {
+    const request = manifest[kind];
+    if (request?.encoding !== 'form') continue;
+    for (const field of Object.keys(request.body ?? {})) {
+      if (field.includes('.')) problems.push({ path: `${kind}.body.${field}`, message: 'a form-encoded body cannot nest fields' });
+    }
+  }
+  return problems;
 }

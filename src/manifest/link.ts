@@ -29,28 +29,31 @@ export interface PageRequest {
 }
 
 /** The URL ProviderApi builds for a path and query below a base URL (used to resolve relative links). */
-export function urlBelow(baseUrl: string, request: PageRequest): URL {
+export function urlBelow(baseUrl: string, request: PageRequest, params: Record<string, string> = {}): URL {
   const base = new URL(baseUrl);
-  const url = new URL(base.pathname.replace(/\/+$/, '') + request.path, base);
+  const path = request.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  const url = new URL(base.pathname.replace(/\/+$/, '') + path, base);
   for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
   return url;
 }
 
 /**
- * The next page's request, from a Link target resolved against the URL that answered. Refused, as a usage error
- * naming `list.pagination`, when it leaves the base URL's origin or path.
+ * The next page's request, from a URL the server gave (a Link header's, or one in the answer) resolved against the
+ * URL that answered. Refused, as a usage error naming `list.pagination`, when it leaves the base URL's origin or
+ * path.
  */
-export function nextPageRequest(provider: string, target: string, answered: URL, baseUrl: string): PageRequest {
+export function nextPageRequest(provider: string, target: string, answered: URL, baseUrl: string, style: 'link' | 'next_url' = 'link'): PageRequest {
   const base = new URL(baseUrl);
+  const given = style === 'link' ? "the Link header's next page" : 'the next page the answer gives';
   let next: URL;
   try {
     next = new URL(target, answered);
   } catch {
-    throw new UsageError(`${provider}: the Link header's next page '${target}' is not a URL (list.pagination.style: link)`);
+    throw new UsageError(`${provider}: ${given} '${target}' is not a URL (list.pagination.style: ${style})`);
   }
   const refuse = (why: string): never => {
     throw new UsageError(
-      `${provider}: the Link header's next page is ${why}; stopping so the admin token is not sent there (list.pagination.style: link)`,
+      `${provider}: ${given} is ${why}; stopping so the admin token is not sent there (list.pagination.style: ${style})`,
       'if the provider really serves its pages from there, make that the base URL (base_url, or --base-url)',
     );
   };

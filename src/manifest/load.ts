@@ -36,8 +36,11 @@ export function problemLine(file: string, problem: SchemaProblem): string {
   return `${file}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
 }
 
-/** Reads, parses and checks a manifest; `shownAs` is how messages name the file (as the person typed it). */
-export async function readManifest(path: string, shownAs = path): Promise<Manifest> {
+/**
+ * Reads, parses and checks a manifest; `shownAs` is how messages name the file (as the person typed it), `builtin`
+ * for keywarden's own (checked when keywarden is built).
+ */
+export async function readManifest(path: string, shownAs = path, options: { builtin?: boolean } = {}): Promise<Manifest> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -45,10 +48,10 @@ export async function readManifest(path: string, shownAs = path): Promise<Manife
     const { code } = error as NodeJS.ErrnoException;
     throw new ManifestError(shownAs, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (error as Error).message})` }]);
   }
-  return parseManifest(text, shownAs);
+  return parseManifest(text, shownAs, options);
 }
 
-export async function parseManifest(text: string, shownAs: string): Promise<Manifest> {
+export async function parseManifest(text: string, shownAs: string, options: { builtin?: boolean } = {}): Promise<Manifest> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -58,7 +61,7 @@ export async function parseManifest(text: string, shownAs: string): Promise<Mani
   const schemaProblems = (await manifestSchema()).validate(data);
   if (schemaProblems.length > 0) throw new ManifestError(shownAs, schemaProblems);
   const manifest = data as Manifest;
-  const problems = manifestProblems(manifest);
+  const problems = manifestProblems(manifest, options);
   if (problems.length > 0) throw new ManifestError(shownAs, problems);
   return manifest;
 }

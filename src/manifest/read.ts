@@ -1,6 +1,6 @@
 import type { ErrorReader } from '../providers/api.js';
 import { keyRecord, statusOf } from '../providers/normalise.js';
-import { arrayAt, objectAt, ShapeError, toIsoTime, type Fields } from '../providers/shape.js';
+import { arrayAt, objectAt, parseIsoUtc, ShapeError, type Fields } from '../providers/shape.js';
 import type { KeyRecord, KeyStatus } from '../providers/types.js';
 import type { ErrorSpec, KeyFields, StatusSpec, TextField, TimeField, TimeFormat } from './types.js';
 
@@ -35,12 +35,27 @@ export function rawAt(root: Fields, path: string): unknown {
   return at?.holder.raw[at.name];
 }
 
-/** The object at a path of the answer, or the answer itself when the manifest gives no path. */
-export function objectOrRoot(root: Fields, path: string | undefined): Fields {
-  if (path === undefined) return root;
-  const at = locate(root, path);
-  if (!at) throw new ShapeError(path, 'an object');
+/** The object at the first of the paths that holds one, or the answer itself when none does (or none is given). */
+export function objectOrRoot(root: Fields, paths: readonly string[]): Fields {
+  for (const path of paths) {
+    const value = rawAt(root, path);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return locateObject(root, path);
+  }
+  return root;
+}
+
+function locateObject(root: Fields, path: string): Fields {
+  const at = locate(root, path)!;
   return at.holder.object(at.name);
+}
+
+/** The first of the paths that holds a non-empty string; a bad_response naming them when none does. */
+export function firstString(root: Fields, paths: readonly string[]): string {
+  for (const path of paths) {
+    const value = rawAt(root, path);
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  throw new ShapeError(paths.join(' or '), 'a non-empty string');
 }
 
 export function requiredString(root: Fields, path: string, base: string): string {
@@ -101,16 +116,23 @@ function time(root: Fields, spec: TimeField | undefined, base: string): string |
   return timeAs(at.holder.raw[at.name], spec.format, joined(base, path));
 }
 
+const formatWords: Record<TimeFormat, string> = { iso8601: 'an ISO 8601 time', unix_seconds: 'unix seconds', unix_ms: 'unix milliseconds', rfc2822: 'an RFC 2822 time' };
+
 /** A time in a declared format, where toIsoTime would guess: unix milliseconds below 1e11 are not seconds here. */
 function timeAs(value: unknown, format: TimeFormat, path: string): string | null {
   if (value === null || value === undefined || value === '') return null;
-  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (format === 'iso8601') {
-    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new ShapeError(path, 'an ISO 8601 time');
-    return toIsoTime(value, path);
+  const fail = (): never => {
+    throw new ShapeError(path, formatWords[format]);
+  };
+  if (format === 'iso8601' || format === 'rfc2822') {
+    if (typeof value !== 'string') return fail();
+    const ms = format === 'iso8601' ? (/^\d{4}-\d{2}-\d{2}/.test(value) ? parseIsoUtc(value) : Number.NaN) : Date.parse(value);
+    return Number.isNaN(ms) ? fail() : new Date(ms).toISOString();
   }
-  if (typeof number !== 'number' || !Number.isFinite(number)) throw new ShapeError(path, format === 'unix_ms' ? 'unix milliseconds' : 'unix seconds');
-  return new Date(format === 'unix_ms' ? number : number * 1000).toISOString();
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number)) return fail();
+  const ms = format === 'unix_ms' ? number : number * 1000;
+  return Math.abs(ms) > 8.64e15 ? fail() : new Date(ms).toISOString();
 }
 
 const statuses: readonly string[] = ['active', 'expired', 'revoked'] satisfies KeyStatus[];
@@ -134,8 +156,17 @@ function status(root: Fields, spec: StatusSpec | undefined, expiresAt: string | 
   return statusOf({ revoked, expired, expiresAt }, now);
 }
 
-/** One key object of the provider as the contract's key record. */
-export function readKey(value: unknown, base: string, fields: KeyFields, usageTracked: boolean, now: Date): KeyRecord {
+/** What reading a key needs to know of the provider beyond its key fields. */
+export interface KeyReading {
+  usageTracked: boolean;
+  /** a provider that has allowlists: a key without one has an empty one, not an unknown one */
+  allowlists: boolean;
+  now: Date;
+}
+
+/** One key object of the provider as keywarden's key record. */
+export function readKey(value: unknown, base: string, fields: KeyFields, reading: KeyReading): KeyRecord {
+  const { usageTracked, now } = reading;
   const f = objectAt(value, base);
   const expiresAt = time(f, fields.expires_at, base);
   return keyRecord({
@@ -151,7 +182,7 @@ export function readKey(value: unknown, base: string, fields: KeyFields, usageTr
     environment: text(f, fields.environment),
     scopes: list(f, fields.scopes) ?? [],
     owner: text(f, fields.owner),
-    ip_allowlist: list(f, fields.ip_allowlist),
+    ip_allowlist: list(f, fields.ip_allowlist) ?? (reading.allowlists ? [] : null),
     usage_tracked: usageTracked,
   });
 }

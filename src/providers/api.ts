@@ -12,6 +12,7 @@ export interface ApiCall {
   params?: Record<string, string>;
   query?: Record<string, string | number | boolean | undefined>;
   json?: unknown;
+  form?: [string, string][];
   headers?: Record<string, string>;
   /** a POST that may be sent again because it carries an idempotency key */
   repeatable?: boolean;
@@ -59,6 +60,7 @@ export class ProviderApi {
         url,
         headers: { ...this.authHeaders, ...call.headers },
         json: call.json,
+        form: call.form,
         repeatable: call.repeatable,
         signal: call.signal,
       });

@@ -1,11 +1,35 @@
-import { cobo } from './cobo.js';
-import { dakota } from './dakota.js';
-import { dialnexa } from './dialnexa.js';
-import { edgedns } from './edgedns.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { manifestDefinition, type ManifestEnvironment } from '../manifest/definition.js';
+import type { Manifest } from '../manifest/types.js';
 import type { ProviderDefinition } from './types.js';
 
-export const builtinProviders: readonly ProviderDefinition[] = [dialnexa, dakota, edgedns, cobo];
+/**
+ * The built-in providers: one manifest each in manifests/, beside dist/ in the package. They are checked against
+ * the schema when keywarden is built (scripts/check-manifests.mjs), so here they are only read.
+ */
+const manifestsDir = new URL('../../manifests/', import.meta.url);
 
-export function builtinProvider(id: string): ProviderDefinition | undefined {
-  return builtinProviders.find((p) => p.id === id);
+let ids: string[] | undefined;
+
+/** The ids of the built-in providers, in order. */
+export function builtinIds(): string[] {
+  ids ??= readdirSync(manifestsDir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => name.slice(0, -'.json'.length))
+    .sort();
+  return ids;
+}
+
+export function builtinManifest(id: string): Manifest | undefined {
+  if (!builtinIds().includes(id)) return undefined;
+  return JSON.parse(readFileSync(new URL(`${id}.json`, manifestsDir), 'utf8')) as Manifest;
+}
+
+export function builtinProvider(id: string, environment?: ManifestEnvironment): ProviderDefinition | undefined {
+  const manifest = builtinManifest(id);
+  return manifest && manifestDefinition(manifest, environment);
+}
+
+export function builtinProviders(environment?: ManifestEnvironment): ProviderDefinition[] {
+  return builtinIds().map((id) => builtinProvider(id, environment)!);
 }

@@ -18,15 +18,26 @@ export function arrayAt(value: unknown, path: string): unknown[] {
   return value;
 }
 
-/** Unix seconds, unix milliseconds or an ISO 8601 string, as ISO 8601 UTC with milliseconds. */
+/** An ISO 8601 date-time without a zone is UTC here, not the local time Date.parse would take it for. */
+export function parseIsoUtc(text: string): number {
+  return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) || !/T\d/.test(text) ? text : `${text}Z`);
+}
+
+const rfc2822 = /^(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|GMT|UT|UTC)$/;
+
+/**
+ * A time as ISO 8601 UTC with milliseconds, from what providers send: unix seconds or milliseconds (told apart by
+ * size) as a number or a string of digits, ISO 8601 with or without a zone (UTC), or RFC 2822 (Twilio).
+ */
 export function toIsoTime(value: unknown, path: string): string | null {
   if (value === null || value === undefined) return null;
   let ms: number;
   if (typeof value === 'number' && Number.isFinite(value)) ms = value < 1e11 ? value * 1000 : value;
-  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) ms = Date.parse(value);
-  else if (typeof value === 'string' && /^\d+$/.test(value)) ms = Number(value) * 1000;
+  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) ms = parseIsoUtc(value);
+  else if (typeof value === 'string' && /^\d+$/.test(value)) ms = Number(value) < 1e11 ? Number(value) * 1000 : Number(value);
+  else if (typeof value === 'string' && rfc2822.test(value)) ms = Date.parse(value);
   else throw new ShapeError(path, 'a time');
-  if (Number.isNaN(ms)) throw new ShapeError(path, 'a time');
+  if (Number.isNaN(ms) || Math.abs(ms) > 8.64e15) throw new ShapeError(path, 'a time');
   return new Date(ms).toISOString();
 }
 

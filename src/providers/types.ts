@@ -47,6 +47,12 @@ export interface Capabilities {
   principal: boolean;
   /** keys have names, and create stores one */
   names: boolean;
+  /** keys can be created at all (GitHub's organization tokens cannot) */
+  create: boolean;
+  /** keys can be revoked */
+  revoke: boolean;
+  /** the provider gives an existing key a new secret itself (LaunchDarkly's reset), ending the old one later */
+  nativeRotate: boolean;
 }
 
 export interface CreateRequest {
@@ -71,11 +77,41 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** What a create sends besides its options: the credentials the provider asks for, given by the person for it. */
+export interface CreateCallOptions extends CallOptions {
+  credentials?: Record<string, string>;
+}
+
+export interface RotateCallOptions extends CreateCallOptions {
+  /** when the old secret stops working */
+  oldSecretExpiresAt: Date;
+}
+
+/** A profile setting a provider needs (an account id), as `keywarden profile add --set` gives it. */
+export interface SettingInfo {
+  name: string;
+  description: string;
+  pattern?: string;
+  example?: string;
+  required: boolean;
+}
+
+/** A secret a create asks the person for, besides the admin token (an account password, a one-time password). */
+export interface CredentialInfo {
+  name: string;
+  description: string;
+  env: string;
+  prompt?: string;
+  required: boolean;
+}
+
 export interface ProviderInfo {
   id: string;
   displayName: string;
   defaultBaseUrl: string;
   capabilities: Capabilities;
+  settings: readonly SettingInfo[];
+  credentials: readonly CredentialInfo[];
 }
 
 /**
@@ -84,8 +120,10 @@ export interface ProviderInfo {
  */
 export interface Provider extends ProviderInfo {
   listPages(): AsyncIterable<KeyRecord[]>;
-  create(request: CreateRequest, options?: CallOptions): Promise<CreatedKey>;
+  create(request: CreateRequest, options?: CreateCallOptions): Promise<CreatedKey>;
   revoke(id: string, options?: CallOptions): Promise<void>;
+  /** a new secret for the same key, where the provider has a native rotate */
+  rotate?(id: string, options: RotateCallOptions): Promise<CreatedKey>;
 }
 
 export interface ProviderSettings {
@@ -96,6 +134,8 @@ export interface ProviderSettings {
   now: () => Date;
   /** pages fetched at once where the pagination allows it */
   pageConcurrency: number;
+  /** the profile's settings the provider declares (an account id): used in paths, queries, headers and bodies */
+  settings?: Record<string, string>;
 }
 
 /** A provider before it has a base URL and a token: what `providers` lists and what a profile names. */

@@ -22,6 +22,11 @@ export interface RotationPlan {
   verify_use_ms: number | null;
   grace_ms: number | null;
   keep_old: boolean;
+  /**
+   * the provider's own rotate (LaunchDarkly's reset): the same key gets a new secret, and the old secret ends when
+   * the grace period does, rather than by a revoke
+   */
+  native?: boolean;
 }
 
 /**
@@ -247,6 +252,7 @@ export function checkedJournal(data: unknown, id: string, path: string): Journal
   orNull(span)(plan.verify_use_ms, 'plan.verify_use_ms');
   orNull(span)(plan.grace_ms, 'plan.grace_ms');
   flag(plan.keep_old, 'plan.keep_old');
+  orNull(flag)(plan.native, 'plan.native');
   const done = object(journal.done, 'done');
   for (const [step, at] of Object.entries(done)) {
     if (!(steps as readonly string[]).includes(step)) fail(`done.${step}`, 'is not a step');

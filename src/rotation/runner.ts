@@ -42,9 +42,14 @@ export interface RotationDeps {
   provider: Provider;
   store: SecretStore;
   journals: JournalStore;
+  /** the secrets the provider's create asks for besides the admin token, given for this run */
+  credentials: Record<string, string>;
   /** one line per finished step */
   progress: (line: string) => void;
 }
+
+/** With the provider's own rotate, how long the old secret outlives the new one for --deliver to hand it on. */
+export const deliverAllowanceMs = 60_000;
 
 /**
  * Carries a rotation from its last finished step to the end: create (and store), deliver, verify use, grace,
@@ -110,6 +115,7 @@ export class RotationRunner {
    */
   private async create(): Promise<void> {
     const { journal } = this;
+    if (journal.plan.native) return this.rotateNatively();
     const { ctx, provider, store } = this.deps;
     if (journal.create_started_at !== null) await this.reconcile();
     if (journal.new) return;
@@ -121,7 +127,7 @@ export class RotationRunner {
     await this.deps.journals.save(journal);
     await ctx.interrupts.guard("the new key's create request and storing its secret", async (step) => {
       step.waitingFor(`${provider.displayName}'s answer to the create request`);
-      const created = await provider.create(journal.plan.request, { signal: step.signal });
+      const created = await provider.create(journal.plan.request, { signal: step.signal, credentials: this.deps.credentials });
       const { record, secret } = ctx.keeper.accept(created);
       passed('create-answered', journal.id);
       const key = withProfile(journal.provider, journal.profile, record);
@@ -139,6 +145,63 @@ export class RotationRunner {
       step.beforeForcedStop(undefined);
       this.deps.progress(`created ${key.id} and stored its secret in ${store.location(this.account(key))}`);
     });
+  }
+
+  /**
+   * The provider's own rotate (LaunchDarkly's reset): the same key gets a new secret, and the old secret is told to
+   * end when the grace period does (plus a minute for --deliver), counted from the reset; that deadline is journaled
+   * before the request. The new secret replaces the key's stored one. A reset interrupted before its answer cannot
+   * be proved either way but by the key's visible hint: if the hint changed, the reset went through and its secret
+   * was lost, so the next reset ends that one at once; if not, it asks again with the journaled deadline.
+   */
+  private async rotateNatively(): Promise<void> {
+    const { journal } = this;
+    const { ctx, provider, store } = this.deps;
+    let oldSecretEnds = journal.grace_until === null ? undefined : Date.parse(journal.grace_until);
+    let endsAt = oldSecretEnds;
+    if (journal.create_started_at !== null && (await this.lostResetWentThrough())) endsAt = ctx.now().getTime();
+    if (oldSecretEnds === undefined) {
+      oldSecretEnds = ctx.now().getTime() + (journal.plan.grace_ms ?? 0) + (journal.plan.deliver ? deliverAllowanceMs : 0);
+      journal.grace_until = new Date(oldSecretEnds).toISOString();
+      endsAt = oldSecretEnds;
+    }
+    journal.create_started_at = this.now();
+    await this.deps.journals.save(journal);
+    await ctx.interrupts.guard("the key's new secret and storing it", async (step) => {
+      step.waitingFor(`${provider.displayName}'s answer to the rotate request`);
+      const created = await provider.rotate!(journal.old.id, { signal: step.signal, credentials: this.deps.credentials, oldSecretExpiresAt: new Date(endsAt!) });
+      const { record, secret } = ctx.keeper.accept(created);
+      passed('create-answered', journal.id);
+      const key = withProfile(journal.provider, journal.profile, record);
+      // nothing can take the key back without taking the old secret with it: the person gets this one if need be
+      step.beforeForcedStop(() => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored'));
+      step.waitingFor(`the secret store to keep the new secret of ${key.id}`);
+      try {
+        await ctx.keeper.keep(store, journal.profile, key.id, secret);
+      } catch (error) {
+        await revealAsLastResort(ctx, key, secret, `the new secret of ${key.id} could not be stored`);
+        throw new Error(`the new secret could not be stored (${(error as Error).message}); it was printed above, and the old one ends at ${journal.grace_until}`);
+      }
+      journal.new = key;
+      await this.finishStep('create', 'store');
+      step.beforeForcedStop(undefined);
+      this.deps.progress(`gave ${key.id} a new secret, stored in ${store.location(this.account(key))}; the old one ends at ${journal.grace_until}`);
+    });
+  }
+
+  /** Whether an interrupted reset went through: the key's visible hint or prefix is not the old secret's any more. */
+  private async lostResetWentThrough(): Promise<boolean> {
+    const { journal } = this;
+    const { ctx, provider } = this.deps;
+    const { old } = journal;
+    if (old.hint === null && old.prefix === null) {
+      ctx.note(`keywarden: warning: ${provider.id} shows no part of a key's secret, so whether the interrupted reset of ${old.id} went through cannot be told; asking for a new secret again`);
+      return false;
+    }
+    for await (const record of uniqueKeys(provider)) {
+      if (record.id === old.id) return record.hint !== old.hint || record.prefix !== old.prefix;
+    }
+    throw new Error(`${old.id} is no longer listed by ${provider.id}`);
   }
 
   /**
@@ -254,6 +317,14 @@ export class RotationRunner {
   private async revokeOld(): Promise<void> {
     const { journal } = this;
     const { ctx, provider } = this.deps;
+    if (journal.plan.native) {
+      // the provider ends the old secret itself, at the deadline the reset was given
+      await ctx.waitUntil(Date.parse(journal.grace_until!));
+      journal.old_revoked = true;
+      await this.finishStep('revoke');
+      this.deps.progress(`the old secret of ${journal.old.id} has ended`);
+      return;
+    }
     try {
       await ctx.interrupts.guard('revoking the old key', (step) => provider.revoke(journal.old.id, { signal: step.signal }));
     } catch (error) {

@@ -137,7 +137,7 @@ describe('list', () => {
   test('--debug traces method, URL, status, time and attempt, and never the token', async () => {
     const { code, stderr } = await runCli([...sandbox.args('dialnexa'), '--debug', 'list', '-o', 'json'], { env: env() });
     expect(code).toBe(0);
-    expect(stderr).toMatch(/debug: GET http:\/\/127\.0\.0\.1:\d+\/dialnexa\/v1\/api-keys\?page=1&limit=100 200 \d+ms attempt 1/);
+    expect(stderr).toMatch(/debug: GET http:\/\/127\.0\.0\.1:\d+\/dialnexa\/v1\/api-keys\?limit=100&page=1 200 \d+ms attempt 1/);
     expect(stderr.match(/debug: GET/g)!.length).toBe(3);
     expect(stderr).not.toContain(sandbox.current.token);
   });

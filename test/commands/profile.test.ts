@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
@@ -100,15 +100,17 @@ describe('profile', () => {
 });
 
 describe('providers', () => {
-  test('lists the four built-in providers with default base URLs and capabilities', async () => {
+  test('lists every built-in provider, one manifest each, with default base URLs and capabilities in snake_case', async () => {
     const { code, stdout } = await runCli(['providers', '-o', 'json']);
     expect(code).toBe(0);
     const providers = JSON.parse(stdout) as { id: string; default_base_url: string; capabilities: Record<string, boolean> }[];
-    expect(providers.map((p) => p.id)).toEqual(['dialnexa', 'dakota', 'edgedns', 'cobo']);
-    expect(providers.find((p) => p.id === 'dakota')!.capabilities.usageTracking).toBe(false);
+    const manifests = readdirSync('manifests').filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+    expect(providers.map((p) => p.id)).toEqual(manifests);
+    expect(providers.map((p) => p.id)).toEqual(expect.arrayContaining(['dialnexa', 'dakota', 'edgedns', 'cobo']));
+    expect(providers.find((p) => p.id === 'dakota')!.capabilities).toMatchObject({ usage_tracking: false, idempotent_create: true, create: true, revoke: true });
     expect(providers.find((p) => p.id === 'edgedns')!.default_base_url).toBe('https://api.edgedns.dev/v1');
     const table = await runCli(['providers'], { tty: true });
     expect(table.stdout).toContain('https://api.platform.dakota.xyz');
-    expect(table.stdout).toContain('idempotent-create');
+    expect(table.stdout).toContain('idempotent_create');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -95,6 +95,6 @@ describe('the built binary', () => {
       });
     expect(npx('--version')).toBe(`${version}\n`);
     const providers = JSON.parse(npx('providers', '-o', 'json')) as { id: string }[];
-    expect(providers.map((p) => p.id)).toEqual(['dialnexa', 'dakota', 'edgedns', 'cobo']);
+    expect(providers.map((p) => p.id)).toEqual(readdirSync(join(repoRoot, 'manifests')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort());
   });
 });

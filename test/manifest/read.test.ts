@@ -1,11 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { createBody } from '../../src/manifest/body.js';
+import { bodyOf } from '../../src/manifest/values.js';
+import type { CreateRequest } from '../../src/providers/types.js';
 import { errorReader, readKey } from '../../src/manifest/read.js';
 import type { KeyFields } from '../../src/manifest/types.js';
 import { ShapeError } from '../../src/providers/shape.js';
 
 const now = new Date('2025-06-01T00:00:00.000Z');
-const read = (item: unknown, fields: KeyFields) => readKey(item, 'data[0]', fields, false, now);
+const read = (item: unknown, fields: KeyFields) => readKey(item, 'data[0]', fields, { usageTracked: false, allowlists: false, now });
+const createBody = (spec: Parameters<typeof bodyOf>[0], request: CreateRequest) => bodyOf(spec, { request, settings: {} });
 
 describe('key fields', () => {
   test('dotted paths, constants, lists from comma strings, a numeric id', () => {

@@ -1,3 +1,4 @@
+import { builtinIds } from '../../src/providers/registry.js';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,7 +101,7 @@ describe('providers validate', () => {
     const manifest = JSON.parse(readFileSync(acmeFile, 'utf8'));
     manifest.list.pagination.style = 'links';
     manifest.create.path = 'keys';
-    delete manifest.revoke;
+    delete manifest.key_fields;
     manifest.colour = 'blue';
     (await import('node:fs')).writeFileSync(broken, JSON.stringify(manifest));
 
@@ -109,10 +110,10 @@ describe('providers validate', () => {
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n').sort()).toEqual(
       [
-        `keywarden: ${broken}: revoke: is required`,
-        `keywarden: ${broken}: list.pagination.style: must be one of page, cursor, last_id, link, none`,
-        `keywarden: ${broken}: create.path: must be a path below the base URL: one leading '/', no query (use query), no '#', '{', '}', backslash or space`,
-        `keywarden: ${broken}: colour: is not a field here; the fields are manifest_version, id, name, base_url, auth, capabilities, list, key_fields, create, revoke, errors`,
+        `keywarden: ${broken}: key_fields: is required`,
+        `keywarden: ${broken}: list.pagination.style: must be one of page, offset, cursor, last_id, next_url, link, none`,
+        `keywarden: ${broken}: create.path: must be a path below the base URL: one leading '/', no query (use query), no '#', backslash or space; {name} where a profile setting or the key id goes`,
+        `keywarden: ${broken}: colour: is not a field here; the fields are manifest_version, id, name, base_url, settings, auth, capabilities, list, key_fields, create, revoke, rotate, errors`,
       ].sort(),
     );
 
@@ -120,12 +121,12 @@ describe('providers validate', () => {
     expect(json.code).toBe(2);
     const doc = JSON.parse(json.stdout);
     expect(doc.valid).toBe(false);
-    expect(doc.problems.map((p: { path: string }) => p.path).sort()).toEqual(['colour', 'create.path', 'list.pagination.style', 'revoke']);
+    expect(doc.problems.map((p: { path: string }) => p.path).sort()).toEqual(['colour', 'create.path', 'key_fields', 'list.pagination.style']);
   });
 
   test('`providers` without a subcommand still lists the built-in providers', async () => {
     const { code, stdout } = await runCli(['providers']);
     expect(code).toBe(0);
-    expect(stdout.split('\n').map((line) => line.split('\t')[0])).toEqual(['dialnexa', 'dakota', 'edgedns', 'cobo', '']);
+    expect(stdout.split('\n').map((line) => line.split('\t')[0])).toEqual([...builtinIds(), '']);
   });
 });

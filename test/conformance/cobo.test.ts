@@ -1,4 +1,0 @@
-import { cobo } from '../../src/providers/cobo.js';
-import { providerConformance } from './suite.js';
-
-providerConformance(cobo);
