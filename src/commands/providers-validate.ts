@@ -10,7 +10,8 @@ import { outputFormat } from '../render/format.js';
 import { inert, safeJson } from '../render/inert.js';
 import { createRequest, type CreateOptions } from './create.js';
 
-const sampleId = 'sample-key-id';
+/** a key id every provider takes, a number among them (GitHub's are) */
+const sampleId = '42';
 const sampleIdempotencyKey = '<a new UUID for each create>';
 const placeholderToken = '<admin token>';
 /** the plan's stand-in for a setting or credential, shown as such */
@@ -56,7 +57,7 @@ export async function run(ctx: Context, file: string): Promise<number> {
   const fromEnv = manifest.auth.extra_header && 'from_env' in manifest.auth.extra_header ? manifest.auth.extra_header.from_env : undefined;
   const definition = manifestDefinition(manifest, { env: fromEnv ? { [fromEnv]: `<$${fromEnv}>` } : {} });
   const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl) : definition.defaultBaseUrl;
-  const settings = Object.fromEntries(definition.settings.map((s) => [s.name, standIn(s.name)]));
+  const settings = Object.fromEntries(definition.settings.map((s) => [s.name, s.example ?? standIn(s.name)]));
   const token = manifest.auth.scheme === 'basic' && !manifest.auth.username ? `${standIn('user')}:${placeholderToken}` : placeholderToken;
   const sample = definition.capabilities.create ? sampleCreate(definition, ctx) : undefined;
   const plan = await requestPlan(

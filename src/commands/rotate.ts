@@ -179,7 +179,7 @@ export async function run(ctx: Context, reference: string | undefined, options: 
   }
 
   const store = await ctx.keeper.usableStore(settings.store);
-  const credentials = await createCredentials(ctx, profile.definition);
+  const credentials = settings.native ? {} : await createCredentials(ctx, profile.definition);
   const single = reference !== undefined;
   const finished: Journal[] = [];
   const failed: { key_id: string; rotation_id: string; error: string }[] = [];
@@ -261,7 +261,7 @@ async function resume(ctx: Context, journals: JournalStore, id: string | undefin
       ctx.note(`keywarden: not confirmed; rotation ${journal.id} is left where it stopped`);
       return 1;
     }
-    const credentials = await createCredentials(ctx, profile.definition);
+    const credentials = journal.plan.native ? {} : await createCredentials(ctx, profile.definition);
     const provider = await connect(ctx, profile);
     await runOne(ctx, { provider, store, journals, credentials }, journal);
   } else {

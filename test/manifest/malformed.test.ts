@@ -36,7 +36,7 @@ const cases: [what: string, content: unknown, line: string][] = [
     set(minimal(), 'create.credentials', { password: { description: 'x', from_env: 'KEYWARDEN_FILE_PASSPHRASE' } }),
     "create.credentials.password.from_env: must be a variable named KEYWARDEN_MANIFEST_<NAME> (upper case): a manifest may read no other, so never keywarden's own credentials",
   ],
-  ['a setting pattern that is not a regular expression', set(minimal(), 'settings', { org: { description: 'x', pattern: '(' } }), 'settings.org.pattern: is not a regular expression'],
+  ['a setting pattern that is not a regular expression', set(minimal(), 'settings', { org: { description: 'x', pattern: '(', example: 'o' } }), 'settings.org.pattern: is not a regular expression'],
   ['an http base URL to a non-loopback host', set(minimal(), 'base_url', 'http://api.tiny.example'), 'base_url: http:// is allowed only for loopback hosts, not api.tiny.example'],
   ['a credential written in the manifest', set(minimal(), 'auth.extra_header', { name: 'X-Api-Token', value: 'sk_live_123' }), 'auth.extra_header.value: X-Api-Token looks like a credential, which a manifest must not hold; read it with "from_env"'],
   ['a capability nothing backs', set(minimal(), 'capabilities', { usage_tracking: true }), 'capabilities.usage_tracking: is true, but key_fields.last_used_at is not mapped'],

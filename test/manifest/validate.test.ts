@@ -65,7 +65,7 @@ describe('providers validate', () => {
         url: `${acme.baseUrl}/keys`,
         body: { label: 'demo', scopes: ['a', 'b'], expires: '2025-07-01T12:00:00.000Z' },
       },
-      revoke: { id: 'sample-key-id', method: 'DELETE', url: `${acme.baseUrl}/keys/sample-key-id`, if_405: null },
+      revoke: { id: '42', method: 'DELETE', url: `${acme.baseUrl}/keys/42`, if_405: null },
     });
     expect(stdout).not.toContain('org-that-must-not-show');
   });
@@ -80,8 +80,8 @@ describe('providers validate', () => {
     const edgedns = JSON.parse((await validate('manifests/edgedns.json', '-o', 'json')).stdout);
     expect(edgedns.revoke).toMatchObject({
       method: 'DELETE',
-      url: 'https://api.edgedns.dev/v1/keys/sample-key-id',
-      if_405: { method: 'POST', url: 'https://api.edgedns.dev/v1/keys/sample-key-id' },
+      url: 'https://api.edgedns.dev/v1/keys/42',
+      if_405: { method: 'POST', url: 'https://api.edgedns.dev/v1/keys/42' },
     });
     expect(edgedns.create.body).toEqual({
       name: 'demo',
