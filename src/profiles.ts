@@ -56,6 +56,12 @@ export interface ProfileParts {
 export async function makeProfile(ctx: Context, name: string, provider: string, parts: ProfileParts = {}): Promise<Profile> {
   const definition = await providerDefinition(provider, ctx);
   const baseUrl = parts.baseUrl ? checkBaseUrl(parts.baseUrl, parts.baseUrlSource) : definition.defaultBaseUrl;
+  if (baseUrl === null) {
+    throw new UsageError(
+      `${definition.id} has no default base URL: each profile gives its own`,
+      parts.configured ? `keywarden profile set ${name} --base-url https://...` : `keywarden profile add ${name} --provider ${providerReference(provider)} --base-url https://..., or pass --base-url`,
+    );
+  }
   const settings = parts.settings ?? {};
   const problem = settingProblem(definition, settings);
   if (problem) {

@@ -56,7 +56,7 @@ export async function run(ctx: Context, file: string): Promise<number> {
   // the plan shows where values from the environment, settings and credentials go, never a value
   const fromEnv = manifest.auth.extra_header && 'from_env' in manifest.auth.extra_header ? manifest.auth.extra_header.from_env : undefined;
   const definition = manifestDefinition(manifest, { env: fromEnv ? { [fromEnv]: `<$${fromEnv}>` } : {} });
-  const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl) : definition.defaultBaseUrl;
+  const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl) : (definition.defaultBaseUrl ?? 'https://your-base-url.example');
   const settings = Object.fromEntries(definition.settings.map((s) => [s.name, s.example ?? standIn(s.name)]));
   const token = manifest.auth.scheme === 'basic' && !manifest.auth.username ? `${standIn('user')}:${placeholderToken}` : placeholderToken;
   const sample = definition.capabilities.create ? sampleCreate(definition, ctx) : undefined;

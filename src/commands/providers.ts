@@ -44,7 +44,7 @@ export async function run(ctx: Context): Promise<number> {
     await ctx.out(`${safeJson(providers.map(providerDoc), 2)}\n`);
     return 0;
   }
-  const rows = providers.map((p) => [p.id, p.displayName, p.defaultBaseUrl, capabilityList(p.capabilities).join(', '), p.settings.map((s) => s.name).join(', ')]);
+  const rows = providers.map((p) => [p.id, p.displayName, p.defaultBaseUrl ?? 'none: each profile gives one', capabilityList(p.capabilities).join(', '), p.settings.map((s) => s.name).join(', ')]);
   if (!ctx.stdoutIsTerminal) {
     for (const row of rows) await ctx.out(`${row.map(tsvField).join('\t')}\n`);
     return 0;

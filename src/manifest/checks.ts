@@ -22,6 +22,7 @@ export function manifestProblems(manifest: Manifest, options: { builtin?: boolea
 }
 
 function baseUrlProblems(manifest: Manifest): SchemaProblem[] {
+  if (manifest.base_url === undefined) return [];
   try {
     checkBaseUrl(manifest.base_url, 'base_url');
     return [];

@@ -86,7 +86,7 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
   const info: ProviderInfo = {
     id: manifest.id,
     displayName: manifest.name,
-    defaultBaseUrl: checkBaseUrl(manifest.base_url, 'base_url'),
+    defaultBaseUrl: manifest.base_url === undefined ? null : checkBaseUrl(manifest.base_url, 'base_url'),
     capabilities: capabilitiesOf(manifest),
     settings: settingsOf(manifest),
     credentials: credentialsOf(manifest),

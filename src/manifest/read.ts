@@ -94,16 +94,25 @@ export function pageItems(body: unknown, items: string | undefined): { root: Fie
   return { root, list: at.holder.array(at.name), base: items };
 }
 
+/** The first of the paths that is there (present and not null). */
+function present(root: Fields, paths: string | string[]): Located | undefined {
+  for (const path of [paths].flat()) {
+    const at = locate(root, path);
+    if (at && at.holder.raw[at.name] !== null && at.holder.raw[at.name] !== undefined) return at;
+  }
+  return undefined;
+}
+
 function text(root: Fields, spec: TextField | undefined): string | null {
   if (spec === undefined) return null;
-  if (typeof spec !== 'string') return spec.value;
-  const at = locate(root, spec);
+  if (!Array.isArray(spec) && typeof spec === 'object') return spec.value;
+  const at = present(root, spec);
   return at ? at.holder.optionalString(at.name) : null;
 }
 
-function list(root: Fields, path: string | undefined): string[] | null {
-  if (path === undefined) return null;
-  const at = locate(root, path);
+function list(root: Fields, paths: string | string[] | undefined): string[] | null {
+  if (paths === undefined) return null;
+  const at = present(root, paths);
   return at ? at.holder.optionalStringList(at.name) : null;
 }
 

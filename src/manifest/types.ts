@@ -9,7 +9,7 @@ export interface Manifest {
   manifest_version: 1;
   id: string;
   name: string;
-  base_url: string;
+  base_url?: string;
   settings?: Record<string, SettingSpec>;
   auth: Auth;
   capabilities?: Partial<Record<CapabilityName, boolean>>;
@@ -64,8 +64,8 @@ export interface ListSpec {
   pagination: Pagination;
 }
 
-/** a field path, or a constant */
-export type TextField = string | { value: string | null };
+/** a field path, several tried in order, or a constant */
+export type TextField = string | string[] | { value: string | null };
 export type TimeFormat = 'iso8601' | 'unix_seconds' | 'unix_ms' | 'rfc2822';
 export type TimeField = string | { path: string; format: TimeFormat };
 
@@ -87,9 +87,9 @@ export interface KeyFields {
   prefix?: TextField;
   hint?: TextField;
   environment?: TextField;
-  scopes?: string;
+  scopes?: string | string[];
   owner?: TextField;
-  ip_allowlist?: string;
+  ip_allowlist?: string | string[];
 }
 
 export const createOptions = ['name', 'scopes', 'environment', 'expires_at', 'expire_now', 'principal', 'ip_allowlist'] as const;

@@ -108,7 +108,8 @@ export interface CredentialInfo {
 export interface ProviderInfo {
   id: string;
   displayName: string;
-  defaultBaseUrl: string;
+  /** null where each profile gives its own (npm: the registry's) */
+  defaultBaseUrl: string | null;
   capabilities: Capabilities;
   settings: readonly SettingInfo[];
   credentials: readonly CredentialInfo[];
