@@ -5,6 +5,7 @@ import { manifestDefinition } from '../manifest/definition.js';
 import { ManifestError, readManifest } from '../manifest/load.js';
 import { requestPlan, type PlannedRequest } from '../manifest/plan.js';
 import type { Manifest } from '../manifest/types.js';
+import { capabilitiesDoc } from '../providers/capabilities.js';
 import type { CreateRequest, ProviderDefinition } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
 import { inert, safeJson } from '../render/inert.js';
@@ -76,7 +77,14 @@ export async function run(ctx: Context, file: string): Promise<number> {
     const doc = {
       file,
       valid: true,
-      provider: { id: definition.id, name: definition.displayName, base_url: baseUrl, capabilities: definition.capabilities, settings: definition.settings, credentials: definition.credentials },
+      provider: {
+        id: definition.id,
+        name: definition.displayName,
+        base_url: baseUrl,
+        capabilities: capabilitiesDoc(definition.capabilities),
+        settings: definition.settings,
+        credentials: definition.credentials,
+      },
       sent: false,
       list: plan.list,
       create: plan.create && sample ? { command: sample.command, ...plan.create } : null,
@@ -87,12 +95,14 @@ export async function run(ctx: Context, file: string): Promise<number> {
     return 0;
   }
   const request = (r: PlannedRequest): string => `${r.method} ${shownUrl(r.url)}`;
+  // HTTP Basic as what it carries, so the plan says whose name and which secret go where
+  const header = (value: string): string => (value.startsWith('Basic ') ? `Basic base64(${Buffer.from(value.slice(6), 'base64').toString()})` : value);
   const body = (r: PlannedRequest): string[] => (r.body === undefined ? ['          no body'] : [`          body ${typeof r.body === 'string' ? r.body : safeJson(r.body)}`]);
   const lines = [
     `${file}: valid`,
     `provider  ${definition.displayName} (${definition.id}) at ${baseUrl}`,
     ...definition.settings.map((s, i) => `${i === 0 ? 'settings' : '        '}  ${s.name}: ${s.description}${s.example ? `, e.g. ${s.example}` : ''}${s.required ? '' : ' (optional)'}`),
-    `auth      ${Object.entries(plan.list.headers).map(([name, value]) => `${name}: ${value}`).join(', ')}`,
+    `auth      ${Object.entries(plan.list.headers).map(([name, value]) => `${name}: ${header(value)}`).join(', ')}`,
     '',
     'requests it would send (none was sent):',
     `list      ${request(plan.list)}`,

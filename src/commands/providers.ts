@@ -1,37 +1,16 @@
 import type { Context } from '../context.js';
 import { builtinProviders } from '../providers/registry.js';
-import type { Capabilities, ProviderDefinition } from '../providers/types.js';
+import { capabilitiesDoc, capabilityList } from '../providers/capabilities.js';
+import type { ProviderDefinition } from '../providers/types.js';
 import { outputFormat } from '../render/format.js';
 import { safeJson, tsvField } from '../render/inert.js';
-
-/** Capabilities as they are named everywhere keywarden shows them: in snake_case, as in manifests. */
-const capabilityNames: Record<keyof Capabilities, string> = {
-  create: 'create',
-  revoke: 'revoke',
-  nativeRotate: 'native_rotate',
-  names: 'names',
-  expiry: 'expiry',
-  expireNow: 'expire_now',
-  scopes: 'scopes',
-  environments: 'environments',
-  ipAllowlist: 'ip_allowlist',
-  principal: 'principal',
-  usageTracking: 'usage_tracking',
-  idempotentCreate: 'idempotent_create',
-};
-
-const order = Object.keys(capabilityNames) as (keyof Capabilities)[];
-
-function capabilityList(capabilities: Capabilities): string[] {
-  return order.filter((c) => capabilities[c]).map((c) => capabilityNames[c]);
-}
 
 function providerDoc(p: ProviderDefinition) {
   return {
     id: p.id,
     name: p.displayName,
     default_base_url: p.defaultBaseUrl,
-    capabilities: Object.fromEntries(order.map((c) => [capabilityNames[c], p.capabilities[c]])),
+    capabilities: capabilitiesDoc(p.capabilities),
     settings: p.settings.map((s) => ({ name: s.name, description: s.description, required: s.required })),
   };
 }

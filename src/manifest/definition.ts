@@ -155,7 +155,7 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
             query: textsOf(create.query, context),
             signal: options.signal,
             headers: {
-              ...textsOf(create.headers, context),
+              ...Object.fromEntries(Object.entries(textsOf(create.headers, context)).map(([name, value]) => [name.toLowerCase(), value])),
               // the same idempotency key on every attempt makes the create safe to send again
               ...(idempotencyKey === undefined ? {} : { [create.idempotency_header!.toLowerCase()]: idempotencyKey }),
             },

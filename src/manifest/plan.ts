@@ -59,7 +59,8 @@ async function recorded(
     url: r.url.href,
     headers: { ...r.headers },
     ...(r.json === undefined ? {} : { body: r.json }),
-    ...(r.form === undefined ? {} : { body: new URLSearchParams(r.form).toString() }),
+    // a form body as its fields, name=value, so the plan reads as the server will
+    ...(r.form === undefined ? {} : { body: r.form.map(([name, value]) => `${name}=${value}`).join('&') }),
   }));
 }
 

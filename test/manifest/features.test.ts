@@ -187,11 +187,12 @@ describe('providers validate shows the request plan of every feature', () => {
     expect(code).toBe(0);
     const lines = stdout.split('\n');
     expect(lines).toContain('settings  account: the account id, e.g. acct_123');
-    expect(lines).toContain(`auth      authorization: Basic ${Buffer.from('acct_123:<admin token>').toString('base64')}`);
+    expect(lines).toContain('auth      authorization: Basic base64(acct_123:<admin token>)');
     expect(lines).toContain('list      GET https://api.tally.example/v1/accounts/acct_123/offset/keys?limit=50&offset=0');
     expect(lines).toContain('          pagination offset: offset=0, then the number of keys read so far; until total');
     expect(lines).toContain('create    POST https://api.tally.example/v1/accounts/acct_123/keys');
-    expect(lines).toContain('          body Label=demo&Scope=a+b&password=%3C%24KEYWARDEN_MANIFEST_TALLY_PASSWORD%3E');
+    expect(lines).toContain('          body Label=demo&Scope=a b&password=<$KEYWARDEN_MANIFEST_TALLY_PASSWORD>');
+    expect(lines).toContain('          x-otp: <$KEYWARDEN_MANIFEST_TALLY_OTP>');
     expect(lines).toContain("          password: the account's password, from KEYWARDEN_MANIFEST_TALLY_PASSWORD or asked hidden on a terminal");
     expect(lines).toContain('          otp: a one-time password, from KEYWARDEN_MANIFEST_TALLY_OTP (when set)');
     expect(lines).toContain('revoke    POST https://api.tally.example/v1/accounts/acct_123/keys/revoke');

@@ -27,19 +27,24 @@ afterAll(async () => {
 });
 
 describe('providers validate', () => {
-  test('the documented example is the tested fixture, and its documented plan is what validate prints', async () => {
+  test.each([
+    [0, 'acme.json'],
+    [1, 'tally.json'],
+  ])('documented example %i is the tested fixture %s, and its documented plan is what validate prints', async (n, name) => {
     const blocks = [...docs.matchAll(/```(\w+)\n([\s\S]*?)```/g)];
-    const example = blocks.find(([, lang]) => lang === 'json')![2]!;
-    expect(JSON.parse(example)).toEqual(JSON.parse(readFileSync(acmeFile, 'utf8')));
+    const fixture = join(dir, name);
+    copyFileSync(new URL(`./fixtures/${name}`, import.meta.url), fixture);
+    const example = blocks.filter(([, lang]) => lang === 'json')[n]![2]!;
+    expect(JSON.parse(example)).toEqual(JSON.parse(readFileSync(fixture, 'utf8')));
 
-    const session = blocks.find(([, lang, body]) => lang === 'console' && body!.startsWith('$ keywarden providers validate'))![2]!;
+    const session = blocks.filter(([, lang, body]) => lang === 'console' && body!.startsWith('$ keywarden providers validate'))[n]![2]!;
     const [command, ...shown] = session.trimEnd().split('\n');
     const file = command!.split(' ').pop()!;
-    const { code, stdout, stderr } = await validate(acmeFile);
+    const { code, stdout, stderr } = await validate(fixture);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     // the documentation names the file as typed in its directory
-    expect(stdout.trimEnd().split(acmeFile).join(file).split('\n')).toEqual(shown);
+    expect(stdout.trimEnd().split(fixture).join(file).split('\n')).toEqual(shown);
   });
 
   test('sends no request, even with a live --base-url; -o json is the plan as one document', async () => {
@@ -51,7 +56,7 @@ describe('providers validate', () => {
       file: acmeFile,
       valid: true,
       sent: false,
-      provider: { id: 'acme', name: 'Acme Cloud', base_url: acme.baseUrl, capabilities: { names: true, expiry: true, scopes: true, usageTracking: true, ipAllowlist: false } },
+      provider: { id: 'acme', name: 'Acme Cloud', base_url: acme.baseUrl, capabilities: { names: true, expiry: true, scopes: true, usage_tracking: true, ip_allowlist: false, create: true, revoke: true } },
       list: {
         method: 'GET',
         url: `${acme.baseUrl}/keys?include=disabled&per_page=100`,
