@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { Context, type GlobalOptions, type Runtime } from './context.js';
 import { ExitCode, KeywardenError } from './errors.js';
+import { builtinIds } from './providers/builtin-ids.js';
 import { Output, OutputClosedError } from './render/output.js';
 import { Redactor } from './secrets/redactor.js';
 
@@ -13,7 +14,7 @@ type Loader = () => Promise<Action>;
 
 const globalOptionSpecs: [flags: string, description: string][] = [
   ['-p, --profile <name>', 'profile from the config file (env KEYWARDEN_PROFILE)'],
-  ['--provider <id>', 'dialnexa, dakota, edgedns, cobo, or a provider manifest path'],
+  ['--provider <id>', `a built-in provider (${builtinIds().join(', ')}), or a provider manifest's path`],
   ['--base-url <url>', "the provider API's base URL (http:// only for loopback)"],
   ['-o, --output <format>', 'table (default), json, ndjson, csv; audit adds sarif, markdown'],
   ['--no-color', 'no colour (also NO_COLOR)'],

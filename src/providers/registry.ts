@@ -1,24 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { manifestDefinition, type ManifestEnvironment } from '../manifest/definition.js';
 import type { Manifest } from '../manifest/types.js';
+import { builtinIds, manifestsDir } from './builtin-ids.js';
 import type { ProviderDefinition } from './types.js';
 
 /**
- * The built-in providers: one manifest each in manifests/, beside dist/ in the package. They are checked against
- * the schema when keywarden is built (scripts/check-manifests.mjs), so here they are only read.
+ * The built-in providers: one manifest each in manifests/. They are checked against the schema when keywarden is
+ * built (scripts/check-manifests.mjs), so here they are only read.
  */
-const manifestsDir = new URL('../../manifests/', import.meta.url);
-
-let ids: string[] | undefined;
-
-/** The ids of the built-in providers, in order. */
-export function builtinIds(): string[] {
-  ids ??= readdirSync(manifestsDir)
-    .filter((name) => name.endsWith('.json'))
-    .map((name) => name.slice(0, -'.json'.length))
-    .sort();
-  return ids;
-}
+export { builtinIds };
 
 export function builtinManifest(id: string): Manifest | undefined {
   if (!builtinIds().includes(id)) return undefined;
