@@ -3,7 +3,10 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { outputFormat } from '../render/format.js';
 import { safeJson } from '../render/inert.js';
-import { defaultSandboxToken, simulatedProviders, startSandbox } from '../sandbox/server.js';
+import { sandboxGithubOrg } from '../sandbox/github-org.js';
+import { npmSandboxAccount } from '../sandbox/npm.js';
+import { defaultSandboxToken, sandboxProviders, simulatedProviders, startSandbox, vendorSimulators } from '../sandbox/server.js';
+import { sandboxTwilioAccountSid } from '../sandbox/twilio.js';
 
 export interface SandboxCommandOptions {
   port?: string;
@@ -53,13 +56,18 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
     throw error;
   });
 
-  const baseUrls = Object.fromEntries(simulatedProviders.map((p) => [p, sandbox.baseUrl(p)]));
+  const baseUrls = Object.fromEntries(sandboxProviders.map((p) => [p, sandbox.baseUrl(p)]));
+  const accounts = { twilio_account_sid: sandboxTwilioAccountSid, github_org: sandboxGithubOrg, npm_username: npmSandboxAccount.username };
   if (format === 'json') {
-    await ctx.out(`${safeJson({ url: sandbox.url, base_urls: baseUrls })}\n`);
+    await ctx.out(`${safeJson({ url: sandbox.url, base_urls: baseUrls, ...accounts })}\n`);
   } else {
     const lines = [
       `keywarden sandbox: simulators of the built-in providers on ${sandbox.url}`,
-      ...simulatedProviders.map((p) => `  ${p.padEnd(9)} ${baseUrls[p]}`),
+      ...simulatedProviders.map((p) => `  ${p.padEnd(12)} ${baseUrls[p]}`),
+      'and of real vendors\' key APIs (each base URL stands for the vendor\'s API host):',
+      ...vendorSimulators.map((p) => `  ${p.padEnd(12)} ${baseUrls[p]}`),
+      `  twilio account SID: ${sandboxTwilioAccountSid}; github-org organization: ${sandboxGithubOrg}`,
+      `  npm user: ${npmSandboxAccount.username} (password ${npmSandboxAccount.password})`,
       ctx.env.KEYWARDEN_TOKEN
         ? 'admin token: the value of KEYWARDEN_TOKEN'
         : `admin token: ${defaultSandboxToken} (the sandbox's well-known default; set KEYWARDEN_TOKEN to choose one)`,

@@ -7,7 +7,10 @@ export interface SimRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
-  /** the parsed JSON body; `invalid` when the body was not JSON */
+  /**
+   * the parsed body: JSON, or a plain object of strings when sent as `application/x-www-form-urlencoded`;
+   * `invalidBody` when it was neither
+   */
   body: unknown;
 }
 
@@ -48,6 +51,15 @@ export function bearer(headers: IncomingHttpHeaders): string | undefined {
   return value?.startsWith('Bearer ') ? value.slice(7).trim() : undefined;
 }
 
+/** The user and password of an HTTP Basic `Authorization` header. */
+export function basicAuth(headers: IncomingHttpHeaders): { user: string; password: string } | undefined {
+  const value = headers.authorization;
+  if (!value?.startsWith('Basic ')) return undefined;
+  const decoded = Buffer.from(value.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
 export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -81,6 +93,30 @@ export function intParam(query: URLSearchParams, name: string, min: number, max:
 
 export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
+}
+
+/**
+ * Where the client sees a simulator's API root, for the links the simulator writes: the sandbox's own origin and the
+ * simulator's prefix (`/twilio`), so a root-relative link (`/twilio/2010-04-01/...`) resolves against the answered URL as
+ * the vendor's (`/2010-04-01/...`) does against its host. Behind a reverse proxy that mounts the simulator elsewhere,
+ * X-Forwarded-Proto, -Host and -Prefix say where, as such proxies send them.
+ */
+export function clientRoot(req: SimRequest, prefix: string): { origin: string; path: string } {
+  const proto = header(req.headers, 'x-forwarded-proto') ?? 'http';
+  const host = header(req.headers, 'x-forwarded-host') ?? header(req.headers, 'host') ?? '127.0.0.1';
+  const forwarded = header(req.headers, 'x-forwarded-prefix');
+  return { origin: `${proto}://${host}`, path: forwarded === undefined ? prefix : forwarded.replace(/\/+$/, '') };
+}
+
+/** RFC 2822 in GMT, as Twilio writes dates: `Mon, 16 Aug 2010 03:45:01 +0000`. */
+export function rfc2822(ms: number): string {
+  return new Date(ms).toUTCString().replace(/GMT$/, '+0000');
+}
+
+/** A JSON object body, or undefined when the body is absent, not JSON, or not an object. */
+export function objectBody(req: SimRequest): Record<string, unknown> | undefined {
+  const body = req.body;
+  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 }
 
 export function isExpired(key: SimKey, now: number): boolean {

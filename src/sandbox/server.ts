@@ -5,8 +5,15 @@ import { coboSim } from './cobo.js';
 import { dakotaSim } from './dakota.js';
 import { dialnexaSim } from './dialnexa.js';
 import { edgednsSim, type EdgeDnsOptions } from './edgedns.js';
+import { githubOrgSim } from './github-org.js';
 import { invalidBody, type SimProvider, type SimRequest, type SimResponse } from './http.js';
-import { SimAccount, type SimProviderId } from './model.js';
+import { launchdarklySim } from './launchdarkly.js';
+import { SimAccount, type SandboxProviderId, type SimProviderId, type VendorSimId } from './model.js';
+import { muxSim } from './mux.js';
+import { npmSim, type NpmSimOptions } from './npm.js';
+import { sendgridSim } from './sendgrid.js';
+import { twilioSim } from './twilio.js';
+import { vercelSim } from './vercel.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
 
 export const defaultSandboxToken = 'sandbox-admin-token';
@@ -23,6 +30,8 @@ export interface SandboxOptions {
   token?: string;
   now?: () => number;
   edgedns?: EdgeDnsOptions;
+  /** the npm account: two-factor auth, and whether `urls.next` is absolute */
+  npm?: NpmSimOptions;
   faults?: FaultOptions;
   /** called as each request arrives, before it is answered: tests use it to change the accounts mid-listing */
   onRequest?: (request: RequestRecord) => void;
@@ -39,9 +48,10 @@ export interface Sandbox {
   /** e.g. http://127.0.0.1:4010 */
   url: string;
   token: string;
-  /** the base URL to give keywarden for one provider */
-  baseUrl(provider: SimProviderId): string;
-  accounts: Record<SimProviderId, SimAccount>;
+  /** the base URL to give keywarden for one provider; for a vendor, its API's root (the vendor's host) */
+  baseUrl(provider: SandboxProviderId): string;
+  /** the simulated accounts; a vendor's is made and seeded the first time it is asked for */
+  accounts: Record<SandboxProviderId, SimAccount>;
   /** every request, in order of arrival */
   requests: RequestRecord[];
   /** requests no route answered: a test that finds one here has a bug in an adapter or a simulator */
@@ -51,23 +61,50 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** The simulators of keywarden's built-in providers. */
 export const simulatedProviders: SimProviderId[] = ['dialnexa', 'dakota', 'edgedns', 'cobo'];
+/** The simulators of real vendors' key APIs, each below `/<id>`, which stands for the vendor's API host. */
+export const vendorSimulators: VendorSimId[] = ['npm', 'sendgrid', 'vercel', 'launchdarkly', 'twilio', 'mux', 'github-org'];
+export const sandboxProviders: SandboxProviderId[] = [...simulatedProviders, ...vendorSimulators];
 
-/** Serves all four simulated provider APIs on one loopback port, one path prefix each. */
+/** Serves every simulated provider API on one loopback port, one path prefix each. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const now = options.now ?? Date.now;
-  const random = seededRandom(seedFrom(options.seed ?? 1));
+  const seed = options.seed ?? 1;
+  const random = seededRandom(seedFrom(seed));
   const token = options.token ?? defaultSandboxToken;
-  const sims: Record<SimProviderId, SimProvider> = {
+  const sims: Record<SandboxProviderId, SimProvider> = {
     dialnexa: dialnexaSim,
     dakota: dakotaSim,
     edgedns: edgednsSim(options.edgedns),
     cobo: coboSim,
+    npm: npmSim(options.npm),
+    sendgrid: sendgridSim,
+    vercel: vercelSim,
+    launchdarkly: launchdarklySim,
+    twilio: twilioSim,
+    mux: muxSim,
+    'github-org': githubOrgSim,
   };
-  const accounts = {} as Record<SimProviderId, SimAccount>;
+  const accounts = {} as Record<SandboxProviderId, SimAccount>;
   for (const id of simulatedProviders) {
     accounts[id] = new SimAccount(id, random, now);
     accounts[id].seed(options.keys ?? 25);
+  }
+  // Each vendor account draws from its own stream, so the built-in providers' data is what it always was for a seed,
+  // and it is made on first use, so a sandbox of 100,000 keys a provider does not seed 700,000 more nobody asks for.
+  for (const id of vendorSimulators) {
+    let account: SimAccount | undefined;
+    Object.defineProperty(accounts, id, {
+      enumerable: true,
+      get: () => {
+        if (!account) {
+          account = new SimAccount(id, seededRandom(seedFrom(`${seed}:${id}`)), now);
+          account.seed(options.keys ?? 25);
+        }
+        return account;
+      },
+    });
   }
   const requests: RequestRecord[] = [];
   const unhandled: string[] = [];
@@ -84,7 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const raw = await readBody(req);
-    const id = simulatedProviders.find((p) => url.pathname === sims[p].prefix || url.pathname.startsWith(`${sims[p].prefix}/`));
+    const id = sandboxProviders.find((p) => url.pathname === sims[p].prefix || url.pathname.startsWith(`${sims[p].prefix}/`));
     const record: RequestRecord = { provider: id ?? '-', method: req.method ?? 'GET', path: url.pathname + url.search };
     const idempotencyKey = req.headers['x-idempotency-key'];
     if (typeof idempotencyKey === 'string') record.idempotencyKey = idempotencyKey;
@@ -116,15 +153,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     send(res, answer);
   }
 
-  function answerFor(id: SimProviderId, req: IncomingMessage, url: URL, raw: string): SimResponse | undefined {
-    let body: unknown;
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        body = invalidBody;
-      }
-    }
+  function answerFor(id: SandboxProviderId, req: IncomingMessage, url: URL, raw: string): SimResponse | undefined {
+    const body = raw.length > 0 ? parseBody(raw, req.headers['content-type']) : undefined;
     const simRequest: SimRequest = {
       method: req.method ?? 'GET',
       path: url.pathname.slice(sims[id].prefix.length) || '/',
@@ -160,11 +190,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
+/** A form-encoded body (Twilio's) as a plain object of strings, the last of a repeated name winning; anything else as JSON. */
+function parseBody(raw: string, contentType: string | undefined): unknown {
+  if (contentType?.split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded') {
+    return Object.fromEntries(new URLSearchParams(raw));
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return invalidBody;
+  }
+}
+
 function send(res: ServerResponse, answer: SimResponse): void {
   const headers = { ...answer.headers };
   if (answer.body === undefined) {
     res.writeHead(answer.status, headers);
     res.end();
+    return;
+  }
+  const contentType = headers['content-type'];
+  if (typeof answer.body === 'string' && contentType !== undefined && !contentType.includes('json')) {
+    // a text answer (a Mux playlist) goes out as it is
+    res.writeHead(answer.status, headers);
+    res.end(answer.body);
     return;
   }
   res.writeHead(answer.status, { 'content-type': 'application/json', ...headers });

@@ -41,6 +41,9 @@ export function key(fields: Partial<Key> = {}): Key {
 }
 
 export const everything: Capabilities = {
+  create: true,
+  revoke: true,
+  nativeRotate: true,
   expiry: true,
   expireNow: true,
   scopes: true,
