@@ -6,6 +6,7 @@ import { ProviderError } from '../providers/errors.js';
 import { objectAt, ShapeError } from '../providers/shape.js';
 import type { CreatedKey, CredentialInfo, Provider, ProviderDefinition, ProviderInfo, ProviderSettings, SettingInfo } from '../providers/types.js';
 import { Secret } from '../secrets/secret.js';
+import { recordWithoutSecret } from '../secrets/separate.js';
 import { listPages } from './listing.js';
 import { errorReader, firstString, objectOrRoot, readKey, type KeyReading } from './read.js';
 import { capabilitiesOf, listOf, type Auth, type Manifest, type RevokeSpec, type RotateSpec } from './types.js';
@@ -110,7 +111,8 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
         const secret = new Secret(firstString(root, listOf(spec.secret)));
         const keyPaths = listOf(spec.key);
         const holder = objectOrRoot(root, keyPaths);
-        return { secret, key: readKey(holder.raw, holder === root ? '' : (keyPaths.find((p) => p !== '') ?? ''), fields, reading()) };
+        const key = readKey(holder.raw, holder === root ? '' : (keyPaths.find((p) => p !== '') ?? ''), fields, reading());
+        return { secret, key: recordWithoutSecret(key, secret.expose()) };
       };
 
       /** A revoke or rotate request for one key: its path, query and body, from the manifest's spec. */

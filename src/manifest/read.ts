@@ -1,6 +1,6 @@
 import type { ErrorReader } from '../providers/api.js';
 import { keyRecord, statusOf } from '../providers/normalise.js';
-import { arrayAt, objectAt, parseIsoUtc, ShapeError, type Fields } from '../providers/shape.js';
+import { arrayAt, isoFromMs, objectAt, parseIsoUtc, ShapeError, type Fields } from '../providers/shape.js';
 import type { KeyRecord, KeyStatus } from '../providers/types.js';
 import type { ErrorSpec, KeyFields, StatusSpec, TextField, TimeField, TimeFormat } from './types.js';
 
@@ -136,12 +136,11 @@ function timeAs(value: unknown, format: TimeFormat, path: string): string | null
   if (format === 'iso8601' || format === 'rfc2822') {
     if (typeof value !== 'string') return fail();
     const ms = format === 'iso8601' ? (/^\d{4}-\d{2}-\d{2}/.test(value) ? parseIsoUtc(value) : Number.NaN) : Date.parse(value);
-    return Number.isNaN(ms) ? fail() : new Date(ms).toISOString();
+    return isoFromMs(ms) ?? fail();
   }
   const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) return fail();
-  const ms = format === 'unix_ms' ? number : number * 1000;
-  return Math.abs(ms) > 8.64e15 ? fail() : new Date(ms).toISOString();
+  return isoFromMs(format === 'unix_ms' ? number : number * 1000) ?? fail();
 }
 
 const statuses: readonly string[] = ['active', 'expired', 'revoked'] satisfies KeyStatus[];
@@ -206,14 +205,19 @@ function readable(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Walks a dotted path through whatever an error body is, never throwing: a gateway may answer in any shape. */
+/**
+ * Walks a dotted path through whatever an error body is, never throwing: a gateway may answer in any shape. A list on
+ * the way is read item by item (`errors.message` over `errors: [{message}, ...]`), giving the list of what each holds.
+ */
 function lenientAt(value: unknown, path: string): unknown {
-  let here = value;
-  for (const name of path.split('.')) {
-    if (typeof here !== 'object' || here === null || Array.isArray(here) || !Object.hasOwn(here, name)) return undefined;
-    here = (here as Record<string, unknown>)[name];
+  const [name, ...rest] = path.split('.');
+  if (Array.isArray(value)) {
+    const found = value.map((item) => lenientAt(item, path)).filter((v) => v !== undefined);
+    return found.length > 0 ? found : undefined;
   }
-  return here;
+  if (typeof value !== 'object' || value === null || !Object.hasOwn(value, name!)) return undefined;
+  const here = (value as Record<string, unknown>)[name!];
+  return rest.length === 0 ? here : lenientAt(here, rest.join('.'));
 }
 
 /** The manifest's `errors`: the first readable message field, with the code after it in brackets. */

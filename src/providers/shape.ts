@@ -23,6 +23,9 @@ export function parseIsoUtc(text: string): number {
   return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) || !/T\d/.test(text) ? text : `${text}Z`);
 }
 
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z */
+const earliestTime = -62_167_219_200_000;
+const latestTime = 253_402_300_799_999;
 const rfc2822 = /^(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|GMT|UT|UTC)$/;
 
 /**
@@ -37,8 +40,14 @@ export function toIsoTime(value: unknown, path: string): string | null {
   else if (typeof value === 'string' && /^\d+$/.test(value)) ms = Number(value) < 1e11 ? Number(value) * 1000 : Number(value);
   else if (typeof value === 'string' && rfc2822.test(value)) ms = Date.parse(value);
   else throw new ShapeError(path, 'a time');
-  if (Number.isNaN(ms) || Math.abs(ms) > 8.64e15) throw new ShapeError(path, 'a time');
-  return new Date(ms).toISOString();
+  const iso = isoFromMs(ms);
+  if (iso === null) throw new ShapeError(path, 'a time');
+  return iso;
+}
+
+/** A time as ISO 8601 UTC; null for NaN and past the years 0 to 9999, where toISOString writes six-digit years. */
+export function isoFromMs(ms: number): string | null {
+  return Number.isNaN(ms) || ms < earliestTime || ms > latestTime ? null : new Date(ms).toISOString();
 }
 
 export class Fields {

@@ -83,7 +83,8 @@ export class RotationRunner {
       ['create', !journal.done.create, () => this.create()],
       ['deliver', journal.plan.deliver !== null && !journal.done.deliver, () => this.deliver()],
       ['verify', journal.plan.verify_use_ms !== null && !journal.done.verify, () => this.verify()],
-      ['grace', journal.plan.grace_ms !== null && !journal.done.grace, () => this.grace()],
+      // after a native rotate the provider ends the old secret at the deadline itself: nothing is left to wait for
+      ['grace', journal.plan.grace_ms !== null && !journal.plan.native && !journal.done.grace, () => this.grace()],
       ['revoke', !journal.plan.keep_old && !journal.done.revoke, () => this.revokeOld()],
     ];
     for (const [step, pending, work] of stepsToRun) {
@@ -319,10 +320,10 @@ export class RotationRunner {
     const { ctx, provider } = this.deps;
     if (journal.plan.native) {
       // the provider ends the old secret itself, at the deadline the reset was given
-      await ctx.waitUntil(Date.parse(journal.grace_until!));
-      journal.old_revoked = true;
+      const ended = Date.parse(journal.grace_until!) <= ctx.now().getTime();
+      journal.old_revoked = ended;
       await this.finishStep('revoke');
-      this.deps.progress(`the old secret of ${journal.old.id} has ended`);
+      this.deps.progress(ended ? `the old secret of ${journal.old.id} has ended` : `the old secret of ${journal.old.id} ends at ${journal.grace_until}, when ${provider.displayName} ends it`);
       return;
     }
     try {

@@ -155,7 +155,9 @@ describe('create, revoke and rotate', () => {
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect([doc.old.id, doc.new.id]).toEqual(['5', '5']);
-    expect(doc.old_revoked).toBe(true);
+    // keywarden does not wait for the deadline: the provider ends the old secret then
+    expect(doc.old_revoked).toBe(false);
+    expect(clock - started).toBeLessThan(deliverAllowanceMs);
     const reset = tally.requests.slice(from).find((r) => r.path.endsWith('/reset'))!;
     expect(Number(reset.query.expiry)).toBe(started + 3_600_000 + deliverAllowanceMs);
     expect(key.previous!.token).toBe(old);

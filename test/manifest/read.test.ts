@@ -30,6 +30,15 @@ describe('key fields', () => {
     expect(() => read({ id: 'k', t: 'soon' }, { id: 'id', created_at: { path: 't', format: 'unix_ms' } })).toThrow(new ShapeError('data[0].t', 'unix milliseconds'));
   });
 
+  test('times past the year 9999 or before the year 0 are refused, guessed or declared, never six-digit years', () => {
+    expect(read({ id: 'k', t: 'Fri, 31 Dec 9999 23:59:59 GMT' }, { id: 'id', created_at: 't' }).created_at).toBe('9999-12-31T23:59:59.000Z');
+    for (const t of ['Sat, 01 Jan 10000 00:00:00 GMT', 253_402_300_800_000, '+010000-01-01T00:00:00Z', -62_167_219_200_001]) {
+      expect(() => read({ id: 'k', t }, { id: 'id', created_at: 't' }), String(t)).toThrow(new ShapeError('data[0].t', 'a time'));
+    }
+    expect(() => read({ id: 'k', t: 253_402_300_800 }, { id: 'id', created_at: { path: 't', format: 'unix_seconds' } })).toThrow(new ShapeError('data[0].t', 'unix seconds'));
+    expect(() => read({ id: 'k', t: 'Sat, 01 Jan 10000 00:00:00 GMT' }, { id: 'id', created_at: { path: 't', format: 'rfc2822' } })).toThrow(new ShapeError('data[0].t', 'an RFC 2822 time'));
+  });
+
   test('status: a value map, flags, the words themselves, and a passed expiry', () => {
     const mapped: KeyFields = { id: 'id', expires_at: 'exp', status: { path: 'state', map: { on: 'active', off: 'revoked', true: 'revoked' } } };
     expect(read({ id: 'k', state: 'off' }, mapped).status).toBe('revoked');
@@ -86,5 +95,14 @@ describe('error messages', () => {
     expect(read({ sandbox_error: 'x' })).toBeUndefined();
     expect(errorReader({ message: 'message' })({ message: ['a is bad', 'b is bad'] })).toBe('a is bad; b is bad');
     expect(errorReader(undefined)({ detail: 'from the defaults' })).toBe('from the defaults');
+  });
+
+  test('a path through a list reads the field of every item (SendGrid, GitHub), skipping items without it', () => {
+    const read = errorReader({ message: ['errors.message', 'message'] });
+    const body = { errors: [{ field: 'name', message: 'missing required argument' }, { field: null }, { message: 'name too long' }] };
+    expect(read(body)).toBe('missing required argument; name too long');
+    expect(read({ errors: [{ field: 'name' }], message: 'Validation Failed' })).toBe('Validation Failed');
+    expect(read({ errors: [] })).toBeUndefined();
+    expect(errorReader({ message: 'detail' })([{ detail: 'a top-level list' }])).toBe('a top-level list');
   });
 });

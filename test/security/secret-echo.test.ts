@@ -9,15 +9,15 @@ import { useSandbox } from '../helpers/sandbox.js';
  * Many key APIs give the whole secret at create in the field their listing shows truncated, and some repeat it
  * inside a longer string. The EdgeDNS simulator here does both (`prefix` is the secret, the name holds it), and the
  * manifest maps those fields the natural way: no secret may reach stdout, stderr, a journal, the index, the config
- * or any state file, through create, rotate, rotate --resume or audit, with the built-in adapter or the manifest.
+ * or any state file, through create, rotate, rotate --resume or audit, with the built-in provider or its manifest by path.
  */
 
 const sandbox = useSandbox({ keys: 3, seed: 'echo', edgedns: { echoSecret: true } });
 const home = isolatedEnv();
 const env = () => ({ ...home, KEYWARDEN_TOKEN: sandbox.current.token, KEYWARDEN_FILE_PASSPHRASE: 'echo tests' });
 const providers = {
-  adapter: () => ['--provider', 'edgedns', '--base-url', sandbox.current.baseUrl('edgedns')],
-  manifest: () => ['--provider', 'manifests/edgedns.json', '--base-url', sandbox.current.baseUrl('edgedns')],
+  'built-in provider': () => ['--provider', 'edgedns', '--base-url', sandbox.current.baseUrl('edgedns')],
+  'manifest by path': () => ['--provider', 'manifests/edgedns.json', '--base-url', sandbox.current.baseUrl('edgedns')],
 };
 const keyOf = (id: string) => sandbox.current.accounts.edgedns.find(id)!;
 const journalDir = join(home.XDG_STATE_HOME!, 'keywarden', 'rotations');
@@ -33,7 +33,8 @@ describe.each(Object.entries(providers))('a create answer that repeats the secre
     const held = keyOf(doc.key.id);
     expect(doc.secret).toBeUndefined();
     expect(doc.key.prefix).toBe(held.secret.slice(0, 8));
-    expect(doc.key.name).toBeNull();
+    // the name that held the secret is dropped, and the name asked for stands in its place
+    expect(doc.key.name).toBe(`echo ${via}`);
     expect(stdout).not.toContain(held.secret);
   });
 

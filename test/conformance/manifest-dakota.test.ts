@@ -1,5 +1,0 @@
-import { manifestDefinition } from '../../src/manifest/definition.js';
-import { readManifest } from '../../src/manifest/load.js';
-import { providerConformance } from './suite.js';
-
-providerConformance(manifestDefinition(await readManifest('manifests/dakota.json')), 'dakota');
