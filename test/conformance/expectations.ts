@@ -1,25 +1,56 @@
 import type { CreateRequest, KeyRecord } from '../../src/providers/types.js';
-import type { SimKey, SimProviderId } from '../../src/sandbox/model.js';
+import { sandboxGithubOrg } from '../../src/sandbox/github-org.js';
+import type { SandboxProviderId, SimAccount, SimKey } from '../../src/sandbox/model.js';
+import { npmSandboxAccount } from '../../src/sandbox/npm.js';
+import { sandboxTwilioAccountSid } from '../../src/sandbox/twilio.js';
+import type { SpecVendor } from '../helpers/prism.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const toSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
 const expired = (k: SimKey, now: number): boolean => k.expiresAt !== null && k.expiresAt <= now;
+const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString();
+
+/** A key of the account that may not manage keys, and how the provider says so. */
+export interface Forbidden {
+  /** the key's secret, as the admin token of a profile */
+  token(account: SimAccount): string;
+  /** the call the provider refuses it */
+  refused: 'list' | 'create';
+  message: RegExp;
+}
 
 /**
- * What each adapter must make of each simulated key: an oracle written from the provider's documentation,
- * independently of the adapter, so that a field the adapter drops or mis-maps fails the suite.
+ * What each provider must make of each simulated key: an oracle written from the provider's documentation,
+ * independently of its manifest, so that a field the manifest drops or mis-maps fails the suite.
  */
 export interface Expectation {
   /** whether the provider's list shows this key at all */
   listed(key: SimKey): boolean;
   record(key: SimKey, now: number): KeyRecord;
-  /** a create the provider rejects as invalid, when the adapter can send one */
+  /** a create the provider rejects as invalid, when keywarden can send one */
   invalidCreate?: CreateRequest;
-  /** a create using every option the provider takes */
-  fullCreate: CreateRequest;
+  /** a create using every option the provider takes; absent where the provider has no create */
+  fullCreate?: CreateRequest;
   /** whether a revoked key stays listed (and how) or disappears */
   afterRevoke: 'gone' | 'revoked' | 'expired';
   /** pages a full listing of the suite's seeded keys needs */
   pagesFor(keys: number): number;
+  /** keys seeded into the simulated account: fewer where the provider caps how many an account holds */
+  seededKeys?: number;
+  /** the profile settings the provider needs, as the sandbox's account has them */
+  settings?: Record<string, string>;
+  /** what a create asks for besides the admin token */
+  credentials?: Record<string, string>;
+  /** the admin token as the provider takes it, made from the sandbox's */
+  adminToken?(sandboxToken: string): string;
+  /** an id of the provider's form that it never issued */
+  unknownId?: string;
+  /** how the provider answers a wrong admin token; default 401, an auth failure */
+  wrongToken?: { status: 401 | 403; kind: 'auth' | 'forbidden' };
+  /** a key that may not manage keys; or why the provider has no such key */
+  forbidden?: Forbidden | { none: string };
+  /** the vendor's published OpenAPI description, which the suite's requests and answers are also checked against */
+  spec?: SpecVendor;
 }
 
 const base = {
@@ -36,7 +67,7 @@ const base = {
   ip_allowlist: null,
 };
 
-export const expectations: Record<SimProviderId, Expectation> = {
+export const expectations: Record<SandboxProviderId, Expectation> = {
   dialnexa: {
     listed: () => true,
     record: (k, now) => ({
@@ -66,6 +97,7 @@ export const expectations: Record<SimProviderId, Expectation> = {
     }),
     fullCreate: { name: 'conformance full', idempotencyKey: 'f5a0c7e2-0d5e-4a7c-9f57-1c1d2b3a4e5f' },
     afterRevoke: 'gone',
+    unknownId: '2B5J8KZ9N7M1K3P6Q8R4T7V9abc',
     pagesFor: (keys) => Math.ceil(keys / 100),
   },
   edgedns: {
@@ -121,5 +153,146 @@ export const expectations: Record<SimProviderId, Expectation> = {
     },
     afterRevoke: 'revoked',
     pagesFor: (keys) => Math.ceil(keys / 200),
+  },
+  npm: {
+    listed: () => true,
+    record: (k, now) => ({
+      ...base,
+      id: k.id,
+      name: k.name,
+      status: expired(k, now) ? 'expired' : 'active',
+      created_at: iso(k.createdAt),
+      expires_at: iso(k.expiresAt),
+      prefix: k.secret.slice(0, 6),
+      ip_allowlist: k.ipAllowlist,
+      usage_tracked: false,
+    }),
+    invalidCreate: { name: 'bad range', ipAllowlist: ['203.0.113.0/33'] },
+    fullCreate: { name: 'conformance full', ipAllowlist: ['198.51.100.7/32'] },
+    afterRevoke: 'gone',
+    pagesFor: (keys) => Math.ceil(keys / 9999),
+    credentials: { password: npmSandboxAccount.password },
+    unknownId: 'a'.repeat(128),
+    forbidden: {
+      token: (account) => account.create({ name: 'read only', scopes: ['read-only'] }).secret,
+      refused: 'create',
+      message: /403 This token is read-only and cannot manage tokens/,
+    },
+  },
+  sendgrid: {
+    listed: () => true,
+    // the list shows ids and names only
+    record: (k) => ({ ...base, id: k.id, name: k.name, status: 'active', usage_tracked: false }),
+    invalidCreate: { name: 'x'.repeat(101) },
+    fullCreate: { name: 'conformance full', scopes: ['mail.send', 'stats.read'] },
+    afterRevoke: 'gone',
+    pagesFor: () => 1,
+    // an account holds at most 100 keys
+    seededKeys: 60,
+    unknownId: 'NoSuchKey0000000000000',
+    forbidden: {
+      token: (account) => account.create({ name: 'mail only', scopes: ['mail.send'] }).secret,
+      refused: 'list',
+      message: /403 access forbidden/,
+    },
+    spec: 'sendgrid',
+  },
+  vercel: {
+    listed: () => true,
+    record: (k, now) => ({
+      ...base,
+      id: k.id,
+      name: k.name,
+      status: expired(k, now) ? 'expired' : 'active',
+      created_at: iso(k.createdAt),
+      // Vercel's activeAt is the latest use, or the creation of a token never used
+      last_used_at: iso(k.lastUsedAt ?? k.createdAt),
+      expires_at: iso(k.expiresAt),
+      usage_tracked: true,
+    }),
+    invalidCreate: { name: 'already over', expiresAt: new Date(Date.now() - 86_400_000).toISOString() },
+    fullCreate: { name: 'conformance full', expiresAt: inDays(30) },
+    afterRevoke: 'gone',
+    pagesFor: (keys) => Math.max(1, Math.ceil(keys / 100)),
+    unknownId: '0'.repeat(64),
+    wrongToken: { status: 403, kind: 'forbidden' },
+    forbidden: { none: "every Vercel token acts with its user's full access, so any may manage the others" },
+    spec: 'vercel',
+  },
+  launchdarkly: {
+    listed: () => true,
+    record: (k) => ({
+      ...base,
+      id: k.id,
+      name: k.name,
+      status: 'active',
+      created_at: iso(k.createdAt),
+      last_used_at: iso(k.lastUsedAt),
+      // the list shows the secret's last four characters
+      hint: k.secret.slice(-4),
+      scopes: [k.scopes[0] ?? 'reader'],
+      owner: k.owner,
+      usage_tracked: true,
+    }),
+    invalidCreate: { name: 'no such role', scopes: ['owner'] },
+    fullCreate: { name: 'conformance full', scopes: ['writer'] },
+    afterRevoke: 'gone',
+    pagesFor: (keys) => Math.max(1, Math.ceil(keys / 1000)),
+    unknownId: '0'.repeat(24),
+    forbidden: {
+      token: (account) => account.create({ name: 'a reader', scopes: ['reader'], owner: '5f0c5c2a8e9b1d0012a4b7c3' }).secret,
+      refused: 'list',
+      message: /403 Only admins may list the tokens of every member/,
+    },
+    spec: 'launchdarkly',
+  },
+  twilio: {
+    listed: () => true,
+    record: (k) => ({ ...base, id: k.id, name: k.name, status: 'active', created_at: iso(toSecond(k.createdAt)), usage_tracked: false }),
+    invalidCreate: { name: 'x'.repeat(65) },
+    fullCreate: { name: 'conformance full' },
+    afterRevoke: 'gone',
+    pagesFor: (keys) => Math.max(1, Math.ceil(keys / 1000)),
+    settings: { account_sid: sandboxTwilioAccountSid },
+    unknownId: `SK${'0'.repeat(32)}`,
+    forbidden: { none: 'keywarden signs in as the account (its SID is the Basic user), and an account may always manage its keys' },
+    spec: 'twilio',
+  },
+  mux: {
+    listed: () => true,
+    record: (k) => ({ ...base, id: k.id, status: 'active', created_at: iso(toSecond(k.createdAt)), usage_tracked: false }),
+    fullCreate: { name: 'conformance full' },
+    afterRevoke: 'gone',
+    // pages until one comes back short (a full last page is followed by an empty one)
+    pagesFor: (keys) => Math.floor(keys / 100) + 1,
+    adminToken: (token) => `kw-conformance-token-id:${token}`,
+    unknownId: 'NoSuchSigningKey00000000000000000000000000',
+    forbidden: { none: 'an access token is either valid for signing keys or refused as a wrong one (401)' },
+    spec: 'mux',
+  },
+  'github-org': {
+    // a revoked grant leaves the list
+    listed: (k) => k.revokedAt === null,
+    record: (k, now) => ({
+      ...base,
+      id: k.id,
+      name: k.name,
+      status: expired(k, now) ? 'expired' : 'active',
+      created_at: iso(k.createdAt),
+      last_used_at: iso(k.lastUsedAt),
+      expires_at: iso(k.expiresAt),
+      owner: k.owner,
+      usage_tracked: true,
+    }),
+    afterRevoke: 'gone',
+    pagesFor: (keys) => Math.max(1, Math.ceil(keys / 100)),
+    settings: { org: sandboxGithubOrg },
+    unknownId: '999',
+    forbidden: {
+      token: (account) => account.create({ name: 'a member token', scopes: ['repository:metadata:read'] }).secret,
+      refused: 'list',
+      message: /403 Resource not accessible by personal access token/,
+    },
+    spec: 'github-org',
   },
 };

