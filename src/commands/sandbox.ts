@@ -30,7 +30,7 @@ function count(text: string | undefined, flag: string, max = 1_000_000, min = 0)
   return Number(text);
 }
 
-/** sandbox: serves the four simulators on loopback until interrupted. */
+/** sandbox: serves a simulator of every built-in provider on loopback until interrupted. */
 export async function run(ctx: Context, options: SandboxCommandOptions): Promise<number> {
   const format = outputFormat(ctx, ['table', 'json'] as const);
   const token = ctx.env.KEYWARDEN_TOKEN || defaultSandboxToken;
@@ -57,17 +57,18 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
   });
 
   const baseUrls = Object.fromEntries(sandboxProviders.map((p) => [p, sandbox.baseUrl(p)]));
-  const accounts = { twilio_account_sid: sandboxTwilioAccountSid, github_org: sandboxGithubOrg, npm_username: npmSandboxAccount.username };
+  // what a profile of these providers needs besides the base URL and the admin token
+  const settings = { twilio: { account_sid: sandboxTwilioAccountSid }, 'github-org': { org: sandboxGithubOrg } };
+  const muxToken = '<any id>:<admin token>';
   if (format === 'json') {
-    await ctx.out(`${safeJson({ url: sandbox.url, base_urls: baseUrls, ...accounts })}\n`);
+    await ctx.out(`${safeJson({ url: sandbox.url, base_urls: baseUrls, settings, npm_account: npmSandboxAccount, mux_token: muxToken })}\n`);
   } else {
     const lines = [
-      `keywarden sandbox: simulators of the built-in providers on ${sandbox.url}`,
+      `keywarden sandbox: a simulator of each built-in provider on ${sandbox.url}`,
       ...simulatedProviders.map((p) => `  ${p.padEnd(12)} ${baseUrls[p]}`),
-      'and of real vendors\' key APIs (each base URL stands for the vendor\'s API host):',
       ...vendorSimulators.map((p) => `  ${p.padEnd(12)} ${baseUrls[p]}`),
-      `  twilio account SID: ${sandboxTwilioAccountSid}; github-org organization: ${sandboxGithubOrg}`,
-      `  npm user: ${npmSandboxAccount.username} (password ${npmSandboxAccount.password})`,
+      `profile settings: twilio account_sid=${sandboxTwilioAccountSid}; github-org org=${sandboxGithubOrg}`,
+      `npm account: ${npmSandboxAccount.username}, password ${npmSandboxAccount.password}; mux takes the admin token as ${muxToken}`,
       ctx.env.KEYWARDEN_TOKEN
         ? 'admin token: the value of KEYWARDEN_TOKEN'
         : `admin token: ${defaultSandboxToken} (the sandbox's well-known default; set KEYWARDEN_TOKEN to choose one)`,

@@ -13,20 +13,21 @@ beforeAll(assertBuilt);
 
 interface Banner {
   base_urls: Record<string, string>;
-  twilio_account_sid: string;
-  github_org: string;
-  npm_username: string;
+  settings: Record<string, Record<string, string>>;
+  npm_account: { username: string; password: string };
+  mux_token: string;
 }
 
 describe('the sandbox banner', () => {
-  test('-o json: every base URL, the Twilio account SID, the GitHub organization and the npm user; the vendors answer there', async () => {
+  test('-o json: every base URL, the profile settings twilio and github-org need, the npm account, the form of mux\'s token; the vendors answer there', async () => {
     const env = isolatedEnv({ KEYWARDEN_TOKEN: 'banner-sandbox-token' });
     const sandbox = spawnBin(['sandbox', '--port', '0', '--keys', '3', '-o', 'json'], { env });
     try {
       const banner = JSON.parse(await firstLine(sandbox)) as Banner;
       expect(Object.keys(banner.base_urls).sort()).toEqual([...sandboxProviders].sort());
-      const settings = { twilio_account_sid: sandboxTwilioAccountSid, github_org: sandboxGithubOrg, npm_username: npmSandboxAccount.username };
-      expect(banner).toMatchObject(settings);
+      expect(banner.settings).toEqual({ twilio: { account_sid: sandboxTwilioAccountSid }, 'github-org': { org: sandboxGithubOrg } });
+      expect(banner.npm_account).toEqual(npmSandboxAccount);
+      expect(banner.mux_token).toBe('<any id>:<admin token>');
       expect(sandboxTwilioAccountSid).toMatch(/^AC[0-9a-f]{32}$/);
 
       const whoami = await fetch(`${banner.base_urls.npm}/-/whoami`, { headers: { authorization: 'Bearer banner-sandbox-token' } });
@@ -49,9 +50,8 @@ describe('the sandbox banner', () => {
       for (let waited = 0; !sandbox.stderr().includes('Ctrl-C stops it.') && waited < 10_000; waited += 50) await sleep(50);
       const text = sandbox.stderr();
       for (const vendor of vendorSimulators) expect(text).toMatch(new RegExp(`\\n  ${vendor} +http://`));
-      expect(text).toContain(sandboxTwilioAccountSid);
-      expect(text).toContain(sandboxGithubOrg);
-      expect(text).toContain(`npm user: ${npmSandboxAccount.username} (password ${npmSandboxAccount.password})`);
+      expect(text).toContain(`profile settings: twilio account_sid=${sandboxTwilioAccountSid}; github-org org=${sandboxGithubOrg}\n`);
+      expect(text).toContain(`npm account: ${npmSandboxAccount.username}, password ${npmSandboxAccount.password}; mux takes the admin token as <any id>:<admin token>\n`);
     } finally {
       sandbox.child.kill('SIGTERM');
       await sandbox.exit;
