@@ -17,6 +17,7 @@ const globalOptionSpecs: [flags: string, description: string][] = [
   ['--provider <id>', `a built-in provider (${builtinIds().join(', ')}), or a provider manifest's path`],
   ['--base-url <url>', "the provider API's base URL (http:// only for loopback)"],
   ['-o, --output <format>', 'table (default), json, ndjson, csv; audit adds sarif, markdown'],
+  ['--wide', "tables show every column and whole cells, whatever the terminal's width"],
   ['--no-color', 'no colour (also NO_COLOR)'],
   ['--no-input', 'never prompt; a needed answer that is missing is an error'],
   ['-y, --yes', 'answer yes to confirmations'],

@@ -6,7 +6,10 @@ import type { HttpClient } from './http/client.js';
 import type { RetryPolicy } from './http/retry.js';
 import type { Interrupts } from './interrupts.js';
 import { terminalPrompter, type Prompter } from './prompt.js';
+import type { OutputFormat } from './render/format.js';
 import type { Output } from './render/output.js';
+import { Presenter, type Screen } from './render/present.js';
+import type { Style } from './render/style.js';
 import { childEnvironment } from './secrets/child-env.js';
 import { SecretKeeper } from './secrets/keeper.js';
 import type { Redactor } from './secrets/redactor.js';
@@ -22,6 +25,7 @@ export interface GlobalOptions {
   provider?: string;
   baseUrl?: string;
   output?: string;
+  wide?: boolean;
   color?: boolean;
   input?: boolean;
   yes?: boolean;
@@ -166,9 +170,27 @@ export class Context {
     return this.stdoutIsTerminal ? 1 : 0;
   }
 
-  /** The command's result, on stdout. */
-  out(text: string): Promise<void> {
-    return this.output.result(text);
+  /** Where results are shown: a terminal of some width, or a pipe. --wide lets a table take any width. */
+  get screen(): Screen {
+    const stdout = this.runtime.streams.stdout;
+    if (stdout.isTTY !== true) return { terminal: false, width: undefined };
+    if (this.globals.wide) return { terminal: true, width: undefined };
+    const fromEnv = Number(this.env.COLUMNS);
+    const width = stdout.columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80);
+    return { terminal: true, width };
+  }
+
+  /** How text is painted for a person here; loaded when first needed, so a run that paints nothing loads no chalk. */
+  async style(): Promise<Style> {
+    const { Style } = await import('./render/style.js');
+    return new Style(this.colorLevel, () => this.now());
+  }
+
+  /** The command's results go through this, in the -o format it offers (anything else is exit 2). */
+  presenter<F extends OutputFormat>(formats: readonly F[]): Presenter<F> {
+    const format = (this.globals.output ?? 'table') as F;
+    if (!formats.includes(format)) throw new UsageError(`-o ${format}: not a format of this command`, `formats: ${formats.join(', ')}`);
+    return new Presenter({ output: this.output, format, screen: this.screen, style: () => this.style() });
   }
 
   /** A message for the person, on stderr. */

@@ -1,30 +1,39 @@
 import type { ChalkInstance } from 'chalk';
 import type { Key } from '../providers/types.js';
 import { inert, tsvField } from '../render/inert.js';
-import type { Cell, Terminal } from '../render/terminal.js';
+import type { Style } from '../render/style.js';
+import type { TableCell, TableColumn } from '../render/table.js';
 import type { Finding } from './findings.js';
 import { summaryLine, type AuditReport } from './report.js';
 import { severities, type Severity } from './severity.js';
 
+/** Lays a table out to the terminal's width (Presenter.layout). */
+export type Layout = (columns: readonly TableColumn[], rows: TableCell[][]) => Promise<{ text: string; clipped: boolean }>;
+
 /** For a person at a terminal: findings grouped by severity in colour, a key-age histogram, a one-line summary. */
-export function auditTable(report: AuditReport, term: Terminal, now: Date, columns = 100): string {
-  const { chalk } = term;
+export async function auditTable(report: AuditReport, style: Style, now: Date, layout: Layout): Promise<string> {
+  const { chalk } = style;
   const paint: Record<Severity, ChalkInstance> = { high: chalk.red.bold, medium: chalk.yellow.bold, low: chalk.cyan.bold };
   const showProfile = new Set(report.keys.map((k) => k.profile)).size > 1 || new Set(report.findings.map((f) => f.profile)).size > 1;
+  const columns: TableColumn[] = [
+    { header: 'RULE', fit: 'fixed' },
+    ...(showProfile ? [{ header: 'PROFILE', fit: 'truncate', drop: 2 } as const] : []),
+    { header: 'KEY', fit: 'id' },
+    { header: 'NAME', fit: 'truncate', drop: 1 },
+    { header: 'FINDING', fit: 'wrap' },
+  ];
   const blocks: string[] = [];
   for (const severity of severities) {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
-    const head = ['RULE', ...(showProfile ? ['PROFILE'] : []), 'KEY', 'NAME'];
-    const cells = group.map((f) => [f.rule, ...(showProfile ? [f.profile] : []), f.key_id, f.key_name ?? '-']);
-    // each column takes its text plus a border and two spaces of padding; the finding wraps in what is left
-    const used = head.reduce((sum, title, i) => sum + Math.max(title.length, ...cells.map((row) => term.width(inert(row[i]!)))) + 3, 4);
-    const width = Math.max(30, columns - used);
-    const rows = cells.map((row, i): Cell[] => {
-      const finding = group[i]!;
-      return [...row.slice(0, -1), finding.key_name === null ? term.dim('-') : row.at(-1)!, term.lines(wrap(inert(finding.message), width))];
-    });
-    blocks.push(`${paint[severity](severity.toUpperCase())} ${term.dim(`(${group.length})`)}\n${term.table([...head, 'FINDING'], rows)}`);
+    const rows = group.map((f): TableCell[] => [
+      { text: f.rule },
+      ...(showProfile ? [style.plain(f.profile)] : []),
+      style.plain(f.key_id),
+      style.orDash(f.key_name),
+      { text: inert(f.message) },
+    ]);
+    blocks.push(`${paint[severity](severity.toUpperCase())} ${chalk.dim(`(${group.length})`)}\n${(await layout(columns, rows)).text}`);
   }
   blocks.push(ageHistogram(report.keys, now, report.policy.thresholds.maxAgeMs, chalk));
   const worst = severities.find((s) => report.findings.some((f) => f.severity === s));
@@ -64,19 +73,4 @@ export function ageHistogram(keys: readonly Key[], now: Date, maxAgeMs: number, 
   });
   if (unknown > 0) lines.push(`  ${'unknown'.padEnd(width)}  ${unknown}`);
   return `${chalk.bold('KEY AGE')} ${chalk.dim(`(${keys.length} key${keys.length === 1 ? '' : 's'})`)}\n${lines.join('\n')}\n`;
-}
-
-/** Breaks text into lines of at most `width` characters at spaces (a longer word gets a line of its own). */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  return [...lines, line];
 }

@@ -8,8 +8,8 @@ import { connect } from '../credentials.js';
 import { ExitCode } from '../errors.js';
 import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
 import { profileKeys } from '../providers/listing.js';
-import { outputFormat } from '../render/format.js';
 import { safeJson } from '../render/inert.js';
+import type { Presenter } from '../render/present.js';
 import { forEachProfile } from './profiles-at-once.js';
 
 export interface AuditOptions {
@@ -29,7 +29,7 @@ const formats = ['table', 'json', 'csv', 'markdown', 'sarif'] as const;
  * the profile's error is in the report. Without --fail-on, findings alone never fail the run.
  */
 export async function run(ctx: Context, options: AuditOptions): Promise<number> {
-  const format = outputFormat(ctx, formats);
+  const out = ctx.presenter(formats);
   const failOn = options.failOn === undefined ? undefined : parseSeverity(options.failOn, '--fail-on');
   const policy = await loadPolicy(options);
   const now = ctx.now();
@@ -41,9 +41,9 @@ export async function run(ctx: Context, options: AuditOptions): Promise<number> 
   const { scans, errors, errorCode } = await scanProfiles(ctx, profiles);
   const report = buildReport({ now, policy, scans, errors });
 
-  await ctx.out(await render(ctx, report, format, now));
+  await out.text(await render(ctx, out, report, now));
   // a terminal table ends with the summary already; elsewhere it goes to stderr, for the person reading the log
-  if (format !== 'table' || !ctx.stdoutIsTerminal) ctx.note(summaryLine(report));
+  if (!out.forPerson) ctx.note(summaryLine(report));
   if (ctx.env.GITHUB_ACTIONS === 'true') {
     const { workflowAnnotations } = await import('../audit/annotations.js');
     for (const line of workflowAnnotations(report.findings, report.errors)) ctx.note(line);
@@ -53,8 +53,8 @@ export async function run(ctx: Context, options: AuditOptions): Promise<number> 
   return errorCode;
 }
 
-async function render(ctx: Context, report: AuditReport, format: (typeof formats)[number], now: Date): Promise<string> {
-  switch (format) {
+async function render(ctx: Context, out: Presenter<(typeof formats)[number]>, report: AuditReport, now: Date): Promise<string> {
+  switch (out.format) {
     case 'json':
       return `${safeJson(auditDocument(report), 2)}\n`;
     case 'csv':
@@ -65,9 +65,8 @@ async function render(ctx: Context, report: AuditReport, format: (typeof formats
       return `${safeJson((await import('../audit/sarif.js')).auditSarif(report), 2)}\n`;
     case 'table': {
       const { auditLines, auditTable } = await import('../audit/table.js');
-      if (!ctx.stdoutIsTerminal) return auditLines(report);
-      const { Terminal } = await import('../render/terminal.js');
-      return auditTable(report, new Terminal(ctx), now, ctx.runtime.streams.stdout.columns);
+      if (!out.forPerson) return auditLines(report);
+      return auditTable(report, await ctx.style(), now, (columns, rows) => out.layout(columns, rows));
     }
   }
 }

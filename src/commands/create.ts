@@ -9,8 +9,8 @@ import { resolveProfile } from '../profiles.js';
 import { keysCreatedSince, withProfile } from '../providers/listing.js';
 import { ProviderError } from '../providers/errors.js';
 import type { Capabilities, CreateRequest, Key, Provider, ProviderInfo } from '../providers/types.js';
-import { outputFormat } from '../render/format.js';
 import { inert, safeJson } from '../render/inert.js';
+import type { Presenter } from '../render/present.js';
 import type { Secret } from '../secrets/secret.js';
 import { parseDate, parseDuration } from '../util/time.js';
 
@@ -78,7 +78,7 @@ export function createRequest(provider: ProviderInfo, name: string, options: Cre
  * when nothing else took it.
  */
 export async function run(ctx: Context, name: string, options: CreateOptions): Promise<number> {
-  const format = outputFormat(ctx, ['table', 'json'] as const);
+  const out = ctx.presenter(['table', 'json'] as const);
   const profile = await resolveProfile(ctx);
   requireCapability(profile.definition, 'create', 'create keys');
   const request = createRequest(profile.definition, name, options, ctx.now());
@@ -87,7 +87,7 @@ export async function run(ctx: Context, name: string, options: CreateOptions): P
   const credentials = await createCredentials(ctx, profile.definition);
   const provider = await connect(ctx, profile);
   return ctx.interrupts.guard("the create request and the new key's secret", (step) =>
-    createAndHandOver(ctx, step, provider, profile.name, { request, credentials }, destination, format),
+    createAndHandOver(ctx, step, provider, profile.name, { request, credentials }, destination, out),
   );
 }
 
@@ -105,7 +105,7 @@ async function createAndHandOver(
   profile: string,
   { request, credentials }: { request: CreateRequest; credentials: Record<string, string> },
   destination: Destination,
-  format: 'table' | 'json',
+  out: Presenter<'table' | 'json'>,
 ): Promise<number> {
   const sentAt = ctx.now();
   step.waitingFor(`${provider.displayName}'s answer to the create request`);
@@ -122,7 +122,7 @@ async function createAndHandOver(
   step.beforeForcedStop(() => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored or delivered'));
   const handover = await handOver(ctx, destination, key, secret, step);
   step.waitingFor('the new secret to be shown');
-  const shown = await report(ctx, format, key, secret, handover, destination.reveal);
+  const shown = await report(ctx, out, key, secret, handover, destination.reveal);
   return handover.problems.length > 0 || !shown ? 1 : 0;
 }
 
@@ -163,8 +163,9 @@ async function reportPossibleOrphans(ctx: Context, provider: Provider, profile: 
  * Prints the result: the secret in a box on a terminal, alone or in JSON with --reveal (or when nothing else took
  * it), else the key. False when a secret that had to be shown could not be, even on stderr.
  */
-async function report(ctx: Context, format: 'table' | 'json', key: Key, secret: Secret, handover: Handover, reveal: boolean): Promise<boolean> {
-  const boxed = format === 'table' && ctx.stdoutIsTerminal;
+async function report(ctx: Context, out: Presenter<'table' | 'json'>, key: Key, secret: Secret, handover: Handover, reveal: boolean): Promise<boolean> {
+  const { format } = out;
+  const boxed = out.forPerson;
   const withSecret = boxed || reveal || handover.mustShow;
   for (const problem of handover.problems) ctx.note(`keywarden: ${problem}`);
   if (handover.mustShow) ctx.note('keywarden: the secret is printed below because nothing else took it; it will not be shown again');
@@ -172,16 +173,14 @@ async function report(ctx: Context, format: 'table' | 'json', key: Key, secret: 
 
   const doc = { key, stored: handover.stored, delivered: handover.delivered };
   if (!withSecret) {
-    await ctx.out(format === 'json' ? `${safeJson(doc, 2)}\n` : `${inert(key.id)}\n`);
+    await out.document(doc, [inert(key.id)]);
     if (format !== 'json') ctx.note(summary);
     return true;
   }
   let text: string;
   if (format === 'json') text = `${safeJson({ ...doc, secret: secret.expose() }, 2)}\n`;
-  else if (boxed) {
-    const { Terminal } = await import('../render/terminal.js');
-    text = secretBox(new Terminal(ctx), key, secret, handover);
-  } else {
+  else if (boxed) text = secretBox(await ctx.style(), key, secret, handover, ctx.screen.width);
+  else {
     // in a pipe the secret alone is the result, so SECRET=$(keywarden create ... --reveal) works
     text = `${secret.expose()}\n`;
   }

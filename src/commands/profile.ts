@@ -5,11 +5,31 @@ import { UsageError } from '../errors.js';
 import { checkBaseUrl } from '../http/url.js';
 import { providerDefinition, providerReference } from '../profiles.js';
 import type { ProviderDefinition } from '../providers/types.js';
-import { outputFormat } from '../render/format.js';
-import { safeJson, tsvField } from '../render/inert.js';
+import type { RecordsView } from '../render/present.js';
+
+interface ProfileRow {
+  name: string;
+  provider: string;
+  base_url: string | null;
+  store: string;
+  current: boolean;
+}
+
+const profilesView: RecordsView<ProfileRow> = {
+  columns: [
+    { header: '', fit: 'fixed', cell: (r) => ({ text: r.current ? '*' : '' }) },
+    { header: 'NAME', fit: 'id', cell: (r, s) => s.plain(r.name) },
+    { header: 'PROVIDER', fit: 'truncate', cell: (r, s) => s.plain(r.provider) },
+    { header: 'BASE URL', fit: 'truncate', drop: 2, cell: (r, s) => (r.base_url === null ? s.dim('default') : s.plain(r.base_url)) },
+    { header: 'STORE', fit: 'fixed', drop: 1, cell: (r, s) => s.plain(r.store) },
+  ],
+  empty: 'no profiles; add one with: keywarden profile add <name> --provider <id>',
+  line: (r) => [r.name, r.provider, r.base_url, r.store, r.current ? 'current' : ''],
+  json: (r) => r,
+};
 
 export async function list(ctx: Context): Promise<number> {
-  const format = outputFormat(ctx, ['table', 'json'] as const);
+  const out = ctx.presenter(['table', 'json'] as const);
   const config = await ctx.config.load();
   const rows = Object.entries(config.profiles).map(([name, p]) => ({
     name,
@@ -18,26 +38,7 @@ export async function list(ctx: Context): Promise<number> {
     store: p.store ?? 'keychain',
     current: config.current === name,
   }));
-  if (format === 'json') {
-    await ctx.out(`${safeJson(rows, 2)}\n`);
-    return 0;
-  }
-  if (rows.length === 0) {
-    ctx.note('no profiles; add one with: keywarden profile add <name> --provider <id>');
-    return 0;
-  }
-  if (!ctx.stdoutIsTerminal) {
-    for (const r of rows) await ctx.out(`${[r.name, r.provider, r.base_url ?? '', r.store, r.current ? 'current' : ''].map(tsvField).join('\t')}\n`);
-    return 0;
-  }
-  const { Terminal } = await import('../render/terminal.js');
-  const term = new Terminal(ctx);
-  await ctx.out(
-    term.table(
-      ['', 'NAME', 'PROVIDER', 'BASE URL', 'STORE'],
-      rows.map((r) => [r.current ? '*' : '', r.name, r.provider, r.base_url ?? term.dim('default'), r.store]),
-    ),
-  );
+  await out.rows(profilesView, rows);
   return 0;
 }
 

@@ -7,7 +7,6 @@ import { requestPlan, type PlannedRequest } from '../manifest/plan.js';
 import type { Manifest } from '../manifest/types.js';
 import { capabilitiesDoc } from '../providers/capabilities.js';
 import type { CreateRequest, ProviderDefinition } from '../providers/types.js';
-import { outputFormat } from '../render/format.js';
 import { inert, safeJson } from '../render/inert.js';
 import { createRequest, type CreateOptions } from './create.js';
 
@@ -44,13 +43,13 @@ const shownUrl = (url: string): string => url.replace(/%3C/gi, '<').replace(/%3E
 
 /** providers validate FILE: every problem of a manifest with its field path (exit 2), or "valid" and the requests it makes. */
 export async function run(ctx: Context, file: string): Promise<number> {
-  const format = outputFormat(ctx, ['table', 'json'] as const);
+  const out = ctx.presenter(['table', 'json'] as const);
   let manifest: Manifest;
   try {
     manifest = await readManifest(resolve(file), file);
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
-    if (format === 'json') await ctx.out(`${safeJson({ file, valid: false, problems: error.problems }, 2)}\n`);
+    await out.document({ file, valid: false, problems: error.problems });
     for (const line of error.lines()) ctx.note(`keywarden: ${line}`);
     return 2;
   }
@@ -73,7 +72,7 @@ export async function run(ctx: Context, file: string): Promise<number> {
     },
   );
 
-  if (format === 'json') {
+  if (out.format === 'json') {
     const doc = {
       file,
       valid: true,
@@ -91,7 +90,7 @@ export async function run(ctx: Context, file: string): Promise<number> {
       revoke: plan.revoke && { id: sampleId, ...plan.revoke },
       rotate: plan.rotate && { id: sampleId, ...plan.rotate },
     };
-    await ctx.out(`${safeJson(doc, 2)}\n`);
+    await out.document(doc);
     return 0;
   }
   const request = (r: PlannedRequest): string => `${r.method} ${shownUrl(r.url)}`;
@@ -128,6 +127,6 @@ export async function run(ctx: Context, file: string): Promise<number> {
       : ['revoke    none: the provider has no revoke']),
     ...(plan.rotate ? [`rotate    ${request(plan.rotate)}`, '          a new secret for the same key; the old one ends when the grace period does', ...(plan.rotate.body === undefined ? [] : body(plan.rotate))] : []),
   ];
-  await ctx.out(`${lines.map(inert).join('\n')}\n`);
+  await out.document(null, lines.map(inert));
   return 0;
 }

@@ -2,33 +2,31 @@ import type { Context } from '../context.js';
 import { builtinProviders } from '../providers/registry.js';
 import { capabilitiesDoc, capabilityList } from '../providers/capabilities.js';
 import type { ProviderDefinition } from '../providers/types.js';
-import { outputFormat } from '../render/format.js';
-import { safeJson, tsvField } from '../render/inert.js';
+import type { RecordsView } from '../render/present.js';
 
-function providerDoc(p: ProviderDefinition) {
-  return {
+const noDefault = 'none: each profile gives one';
+
+const providersView: RecordsView<ProviderDefinition> = {
+  columns: [
+    { header: 'ID', fit: 'fixed', cell: (p, s) => s.plain(p.id) },
+    { header: 'NAME', fit: 'truncate', cell: (p, s) => s.plain(p.displayName) },
+    { header: 'DEFAULT BASE URL', fit: 'truncate', drop: 1, cell: (p, s) => (p.defaultBaseUrl === null ? s.dim(noDefault) : s.plain(p.defaultBaseUrl)) },
+    { header: 'CAPABILITIES', fit: 'wrap', cell: (p, s) => s.plain(capabilityList(p.capabilities).join(', ')) },
+    { header: 'SETTINGS', fit: 'truncate', drop: 2, cell: (p, s) => s.orDash(p.settings.map((setting) => setting.name).join(', ')) },
+  ],
+  empty: 'no providers',
+  line: (p) => [p.id, p.displayName, p.defaultBaseUrl ?? noDefault, capabilityList(p.capabilities).join(', '), p.settings.map((s) => s.name).join(', ')],
+  json: (p) => ({
     id: p.id,
     name: p.displayName,
     default_base_url: p.defaultBaseUrl,
     capabilities: capabilitiesDoc(p.capabilities),
     settings: p.settings.map((s) => ({ name: s.name, description: s.description, required: s.required })),
-  };
-}
+  }),
+};
 
 /** providers: the built-in providers, their default base URLs, the settings they need and what each can do. */
 export async function run(ctx: Context): Promise<number> {
-  const format = outputFormat(ctx, ['table', 'json'] as const);
-  const providers = builtinProviders();
-  if (format === 'json') {
-    await ctx.out(`${safeJson(providers.map(providerDoc), 2)}\n`);
-    return 0;
-  }
-  const rows = providers.map((p) => [p.id, p.displayName, p.defaultBaseUrl ?? 'none: each profile gives one', capabilityList(p.capabilities).join(', '), p.settings.map((s) => s.name).join(', ')]);
-  if (!ctx.stdoutIsTerminal) {
-    for (const row of rows) await ctx.out(`${row.map(tsvField).join('\t')}\n`);
-    return 0;
-  }
-  const { Terminal } = await import('../render/terminal.js');
-  await ctx.out(new Terminal(ctx).table(['ID', 'NAME', 'DEFAULT BASE URL', 'CAPABILITIES', 'SETTINGS'], rows));
+  await ctx.presenter(['table', 'json'] as const).rows(providersView, builtinProviders());
   return 0;
 }

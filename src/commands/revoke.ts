@@ -6,9 +6,8 @@ import { resolveProfile } from '../profiles.js';
 import { ProviderError } from '../providers/errors.js';
 import { profileKeys } from '../providers/listing.js';
 import type { Key, Provider } from '../providers/types.js';
-import { outputFormat } from '../render/format.js';
-import { inert, safeJson, tsvField } from '../render/inert.js';
-import { parseDuration } from '../util/time.js';
+import { inert, tsvField } from '../render/inert.js';
+import { parseDuration, relativeTime } from '../util/time.js';
 import { resolveKeyReference, unusedFor } from './select-keys.js';
 import { describeKey } from '../render/keys.js';
 
@@ -85,7 +84,7 @@ async function revokeAll(ctx: Context, provider: Provider, targets: Key[]): Prom
 
 /** revoke: one or many keys by reference or selector; confirmation unless --yes; each stored secret deleted. */
 export async function run(ctx: Context, references: string[], options: RevokeOptions): Promise<number> {
-  const format = outputFormat(ctx, ['table', 'json'] as const);
+  const out = ctx.presenter(['table', 'json'] as const);
   if (references.length === 0 && options.unusedFor === undefined && !options.expired) {
     throw new UsageError('name the keys to revoke, or choose them with --unused-for DUR or --expired');
   }
@@ -96,18 +95,17 @@ export async function run(ctx: Context, references: string[], options: RevokeOpt
   const targets = await chooseTargets(ctx, keys, references, options, profile.definition.capabilities.usageTracking, profile.definition.id);
 
   if (targets.length === 0 || options.dryRun) {
-    if (format === 'json') await ctx.out(`${safeJson({ dry_run: options.dryRun === true, revoked: options.dryRun ? targets : [], failed: [] }, 2)}\n`);
-    else if (targets.length === 0) ctx.note('nothing to revoke');
-    else {
-      ctx.note(`would revoke ${targets.length} key${targets.length === 1 ? '' : 's'} (dry run):`);
-      for (const key of targets) await ctx.out(`${describeKey(key)}\n`);
-    }
+    if (out.format === 'table') ctx.note(targets.length === 0 ? 'nothing to revoke' : `would revoke ${targets.length} key${targets.length === 1 ? '' : 's'} (dry run):`);
+    await out.document(
+      { dry_run: options.dryRun === true, revoked: options.dryRun ? targets : [], failed: [] },
+      targets.map((key) => describeKey(key)),
+    );
     return 0;
   }
 
   if (!ctx.globals.yes && ctx.interactive) {
     ctx.note(`About to revoke ${targets.length} key${targets.length === 1 ? '' : 's'} of profile ${profile.name}:`);
-    for (const key of targets) ctx.note(`  ${describeKey(key)}${key.last_used_at ? `, last used ${key.last_used_at}` : ''}`);
+    for (const key of targets) ctx.note(`  ${describeKey(key)}${key.last_used_at ? `, last used ${relativeTime(key.last_used_at, ctx.now())}` : ''}`);
   }
   if (!(await ctx.confirm(`Revoke ${targets.length === 1 ? 'this key' : `these ${targets.length} keys`}? Anything using ${targets.length === 1 ? 'it' : 'them'} stops working at once.`))) {
     ctx.note('keywarden: not confirmed; nothing was revoked');
@@ -115,16 +113,11 @@ export async function run(ctx: Context, references: string[], options: RevokeOpt
   }
 
   const { revoked, failed } = await revokeAll(ctx, provider, targets);
-  if (format === 'json') {
-    await ctx.out(`${safeJson({ dry_run: false, revoked, failed }, 2)}\n`);
-  } else {
-    const { Terminal } = await import('../render/terminal.js');
-    const term = new Terminal(ctx);
-    for (const key of revoked) await ctx.out(ctx.stdoutIsTerminal ? `${term.chalk.green('✓')} revoked ${describeKey(key)}\n` : `revoked\t${tsvField(key.id)}\n`);
-    for (const failure of failed) {
-      await ctx.out(ctx.stdoutIsTerminal ? `${term.chalk.red('✗')} ${inert(failure.id)}: ${inert(failure.error)}\n` : `failed\t${tsvField(failure.id)}\t${tsvField(failure.error)}\n`);
-    }
-  }
+  const style = await ctx.style();
+  const lines = out.forPerson
+    ? [...revoked.map((key) => `${style.tick} revoked ${describeKey(key)}`), ...failed.map((f) => `${style.cross} ${inert(f.id)}: ${inert(f.error)}`)]
+    : [...revoked.map((key) => `revoked\t${tsvField(key.id)}`), ...failed.map((f) => `failed\t${tsvField(f.id)}\t${tsvField(f.error)}`)];
+  await out.document({ dry_run: false, revoked, failed }, lines);
   if (ctx.interrupts.interrupted) ctx.note(`keywarden: interrupted: ${revoked.length} of ${targets.length} keys revoked, ${failed.length} not`);
   else if (failed.length > 0) ctx.note(`keywarden: ${failed.length} of ${targets.length} revocations failed`);
   return failed.length > 0 ? 1 : 0;

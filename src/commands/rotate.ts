@@ -6,8 +6,8 @@ import { UsageError } from '../errors.js';
 import { makeProfile, resolveProfile, type Profile } from '../profiles.js';
 import { profileKeys } from '../providers/listing.js';
 import type { CreateRequest, Key, ProviderInfo } from '../providers/types.js';
-import { outputFormat } from '../render/format.js';
-import { inert, safeJson, tsvField } from '../render/inert.js';
+import { inert, tsvField } from '../render/inert.js';
+import type { Presenter } from '../render/present.js';
 import { newRotationId, JournalStore, type Journal, type RotationPlan } from '../rotation/journal.js';
 import { passed, RotationFailed, RotationRunner, type RotationDeps } from '../rotation/runner.js';
 import { keyAccount, type SecretStore } from '../secrets/store.js';
@@ -115,15 +115,15 @@ function resultDoc(journal: Journal, store: SecretStore) {
 
 /** rotate: new key, stored, delivered, verified in use, old one revoked; journaled, resumable; or --resume, or bulk --older-than. */
 export async function run(ctx: Context, reference: string | undefined, options: RotateOptions): Promise<number> {
-  const format = outputFormat(ctx, ['table', 'json'] as const);
+  const out = ctx.presenter(['table', 'json'] as const);
   ctx.checkPrivateState();
   const journals = rotationJournals(ctx);
   const modes = [options.resume !== undefined && '--resume', options.list && '--list', options.abort !== undefined && '--abort'].filter(Boolean);
   if (modes.length > 1) throw new UsageError(`${modes.join(' and ')} cannot be used together`);
   if (modes.length === 1 && reference !== undefined) throw new UsageError(`${modes[0]} takes no key`, 'keywarden rotate --list shows the rotations and their ids');
-  if (options.list) return (await import('./rotations.js')).listRotations(ctx, journals, format);
-  if (options.abort !== undefined) return (await import('./rotations.js')).abortRotation(ctx, journals, options.abort, format);
-  if (options.resume !== undefined) return resume(ctx, journals, options.resume === true ? undefined : options.resume, options, format);
+  if (options.list) return (await import('./rotations.js')).listRotations(ctx, journals, out);
+  if (options.abort !== undefined) return (await import('./rotations.js')).abortRotation(ctx, journals, options.abort, out);
+  if (options.resume !== undefined) return resume(ctx, journals, options.resume === true ? undefined : options.resume, options, out);
   if (reference !== undefined && options.olderThan !== undefined) throw new UsageError('name one key or use --older-than, not both');
   if (reference === undefined && options.olderThan === undefined) throw new UsageError('name the key to rotate, or choose keys with --older-than DUR');
 
@@ -161,14 +161,14 @@ export async function run(ctx: Context, reference: string | undefined, options: 
   }));
 
   if (journalsToRun.length === 0) {
-    if (format === 'json') await ctx.out(`${safeJson({ rotations: [], failed: [] }, 2)}\n`);
+    await out.document({ rotations: [], failed: [] });
     ctx.note('no key matches; nothing to rotate');
     return 0;
   }
   const where = `${settings.store}:keywarden/${profile.name}/<new id>`;
   const planLines = journalsToRun.flatMap((journal) => describePlan(journal, where));
   if (options.dryRun) {
-    await ctx.out(`${planLines.join('\n')}\n`);
+    await out.document({ dry_run: true, rotations: journalsToRun.map((j) => ({ old: j.old, plan: j.plan })) }, planLines);
     return 0;
   }
   if (ctx.interactive && !ctx.globals.yes) for (const line of planLines) ctx.note(line);
@@ -195,27 +195,28 @@ export async function run(ctx: Context, reference: string | undefined, options: 
       failed.push({ key_id: journal.old.id, rotation_id: journal.id, error: error.message });
     }
   }
-  await report(ctx, format, finished, failed, store, single);
+  await report(ctx, out, finished, failed, store, single);
   return failed.length > 0 ? 1 : 0;
 }
 
 async function runOne(ctx: Context, deps: Omit<RotationDeps, 'ctx' | 'progress'>, journal: Journal): Promise<Journal> {
-  const tick = ctx.runtime.streams.stderr.isTTY ? '✓' : '-';
+  const tick = ctx.runtime.streams.stderr.isTTY ? (await ctx.style()).tick : '-';
   ctx.note(`rotation ${journal.id}: ${describeKey(journal.old)}`);
   const runner = new RotationRunner({ ...deps, ctx, progress: (line) => ctx.note(`  ${tick} ${line}`) }, journal);
   return runner.run();
 }
 
-async function report(ctx: Context, format: 'table' | 'json', finished: Journal[], failed: { key_id: string; rotation_id: string; error: string }[], store: SecretStore, single: boolean): Promise<void> {
+async function report(ctx: Context, out: Presenter<'table' | 'json'>, finished: Journal[], failed: { key_id: string; rotation_id: string; error: string }[], store: SecretStore, single: boolean): Promise<void> {
   if (!single) ctx.note(`${finished.length} rotated, ${failed.length} failed`);
-  if (format === 'json') {
-    const docs = finished.map((j) => resultDoc(j, store));
-    await ctx.out(`${safeJson(single ? docs[0] : { rotations: docs, failed }, 2)}\n`);
-    return;
-  }
-  for (const journal of finished) {
-    await ctx.out(`${['rotated', journal.old.id, journal.new!.id, journal.old_revoked ? 'old revoked' : 'old kept'].map(tsvField).join('\t')}\n`);
-  }
+  const docs = finished.map((j) => resultDoc(j, store));
+  const oldFate = (j: Journal): string => (j.old_revoked ? 'old revoked' : j.plan.native && !j.plan.keep_old ? `old secret ends ${j.grace_until}` : 'old kept');
+  const style = await ctx.style();
+  const lines = finished.map((j) =>
+    out.forPerson
+      ? `${style.tick} rotated ${describeKey(j.old)} -> ${inert(j.new!.id)} (${oldFate(j)})`
+      : ['rotated', j.old.id, j.new!.id, oldFate(j)].map(tsvField).join('\t'),
+  );
+  await out.document(single ? docs[0] : { rotations: docs, failed }, lines);
 }
 
 /** The journals of this machine's rotations, in the state dir. */
@@ -239,7 +240,7 @@ async function confirmDeliver(ctx: Context, journals: JournalStore, journal: Jou
   return ctx.confirm('Run it with the new secret?');
 }
 
-async function resume(ctx: Context, journals: JournalStore, id: string | undefined, options: RotateOptions, format: 'table' | 'json'): Promise<number> {
+async function resume(ctx: Context, journals: JournalStore, id: string | undefined, options: RotateOptions, out: Presenter<'table' | 'json'>): Promise<number> {
   if (id === undefined) {
     const open = await journals.unfinished();
     if (open.length === 0) {
@@ -247,7 +248,7 @@ async function resume(ctx: Context, journals: JournalStore, id: string | undefin
       return 0;
     }
     if (open.length > 1) {
-      for (const j of open) await ctx.out(`${[j.id, j.profile, describeKey(j.old), j.last_error ?? 'interrupted'].map(tsvField).join('\t')}\n`);
+      await out.rows((await import('./rotations.js')).rotationsView, open);
       throw new UsageError(`${open.length} rotations are unfinished`, 'resume one: keywarden rotate --resume <id>');
     }
     id = open[0]!.id;
@@ -267,6 +268,6 @@ async function resume(ctx: Context, journals: JournalStore, id: string | undefin
   } else {
     ctx.note(`rotation ${journal.id} finished at ${journal.finished_at}`);
   }
-  await report(ctx, format, [journal], [], store, true);
+  await report(ctx, out, [journal], [], store, true);
   return 0;
 }

@@ -3,32 +3,32 @@ import { connect } from '../credentials.js';
 import { UsageError } from '../errors.js';
 import { makeProfile } from '../profiles.js';
 import { ProviderError } from '../providers/errors.js';
-import { inert, safeJson, tsvField } from '../render/inert.js';
+import { inert } from '../render/inert.js';
+import type { Presenter, RecordsView } from '../render/present.js';
 import { describeKey } from '../render/keys.js';
 import { currentStep, isOpen, type Journal, type JournalStore } from '../rotation/journal.js';
 
 const state = (journal: Journal): string => (journal.aborted_at ? 'aborted' : journal.finished_at ? 'finished' : 'unfinished');
 
+const keyOf = (j: Journal): string => `${j.old.id}${j.old.name ? ` (${j.old.name})` : ''}`;
+
+export const rotationsView: RecordsView<Journal> = {
+  columns: [
+    { header: 'ROTATION', fit: 'id', cell: (j, s) => s.plain(j.id) },
+    { header: 'PROFILE', fit: 'truncate', drop: 3, cell: (j, s) => s.plain(j.profile) },
+    { header: 'KEY', fit: 'truncate', cell: (j, s) => s.plain(keyOf(j)) },
+    { header: 'STEP', fit: 'fixed', cell: (j, s) => s.plain(currentStep(j)) },
+    { header: 'STARTED', fit: 'fixed', drop: 2, cell: (j, s) => s.when(j.started_at) },
+    { header: 'STATE', fit: 'fixed', drop: 1, cell: (j, s) => s.plain(state(j)) },
+  ],
+  empty: 'no rotations on record',
+  line: (j) => [j.id, j.profile, keyOf(j), currentStep(j), j.started_at, state(j)],
+  json: (j) => ({ rotation_id: j.id, key_id: j.old.id, profile: j.profile, step: currentStep(j), started_at: j.started_at, finished: j.finished_at !== null }),
+};
+
 /** rotate --list: every rotation on record here, newest first, with the step each is at. */
-export async function listRotations(ctx: Context, journals: JournalStore, format: 'table' | 'json'): Promise<number> {
-  const all = await journals.all();
-  if (format === 'json') {
-    const doc = all.map((j) => ({ rotation_id: j.id, key_id: j.old.id, profile: j.profile, step: currentStep(j), started_at: j.started_at, finished: j.finished_at !== null }));
-    await ctx.out(`${safeJson(doc, 2)}\n`);
-    return 0;
-  }
-  if (all.length === 0) {
-    ctx.note('no rotations on record');
-    return 0;
-  }
-  const rows = all.map((j) => [j.id, j.profile, describeKey(j.old), currentStep(j), j.started_at, state(j)]);
-  if (!ctx.stdoutIsTerminal) {
-    for (const row of rows) await ctx.out(`${row.map(tsvField).join('\t')}\n`);
-    return 0;
-  }
-  const { Terminal } = await import('../render/terminal.js');
-  const term = new Terminal(ctx);
-  await ctx.out(term.table(['ROTATION', 'PROFILE', 'KEY', 'STEP', 'STARTED', 'STATE'], rows.map((row) => [...row.slice(0, 4), term.when(row[4]!), row[5]!])));
+export async function listRotations(ctx: Context, journals: JournalStore, out: Presenter<'table' | 'json'>): Promise<number> {
+  await out.rows(rotationsView, await journals.all());
   return 0;
 }
 
@@ -37,7 +37,7 @@ export async function listRotations(ctx: Context, journals: JournalStore, format
  * stored secret deleted; one already delivered is kept and named, since something may use it now; the old key is
  * left as it is. The journal is marked aborted, and the key may be rotated again.
  */
-export async function abortRotation(ctx: Context, journals: JournalStore, id: string, format: 'table' | 'json'): Promise<number> {
+export async function abortRotation(ctx: Context, journals: JournalStore, id: string, out: Presenter<'table' | 'json'>): Promise<number> {
   const journal = await journals.load(id);
   if (!isOpen(journal)) throw new UsageError(`rotation ${journal.id} has ${state(journal)} already; there is nothing to abort`);
   const created = journal.new;
@@ -66,8 +66,6 @@ export async function abortRotation(ctx: Context, journals: JournalStore, id: st
   journal.aborted_at = ctx.now().toISOString();
   await journals.finish(journal);
   ctx.note(`aborted rotation ${journal.id}; the old key ${describeKey(journal.old)} is as it was`);
-  if (format === 'json') {
-    await ctx.out(`${safeJson({ rotation_id: journal.id, aborted: true, old: journal.old, new: created, new_revoked: revokeNew }, 2)}\n`);
-  }
+  await out.document({ rotation_id: journal.id, aborted: true, old: journal.old, new: created, new_revoked: revokeNew });
   return 0;
 }

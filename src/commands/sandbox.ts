@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { outputFormat } from '../render/format.js';
 import { safeJson } from '../render/inert.js';
 import { sandboxGithubOrg } from '../sandbox/github-org.js';
 import { npmSandboxAccount } from '../sandbox/npm.js';
@@ -32,7 +31,7 @@ function count(text: string | undefined, flag: string, max = 1_000_000, min = 0)
 
 /** sandbox: serves a simulator of every built-in provider on loopback until interrupted. */
 export async function run(ctx: Context, options: SandboxCommandOptions): Promise<number> {
-  const format = outputFormat(ctx, ['table', 'json'] as const);
+  const out = ctx.presenter(['table', 'json'] as const);
   const token = ctx.env.KEYWARDEN_TOKEN || defaultSandboxToken;
   const sandbox = await startSandbox({
     port: count(options.port, '--port', 65535) ?? 4010,
@@ -60,8 +59,9 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
   // what a profile of these providers needs besides the base URL and the admin token
   const settings = { twilio: { account_sid: sandboxTwilioAccountSid }, 'github-org': { org: sandboxGithubOrg } };
   const muxToken = '<any id>:<admin token>';
-  if (format === 'json') {
-    await ctx.out(`${safeJson({ url: sandbox.url, base_urls: baseUrls, settings, npm_account: npmSandboxAccount, mux_token: muxToken })}\n`);
+  if (out.format === 'json') {
+    // one line, so a script can read it while the sandbox serves on
+    await out.text(`${safeJson({ url: sandbox.url, base_urls: baseUrls, settings, npm_account: npmSandboxAccount, mux_token: muxToken })}\n`);
   } else {
     const lines = [
       `keywarden sandbox: a simulator of each built-in provider on ${sandbox.url}`,

@@ -1,7 +1,8 @@
 import type { Context } from '../context.js';
 import type { Key } from '../providers/types.js';
 import { describeKey } from '../render/keys.js';
-import type { Terminal } from '../render/terminal.js';
+import type { Style } from '../render/style.js';
+import { displayWidth, truncateToWidth } from '../render/width.js';
 import type { Secret } from '../secrets/secret.js';
 import type { Handover } from './destination.js';
 
@@ -11,19 +12,28 @@ import type { Handover } from './destination.js';
  * Actions mask first and shows a secret at most once.
  */
 
-/** The secret, once, in a box that says it will not be shown again and where it went. */
-export function secretBox(term: Terminal, key: Key, secret: Secret, handover: Handover): string {
-  const { chalk } = term;
+/**
+ * The secret, once, in a box that says it will not be shown again and where it went. On a terminal too narrow for
+ * the box around it, the secret stands on a line of its own, whole, so it can still be copied in one piece.
+ */
+export function secretBox(style: Style, key: Key, secret: Secret, handover: Handover, width?: number): string {
+  const { chalk } = style;
   const title = `New ${key.provider} key ${describeKey(key)}`;
   const where = handover.stored
     ? `Stored in ${handover.stored}`
     : handover.delivered
       ? 'Delivered by --deliver; not stored by keywarden'
       : chalk.red.bold('NOT STORED ANYWHERE: copy it now or revoke the key');
-  const lines = [title, '', `  ${chalk.bold(secret.expose())}`, '', chalk.yellow('Copy it now: it will not be shown again.'), where];
-  const width = Math.max(...lines.map((line) => term.width(line))) + 2;
-  const row = (text: string): string => `│ ${text}${' '.repeat(width - term.width(text) - 1)}│`;
-  return [`┌${'─'.repeat(width)}┐`, ...lines.map(row), `└${'─'.repeat(width)}┘`, ''].join('\n');
+  const warning = chalk.yellow('Copy it now: it will not be shown again.');
+  const value = secret.expose();
+  const inner = Math.max(displayWidth(title), displayWidth(value) + 2, displayWidth(warning), displayWidth(where)) + 2;
+  if (width !== undefined && inner + 2 > width) {
+    const fit = (text: string): string => truncateToWidth(text, width);
+    return [fit(title), '', chalk.bold(value), '', fit(warning), fit(where), ''].join('\n');
+  }
+  const lines = [title, '', `  ${chalk.bold(value)}`, '', warning, where];
+  const row = (text: string): string => `│ ${text}${' '.repeat(inner - displayWidth(text) - 1)}│`;
+  return [`┌${'─'.repeat(inner)}┐`, ...lines.map(row), `└${'─'.repeat(inner)}┘`, ''].join('\n');
 }
 
 /**

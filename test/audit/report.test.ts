@@ -8,7 +8,7 @@ import { defaultPolicy, type Policy } from '../../src/audit/policy.js';
 import { auditDocument, buildReport, summaryLine, type AuditReport, type ProfileError } from '../../src/audit/report.js';
 import { ruleIds } from '../../src/audit/rules.js';
 import { auditSarif } from '../../src/audit/sarif.js';
-import { ageHistogram, auditLines, wrap } from '../../src/audit/table.js';
+import { ageHistogram, auditLines } from '../../src/audit/table.js';
 import type { Key } from '../../src/providers/types.js';
 import { capabilitiesOf, daysAgo, inDays, key, now } from './keys.js';
 import { sarifSchemaId, validateSarif } from './sarif-schema.js';
@@ -264,12 +264,6 @@ describe('table', () => {
     expect(lines).toHaveLength(4);
     expect(lines.map((l) => l.split('\t').length)).toEqual([6, 6, 6, 6]);
     expect(lines[0]!.split('\t').slice(0, 4)).toEqual(['high', 'broad-scope', 'edgedns', 'key_broad']);
-  });
-
-  test('a long finding wraps at spaces to the width left for it', () => {
-    expect(wrap('created 120 days ago; rotate keys at least every 90 days', 24).join('\n')).toBe('created 120 days ago;\nrotate keys at least\nevery 90 days');
-    expect(wrap('short', 24)).toEqual(['short']);
-    expect(wrap('a c0b00000-0000-4000-8000-000000000008 b', 10).join('\n')).toBe('a\nc0b00000-0000-4000-8000-000000000008\nb');
   });
 
   test('the key-age histogram counts keys per bucket and colours those past the maximum age', () => {

@@ -15,6 +15,8 @@ export interface RunOptions {
   stdin?: string;
   /** pretend stdout (and stderr, stdin) are terminals */
   tty?: boolean;
+  /** the terminal's width, with tty (default 160) */
+  columns?: number;
   now?: () => Date;
   /** the timer that goes with `now`; a fake clock advances itself here */
   sleep?: Runtime['sleep'];
@@ -55,19 +57,19 @@ export function isolatedEnv(extra: Env = {}): Env {
   };
 }
 
-function stream(tty: boolean): PassThrough & { isTTY?: boolean; columns?: number } {
+function stream(tty: boolean, columns = 160): PassThrough & { isTTY?: boolean; columns?: number } {
   const s = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number };
   if (tty) {
     s.isTTY = true;
-    s.columns = 160;
+    s.columns = columns;
   }
   return s;
 }
 
 /** Runs the CLI in process, as `keywarden <argv>` would, with its own streams, environment and clock. */
 export async function runCli(argv: string[], options: RunOptions = {}): Promise<RunResult> {
-  const stdout = stream(options.tty ?? false);
-  const stderr = stream(options.tty ?? false);
+  const stdout = stream(options.tty ?? false, options.columns);
+  const stderr = stream(options.tty ?? false, options.columns);
   const stdin = stream(options.tty ?? false);
   let out = '';
   let err = '';

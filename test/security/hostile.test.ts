@@ -46,8 +46,11 @@ function expectInert(output: string): void {
 }
 
 describe('hostile key names, read back through a real terminal', () => {
-  test('the table on a terminal shows each as visible escapes', async () => {
-    const { code, output } = await runInTerminal([...dialnexa(), 'list'], env(), []);
+  test('the table on a terminal shows each as visible escapes, cut to fit or whole with --wide', async () => {
+    const cut = await runInTerminal([...dialnexa(), 'list'], env(), []);
+    expect(cut.code).toBe(0);
+    expectInert(cut.output);
+    const { code, output } = await runInTerminal([...dialnexa(), 'list', '--wide'], env(), []);
     expect(code).toBe(0);
     expectInert(output);
     expect(output).toContain('\\x1b]52;c;ZWNobyBwd25lZA==\\x07');
@@ -85,7 +88,7 @@ describe('hostile key names, read back through a real terminal', () => {
 
   test('audit as markdown and as a table', async () => {
     for (const format of ['markdown', 'table']) {
-      const { code, output } = await runInTerminal([...dialnexa(), 'audit', '-o', format], env(), []);
+      const { code, output } = await runInTerminal([...dialnexa(), 'audit', '-o', format, '--wide'], env(), []);
       expect(code).toBe(0);
       expectInert(output);
       expect(output).toContain('\\x1b]0;pwned\\x07');
