@@ -1,41 +1,47 @@
 import { Command, CommanderError, Option } from 'commander';
+import { globalOptions } from './cli/globals.js';
+import { commandHelp, rootHelp, type HelpStyle } from './cli/help.js';
+import type { CommandSpec, ExampleSpec, OptionSpec } from './cli/spec.js';
+import { nearest } from './cli/suggest.js';
 import { Context, type GlobalOptions, type Runtime } from './context.js';
-import { ExitCode, KeywardenError } from './errors.js';
-import { builtinIds } from './providers/builtin-ids.js';
+import { ExitCode, KeywardenError, UsageError } from './errors.js';
+import { auditCommand } from './commands/audit.command.js';
+import { completeCommand, completionCommand } from './commands/completion.command.js';
+import { createCommand } from './commands/create.command.js';
+import { doctorCommand } from './commands/doctor.command.js';
+import { listCommand } from './commands/list.command.js';
+import { loginCommand, logoutCommand } from './commands/login.command.js';
+import { profileCommand } from './commands/profile.command.js';
+import { providersCommand } from './commands/providers.command.js';
+import { revokeCommand } from './commands/revoke.command.js';
+import { rotateCommand } from './commands/rotate.command.js';
+import { sandboxCommand } from './commands/sandbox.command.js';
 import { Output, OutputClosedError } from './render/output.js';
 import { Redactor } from './secrets/redactor.js';
 
-/**
- * The command tree: names, arguments and flags only. Each action imports its command module when it runs, so
- * `--help` and `--version` load no command code, no HTTP client and no prompts.
- */
-type Action = (ctx: Context, ...args: never[]) => Promise<number>;
-type Loader = () => Promise<Action>;
-
-const globalOptionSpecs: [flags: string, description: string][] = [
-  ['-p, --profile <name>', 'profile from the config file (env KEYWARDEN_PROFILE)'],
-  ['--provider <id>', `a built-in provider (${builtinIds().join(', ')}), or a provider manifest's path`],
-  ['--base-url <url>', "the provider API's base URL (http:// only for loopback)"],
-  ['-o, --output <format>', 'table (default), json, ndjson, csv; audit adds sarif, markdown'],
-  ['--wide', "tables show every column and whole cells, whatever the terminal's width"],
-  ['--no-color', 'no colour (also NO_COLOR)'],
-  ['--no-input', 'never prompt; a needed answer that is missing is an error'],
-  ['-y, --yes', 'answer yes to confirmations'],
-  ['--debug', 'HTTP trace on stderr, credentials redacted'],
-  ['--timeout <duration>', 'per-request timeout, from 1s to 24h (default 30s)'],
-  ['--max-response <size>', 'the largest answer read from a provider (default 8MB)'],
-  ['--concurrency <n>', 'pages fetched at once where pagination allows (default 8)'],
-  ['--config-dir <dir>', 'config directory (env KEYWARDEN_CONFIG_DIR)'],
+/** Every command, in the order the help lists them; each declares itself beside its code. */
+export const commands: readonly CommandSpec[] = [
+  listCommand,
+  createCommand,
+  revokeCommand,
+  rotateCommand,
+  auditCommand,
+  profileCommand,
+  loginCommand,
+  logoutCommand,
+  providersCommand,
+  doctorCommand,
+  sandboxCommand,
+  completionCommand,
 ];
 
-function addGlobalOptions(command: Command, hidden: boolean): Command {
-  for (const [flags, description] of globalOptionSpecs) {
-    const option = new Option(flags, description);
-    if (hidden) option.hideHelp();
-    command.addOption(option);
-  }
-  return command;
-}
+/** What `keywarden` alone suggests trying first. */
+export const rootExamples: readonly ExampleSpec[] = [
+  { note: 'simulators of every built-in provider, to try keywarden on', command: 'keywarden sandbox --port 0' },
+  { note: 'the keys of a profile, as a table that fits the terminal', command: 'keywarden -p prod list' },
+  { note: 'a new key, its secret straight into the keychain', command: 'keywarden -p prod create "ci deploy" --expires-in 90d' },
+  { note: 'what a security review would raise', command: 'keywarden audit --all-profiles' },
+];
 
 export interface Program {
   program: Command;
@@ -43,16 +49,36 @@ export interface Program {
   result: Promise<number> | undefined;
 }
 
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function addOption(command: Command, spec: OptionSpec, hidden = false): void {
+  const option = new Option(spec.flags, spec.description);
+  if (spec.repeatable) option.argParser(collect);
+  if (hidden) option.hideHelp();
+  command.addOption(option);
+}
+
+/** The help width: the terminal's, or 80 in a pipe. */
+function helpWidth(runtime: Runtime): number {
+  const { stdout } = runtime.streams;
+  return stdout.isTTY && stdout.columns ? Math.min(stdout.columns, 120) : 80;
+}
+
 export function buildProgram(runtime: Runtime, version: string, output: Output, redactor: Redactor): Program {
   const state: Program = { program: new Command('keywarden'), result: undefined };
   const { program } = state;
+  const specOf = new WeakMap<Command, { spec: CommandSpec; path: string[] }>();
+  const style: HelpStyle = { heading: (text) => text };
 
   program
-    .description('List, create, revoke, rotate and audit API keys across SaaS providers.')
-    .version(version, '-V, --version')
-    .helpOption('-h, --help', 'show help')
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
-    .showSuggestionAfterError(true)
+    .version(version, '-v, --version', 'the version of keywarden')
+    .helpOption('-h, --help', 'show help for the command')
+    .configureHelp({
+      formatHelp: (cmd) => {
+        const found = specOf.get(cmd);
+        return found ? commandHelp(found.spec, found.path, helpWidth(runtime), style) : rootHelp(commands, rootExamples, helpWidth(runtime), style);
+      },
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void output.result(text).catch(() => undefined),
@@ -61,15 +87,10 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
       },
       outputError: (text, write) => write(commanderErrorLines(text)),
     });
-  addGlobalOptions(program, false);
+  for (const option of globalOptions) addOption(program, option);
 
-  // subcommands made with .command() inherit the error and output settings above
-  const subcommand = (parent: Command, name: string, description: string): Command =>
-    addGlobalOptions(parent.command(name).description(description), true);
-  const command = (name: string, description: string): Command => subcommand(program, name, description);
-
-  const act =
-    (load: Loader) =>
+  const run =
+    (spec: CommandSpec) =>
     (...parsed: unknown[]): void => {
       const cmd = parsed[parsed.length - 1] as Command;
       const globals = cmd.optsWithGlobals() as GlobalOptions;
@@ -77,7 +98,7 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
       state.result = (async () => {
         const ctx = new Context(runtime, globals, output, redactor);
         try {
-          const action = await load();
+          const action = await spec.load!();
           return await action(ctx, ...(args as never[]));
         } finally {
           await ctx.close();
@@ -85,109 +106,56 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
       })();
     };
 
-  command('list', 'every key of the profile(s), all pages, normalised')
-    .option('--search <text>', 'keys whose name contains the text, or whose id starts with it')
-    .option('--status <status>', 'active, expired, revoked or all (default: every key not revoked)')
-    .option('--created-after <date>', 'created on or after this ISO 8601 date')
-    .option('--created-before <date>', 'created on or before this ISO 8601 date')
-    .option('--sort <field>', 'created, name or last-used')
-    .option('--all-profiles', 'every profile of the config file, queried concurrently')
-    .action(act(async () => (await import('./commands/list.js')).run));
+  /** A command group run without its subcommand shows its help on stdout; an unknown one is exit 2 with the nearest. */
+  const showHelp =
+    (cmd: Command, path: string[], names: readonly string[]) =>
+    (typed?: string): void => {
+      state.result = (async () => {
+        if (typed !== undefined) {
+          const near = nearest(typed, names);
+          throw new UsageError(`unknown command '${[...path, typed].join(' ')}'`, near ? `did you mean ${[...path, near].join(' ')}?` : `keywarden ${[...path, 'help'].join(' ')} lists the commands`);
+        }
+        await output.result(cmd.helpInformation());
+        return ExitCode.ok;
+      })();
+    };
 
-  command('audit', 'findings about every key, for a security review or a CI gate')
-    .option('--all-profiles', 'every profile of the config file, queried concurrently')
-    .option('--max-age <duration>', 'keys created longer ago than this need rotating (default 90d)')
-    .option('--max-idle <duration>', 'keys last used longer ago than this are idle (default 45d)')
-    .option('--expiring-within <duration>', 'keys expiring within this need rotating soon (default 14d)')
-    .option('--policy <file>', 'JSON policy: rules on or off, severities, thresholds, waivers')
-    .option('--fail-on <severity>', 'exit 3 when a finding is at or above low, medium or high')
-    .action(act(async () => (await import('./commands/audit.js')).run));
+  const define = (parent: Command, spec: CommandSpec, path: string[]): void => {
+    const cmd = parent.command(spec.name).description(spec.summary);
+    specOf.set(cmd, { spec, path });
+    for (const argument of spec.arguments ?? []) cmd.argument(argument.name, argument.description);
+    for (const option of spec.options ?? []) addOption(cmd, option);
+    for (const option of globalOptions) addOption(cmd, option, true);
+    for (const sub of spec.subcommands ?? []) define(cmd, sub, [...path, sub.name]);
+    if (spec.load) cmd.action(run(spec));
+    else cmd.argument('[command]').action(showHelp(cmd, path, (spec.subcommands ?? []).map((s) => s.name)));
+  };
+  for (const spec of commands) define(program, spec, [spec.name]);
 
-  const destinationOptions = (cmd: Command): Command =>
-    cmd
-      .option('--store <store>', 'where the secret goes: keychain (default), file or none')
-      .option('--deliver <command>', "run through the shell with the secret on stdin (KEYWARDEN_KEY_ID, KEYWARDEN_KEY_NAME, KEYWARDEN_PROFILE set)")
-      .option('--reveal', 'print the secret even when stdout is not a terminal');
+  const complete = program.command(completeCommand.name, { hidden: true }).argument('[words...]').helpOption(false).allowUnknownOption();
+  complete.action(run(completeCommand));
 
-  destinationOptions(
-    command('create', 'create a key; its secret goes to the secret store before anything is printed')
-      .argument('<name>', 'name of the new key')
-      .option('--scopes <list>', 'comma-separated scopes or permissions')
-      .option('--environment <env>', 'live or test')
-      .option('--expires-in <duration>', 'expire after this long, e.g. 90d')
-      .option('--expires-at <date>', 'expire at this ISO 8601 date')
-      .option('--expire-now', 'create the key already expired (DialNexa)')
-      .option('--principal <id>', 'the principal the key belongs to (Cobo)')
-      .option('--ip-allowlist <list>', 'comma-separated IPs or CIDRs allowed to use the key'),
-  ).action(act(async () => (await import('./commands/create.js')).run));
-
-  command('revoke', 'revoke keys; asks first unless --yes; the stored secret of each is deleted')
-    .argument('[keys...]', 'key ids, unique id prefixes (4+ characters) or unique names')
-    .option('--unused-for <duration>', 'every key not used for this long (or never used and this old)')
-    .option('--expired', 'every expired key')
-    .option('--dry-run', 'show what would be revoked, change nothing')
-    .action(act(async () => (await import('./commands/revoke.js')).run));
-
-  command('rotate', 'new key, stored, delivered, optionally verified in use, then the old one revoked; journaled and resumable')
-    .argument('[key]', 'the key to rotate: id, unique id prefix or unique name')
-    .option('--deliver <command>', 'run through the shell with the new secret on stdin')
-    .option('--verify-use [timeout]', `wait until the new key is used before revoking the old one (default ${'10m'})`)
-    .option('--grace <duration>', 'wait this long before revoking the old key')
-    .option('--keep-old', 'do not revoke the old key')
-    .option('--name <name>', 'name of the new key (default: the old key name)')
-    .option('--store <store>', 'where the new secret goes: keychain (default) or file')
-    .option('--older-than <duration>', 'rotate every key older than this, one journal each')
-    .option('--resume [id]', 'finish an interrupted rotation; without an id, the only unfinished one')
-    .option('--list', 'the rotations on record, newest first, with the step each is at')
-    .option('--abort <id>', 'end an unfinished rotation: an undelivered new key is revoked, the old key left as it is')
-    .option('--dry-run', 'show the plan, change nothing')
-    .action(act(async () => (await import('./commands/rotate.js')).run));
-
-  command('login', "store the profile's admin token (read hidden from a terminal, or from stdin)").action(
-    act(async () => (await import('./commands/login.js')).login),
-  );
-  command('logout', "remove the profile's stored admin token").action(act(async () => (await import('./commands/login.js')).logout));
-
-  const providers = command('providers', 'built-in providers, their default base URLs and capabilities').action(
-    act(async () => (await import('./commands/providers.js')).run),
-  );
-  subcommand(providers, 'validate', 'check a provider manifest and show the requests it would send, sending none')
-    .argument('<file>', 'the manifest, e.g. ./acme.json')
-    .action(act(async () => (await import('./commands/providers-validate.js')).run));
-
-  const profile = command('profile', 'profiles in the config file');
-  const profileCommand = (name: string, description: string): Command => subcommand(profile, name, description);
-  profileCommand('list', 'the profiles, the current one marked').action(act(async () => (await import('./commands/profile.js')).list));
-  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-  profileCommand('add', 'add a profile: keywarden profile add <name> --provider <id> [--base-url <url>]')
-    .argument('<name>')
-    .option('--store <store>', 'where its secrets go: keychain (default) or file')
-    .option('--set <name=value>', 'a setting its provider needs, e.g. account_sid=AC...; repeat for more', collect)
-    .action(act(async () => (await import('./commands/profile.js')).add));
-  profileCommand('set', 'change a profile in place: its base URL, store or settings; its stored admin token stays')
-    .argument('<name>')
-    .option('--store <store>', 'where its secrets go: keychain or file')
-    .option('--set <name=value>', 'a setting its provider needs; repeat for more', collect)
-    .action(act(async () => (await import('./commands/profile.js')).set));
-  profileCommand('remove', 'remove a profile').argument('<name>').action(act(async () => (await import('./commands/profile.js')).remove));
-  profileCommand('use', 'make a profile the current one').argument('<name>').action(act(async () => (await import('./commands/profile.js')).use));
-
-  command('sandbox', 'serve simulators of the built-in provider APIs on loopback')
-    .option('--port <n>', 'port to listen on (0: any free port)', '4010')
-    .option('--keys <n>', 'keys seeded per provider', '25')
-    .option('--latency <ms>', 'delay added to every answer')
-    .option('--seed <seed>', 'seed of the generated keys')
-    .option('--fail-every <n>', 'answer every Nth request with --fail-status')
-    .option('--fail-status <code>', 'status for --fail-every (default 503)')
-    .option('--retry-after <seconds>', 'Retry-After sent with those failures')
-    .option('--rate-limit-reset <seconds>', 'X-RateLimit-Reset sent with those failures, this many seconds ahead')
-    .option('--rate-limit-remaining <n>', 'X-RateLimit-Remaining sent with those failures')
-    .option('--reset-every <n>', 'drop the connection of every Nth request')
-    .option('--stall-every <n>', 'never answer every Nth request')
-    .option('--bad-json-every <n>', 'answer every Nth request with a body that is not JSON')
-    .option('--lose-answer-every <n>', 'carry out every Nth request, then drop the connection unanswered')
-    .action(act(async () => (await import('./commands/sandbox.js')).run));
-
+  // `keywarden help [command...]`: the help of any command, on stdout
+  program
+    .command('help', { hidden: true })
+    .argument('[command...]')
+    .action((words: string[]) => {
+      state.result = (async () => {
+        let target: Command = program;
+        for (const [i, word] of words.entries()) {
+          const next = target.commands.find((c) => c.name() === word && !c.name().startsWith('__'));
+          if (!next) {
+            const near = nearest(word, target.commands.map((c) => c.name()).filter((n) => !n.startsWith('__') && n !== 'help'));
+            const path = words.slice(0, i);
+            throw new UsageError(`unknown command '${[...path, word].join(' ')}'`, near ? `did you mean keywarden help ${[...path, near].join(' ')}?` : 'keywarden help lists the commands');
+          }
+          target = next;
+        }
+        await output.result(target.helpInformation());
+        return ExitCode.ok;
+      })();
+    });
+  program.argument('[command]').action(showHelp(program, [], [...commands.map((c) => c.name), 'help']));
   return state;
 }
 
@@ -221,12 +189,7 @@ export async function main(argv: string[], runtime: Runtime, version: string): P
   let code: number;
   try {
     await state.program.parseAsync(argv, { from: 'user' });
-    if (!state.result) {
-      // a command group without its subcommand, or no command at all
-      state.program.outputHelp({ error: true });
-      return ExitCode.usage;
-    }
-    code = await state.result;
+    code = state.result ? await state.result : ExitCode.ok;
   } catch (error) {
     code = reportError(error, output, debug);
   }

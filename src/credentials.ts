@@ -13,10 +13,11 @@ export { tokenEnvName };
 export async function adminToken(ctx: Context, profile: Profile): Promise<string> {
   const token = await ctx.keeper.adminToken(profile);
   if (!token) {
-    throw new AuthError(
-      `no admin token for profile '${profile.name}'`,
-      `run keywarden login --profile ${profile.name}, or set ${tokenEnvName(profile.name)} (or KEYWARDEN_TOKEN)`,
-    );
+    // a profile only this run knows of is made by login itself, from the same --provider and --base-url
+    const login = profile.configured
+      ? `keywarden login --profile ${profile.name}`
+      : `keywarden login --provider ${profile.provider}${ctx.globals.baseUrl ? ` --base-url ${profile.baseUrl}` : ''}`;
+    throw new AuthError(`no admin token for profile '${profile.name}'`, `run ${login}, or set ${tokenEnvName(profile.name)} (or KEYWARDEN_TOKEN)`);
   }
   return token;
 }

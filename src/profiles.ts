@@ -18,6 +18,8 @@ export interface Profile {
   store?: StoreKind;
   /** the settings the provider declares (an account id), from the profile */
   settings: Record<string, string>;
+  /** whether it is in the config file, or made for this run from --provider */
+  configured: boolean;
 }
 
 export function isManifestReference(provider: string): boolean {
@@ -68,7 +70,7 @@ export async function makeProfile(ctx: Context, name: string, provider: string, 
     const set = `--set ${problem.setting.name}=${problem.setting.example ?? `<${problem.setting.name}>`}`;
     throw new UsageError(problem.message, parts.configured ? `keywarden profile set ${name} ${set}` : `keywarden profile add ${name} --provider ${providerReference(provider)} ${set}`);
   }
-  return { name, provider: providerReference(provider), definition, baseUrl, store: parts.store, settings };
+  return { name, provider: providerReference(provider), definition, baseUrl, store: parts.store, settings, configured: parts.configured === true };
 }
 
 function fromConfig(ctx: Context, name: string, entry: ProfileConfig, baseUrl = ctx.globals.baseUrl): Promise<Profile> {

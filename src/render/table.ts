@@ -112,7 +112,8 @@ export function renderTable(columns: TableColumn[], rows: TableCell[][], options
   const cellText = (cell: TableCell, column: TableColumn, width: number): string => {
     let laidOut = cell.text;
     if (displayWidth(cell.text) > width) {
-      clipped = true;
+      // a wrapped cell still shows all of itself
+      if (column.fit !== 'wrap') clipped = true;
       laidOut = column.fit === 'wrap' ? wrapToWidth(cell.text, width).join('\n') : truncateToWidth(cell.text, width);
     }
     const paint = cell.paint;

@@ -33,3 +33,10 @@ export class SecretStoreError extends KeywardenError {
     super(message, exitCode, hint);
   }
 }
+
+/** What the OS keychain is called where keywarden runs. */
+export function keyringBackend(platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return 'the macOS Keychain';
+  if (platform === 'win32') return 'the Windows Credential Manager';
+  return 'the Secret Service (D-Bus)';
+}

@@ -1,0 +1,118 @@
+import { displayWidth, wrapToWidth } from '../render/width.js';
+import { globalOptions } from './globals.js';
+import type { CommandSpec, OptionSpec } from './spec.js';
+
+/**
+ * Help laid out as gh lays out its own: what the command does, USAGE, ARGUMENTS, FLAGS, INHERITED FLAGS in brief,
+ * EXAMPLES and LEARN MORE, wrapped at spaces to the terminal's width. Only the command tree's specs are read: no
+ * command code is loaded to show help.
+ */
+
+export interface HelpStyle {
+  heading(text: string): string;
+}
+
+const indent = '  ';
+const helpFlag: OptionSpec = { flags: '-h, --help', description: 'show help for the command' };
+
+function paragraph(text: string, width: number, prefix = ''): string[] {
+  return wrapToWidth(text, Math.max(20, width - displayWidth(prefix))).map((line) => `${prefix}${line}`);
+}
+
+/** Two columns: a term and its description, the description wrapped under itself. */
+function definitions(items: [term: string, description: string][], width: number): string[] {
+  const termWidth = Math.min(Math.max(...items.map(([term]) => displayWidth(term))), 32);
+  const lines: string[] = [];
+  for (const [term, description] of items) {
+    const pad = termWidth + indent.length + 2;
+    const wrapped = wrapToWidth(description, Math.max(20, width - pad));
+    if (displayWidth(term) > termWidth) {
+      lines.push(`${indent}${term}`);
+      for (const line of wrapped) lines.push(`${' '.repeat(pad)}${line}`);
+      continue;
+    }
+    lines.push(`${indent}${term.padEnd(termWidth + (term.length - displayWidth(term)))}  ${wrapped[0] ?? ''}`);
+    for (const line of wrapped.slice(1)) lines.push(`${' '.repeat(pad)}${line}`);
+  }
+  return lines;
+}
+
+/** A flag as the list shows it: a long-only flag lined up under the long ones that have a short form. */
+function flagTerm(option: OptionSpec): string {
+  return option.flags.startsWith('--') ? `    ${option.flags}` : option.flags;
+}
+
+function section(title: string, lines: string[], style: HelpStyle): string[] {
+  return lines.length === 0 ? [] : [style.heading(title), ...lines, ''];
+}
+
+/** Every flag of the global options, by name only, as many a line as fit: what a subcommand's help says of them. */
+function inheritedBrief(width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const name of globalOptions.map((o) => o.flags.replace(/ [<[].*$/, ''))) {
+    const next = line === '' ? name : `${line}  ${name}`;
+    if (line !== '' && displayWidth(indent + next) > width) {
+      lines.push(indent + line);
+      line = name;
+    } else line = next;
+  }
+  return [...lines, indent + line, ...paragraph('(keywarden help shows what each does)', width, indent)];
+}
+
+function usage(path: string[], spec: CommandSpec): string {
+  const args = (spec.arguments ?? []).map((a) => a.name).join(' ');
+  if (spec.subcommands && !spec.load) return `keywarden ${path.join(' ')} <command> [flags]`;
+  return ['keywarden', ...path, args, '[flags]'].filter(Boolean).join(' ');
+}
+
+/** Each example's note wrapped as comments, then its command whole: a command line is copied, never broken. */
+function examples(list: CommandSpec['examples'], width: number): string[] {
+  return list.flatMap((e) => [...paragraph(e.note, width, `${indent}# `), `${indent}$ ${e.command}`]);
+}
+
+const learnMore = (path: string, width: number): string[] => [
+  ...paragraph(`keywarden ${path ? `${path} ` : ''}<command> --help shows more about a command.`, width, indent),
+  ...paragraph('The README covers profiles, the secret stores, provider manifests and CI recipes.', width, indent),
+];
+
+/** The help of one command (or group), `path` being its names after `keywarden`. */
+export function commandHelp(spec: CommandSpec, path: string[], width: number, style: HelpStyle): string {
+  const lines = [
+    ...paragraph(spec.description ?? `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`, width),
+    '',
+    ...section('USAGE', [`${indent}${usage(path, spec)}`], style),
+    ...section('COMMANDS', definitions((spec.subcommands ?? []).map((c) => [`${c.name}:`, c.summary]), width), style),
+    ...section('ARGUMENTS', definitions((spec.arguments ?? []).map((a) => [a.name, a.description]), width), style),
+    ...section('FLAGS', definitions([...(spec.options ?? []), helpFlag].map((o) => [flagTerm(o), o.description]), width), style),
+    ...section('INHERITED FLAGS', inheritedBrief(width), style),
+    ...section('EXAMPLES', examples(spec.examples, width), style),
+    ...section('LEARN MORE', learnMore(spec.subcommands ? path.join(' ') : '', width), style),
+  ];
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+const groups: [group: NonNullable<CommandSpec['group']>, title: string][] = [
+  ['keys', 'KEY COMMANDS'],
+  ['setup', 'SETUP COMMANDS'],
+  ['more', 'MORE COMMANDS'],
+];
+
+/** `keywarden` alone, `keywarden --help` and `keywarden help`. */
+export function rootHelp(commands: readonly CommandSpec[], rootExamples: CommandSpec['examples'], width: number, style: HelpStyle): string {
+  const version = { flags: '-v, --version', description: 'the version of keywarden' };
+  const lines = [
+    ...paragraph('List, create, revoke, rotate and audit API keys across SaaS providers, from a terminal, a CI job or a one-off audit. Every new secret goes to the secret store before anything else happens.', width),
+    '',
+    ...section('USAGE', [`${indent}keywarden <command> [flags]`], style),
+    ...groups.flatMap(([group, title]) => {
+      const listed: [string, string][] = commands.filter((c) => (c.group ?? 'more') === group).map((c) => [`${c.name}:`, c.summary]);
+      if (group === 'more') listed.push(['help:', 'the help of any command: keywarden help <command>']);
+      return section(title, definitions(listed, width), style);
+    }),
+    ...section('FLAGS (every command takes them)', definitions([...globalOptions, version, helpFlag].map((o) => [flagTerm(o), o.description]), width), style),
+    ...section('EXAMPLES', examples(rootExamples, width), style),
+    ...section('LEARN MORE', learnMore('', width), style),
+  ];
+  return `${lines.join('\n').trimEnd()}\n`;
+}
