@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 const argv = process.argv.slice(2);
 const version = () => JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
-if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+if (argv.length === 1 && ['--version', '-v', '-V'].includes(argv[0])) {
   process.stdout.write(`${version()}\n`);
 } else {
   const { runProcess } = await import('../dist/main.js');

@@ -37,7 +37,7 @@ export const commands: readonly CommandSpec[] = [
 
 /** What `keywarden` alone suggests trying first. */
 export const rootExamples: readonly ExampleSpec[] = [
-  { note: 'simulators of every built-in provider, to try keywarden on', command: 'keywarden sandbox --port 0' },
+  { note: 'simulators of every built-in provider, to try keywarden on', command: 'keywarden sandbox --port 0', serves: true },
   { note: 'the keys of a profile, as a table that fits the terminal', command: 'keywarden -p prod list' },
   { note: 'a new key, its secret straight into the keychain', command: 'keywarden -p prod create "ci deploy" --expires-in 90d' },
   { note: 'what a security review would raise', command: 'keywarden audit --all-profiles' },

@@ -31,6 +31,8 @@ export interface ExampleSpec {
   readsToken?: boolean;
   /** the exit code it ends with, where it is not 0 (an audit gate) */
   exits?: number;
+  /** it serves until interrupted (the sandbox) */
+  serves?: boolean;
 }
 
 export interface CommandSpec {

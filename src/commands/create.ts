@@ -168,7 +168,10 @@ async function report(ctx: Context, out: Presenter<'table' | 'json'>, key: Key, 
   const boxed = out.forPerson;
   const withSecret = boxed || reveal || handover.mustShow;
   for (const problem of handover.problems) ctx.note(`keywarden: ${problem}`);
-  if (handover.mustShow) ctx.note('keywarden: the secret is printed below because nothing else took it; it will not be shown again');
+  if (handover.mustShow) {
+    // asked for with --store none --reveal, it is a note; left with nowhere else to go, a warning
+    ctx.note(`${reveal && handover.problems.length === 0 ? 'note' : 'keywarden: warning'}: the secret is printed below, and kept nowhere else; it will not be shown again`);
+  }
   const summary = `created ${key.id}${handover.stored ? `, stored in ${handover.stored}` : ''}${handover.delivered ? ', delivered' : ''}`;
 
   const doc = { key, stored: handover.stored, delivered: handover.delivered };

@@ -21,8 +21,8 @@ export const sandboxCommand: CommandSpec = {
     { flags: '--lose-answer-every <n>', description: 'carry out every Nth request, then drop the connection unanswered' },
   ],
   examples: [
-    { note: 'on any free port, 50 keys a provider', command: 'keywarden sandbox --port 0 --keys 50' },
-    { note: 'slow and flaky, to test a rotation job', command: 'keywarden sandbox --port 0 --latency 200 --fail-every 5' },
+    { note: 'on any free port, 50 keys a provider', command: 'keywarden sandbox --port 0 --keys 50', serves: true },
+    { note: 'slow and flaky, to test a rotation job', command: 'keywarden sandbox --port 0 --latency 200 --fail-every 5', serves: true },
   ],
   load: async () => (await import('./sandbox.js')).run,
 };
