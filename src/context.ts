@@ -9,6 +9,7 @@ import { terminalPrompter, type Prompter } from './prompt.js';
 import type { OutputFormat } from './render/format.js';
 import type { Output } from './render/output.js';
 import { Presenter, type Screen } from './render/present.js';
+import { Progress } from './render/progress.js';
 import type { Style } from './render/style.js';
 import { childEnvironment } from './secrets/child-env.js';
 import { SecretKeeper } from './secrets/keeper.js';
@@ -92,6 +93,8 @@ export class Context {
   private httpClient: HttpClient | undefined;
   private readonly stores = new Map<StoreKind, SecretStore>();
   private index: StoredIndex | undefined;
+  /** the status line: pages listed, retries, countdowns; seen only by a person at a terminal */
+  readonly progress: Progress;
 
   constructor(
     readonly runtime: Runtime,
@@ -102,6 +105,10 @@ export class Context {
     this.dirs = platformDirs(runtime.env, runtime.platform, globals.configDir);
     this.files = runtime.files ?? (runtime.uid === undefined ? diskFiles : userFiles(runtime.uid));
     this.config = new ConfigStore(this.dirs.config, { redactor, files: this.files });
+    // progress is for a person watching a terminal: never in a pipe, under --no-input, in CI, or where a line cannot be redrawn
+    const watched = runtime.streams.stdout.isTTY === true && globals.input !== false;
+    output.enableStatus(watched && !runtime.env.CI && runtime.env.GITHUB_ACTIONS !== 'true' && runtime.env.TERM !== 'dumb');
+    this.progress = new Progress(output, () => runtime.now().getTime());
     this.keeper = new SecretKeeper({
       redactor,
       store: (kind) => this.secretStore(kind),
@@ -176,7 +183,8 @@ export class Context {
     if (stdout.isTTY !== true) return { terminal: false, width: undefined };
     if (this.globals.wide) return { terminal: true, width: undefined };
     const fromEnv = Number(this.env.COLUMNS);
-    const width = stdout.columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80);
+    // a terminal that reports no size (0 columns) is taken to be 80 wide, or COLUMNS
+    const width = stdout.columns || (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80);
     return { terminal: true, width };
   }
 
@@ -278,6 +286,7 @@ export class Context {
         timeoutMs: this.timeoutMs,
         maxResponseBytes: this.globals.maxResponse === undefined ? undefined : parseSize(this.globals.maxResponse, '--max-response', { min: 1024, max: 1024 ** 3 }),
         notice: (line) => this.note(`keywarden: ${line}`),
+        retrying: (line) => this.progress.retrying(line),
         trace: this.globals.debug ? (line) => this.debug(line) : undefined,
         retry: this.runtime.retryPolicy,
         signal: this.signal,

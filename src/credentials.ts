@@ -22,9 +22,10 @@ export async function adminToken(ctx: Context, profile: Profile): Promise<string
   return token;
 }
 
+/** The profile's provider, connected with its admin token; every listing of it counts its pages on the status line. */
 export async function connect(ctx: Context, profile: Profile): Promise<Provider> {
   const token = await adminToken(ctx, profile);
-  return profile.definition.connect({
+  const provider = profile.definition.connect({
     baseUrl: profile.baseUrl,
     token,
     settings: profile.settings,
@@ -32,6 +33,22 @@ export async function connect(ctx: Context, profile: Profile): Promise<Provider>
     now: () => ctx.now(),
     pageConcurrency: ctx.pageConcurrency,
   });
+  const listPages = provider.listPages;
+  return {
+    ...provider,
+    async *listPages() {
+      const { displayName, id } = profile.definition;
+      const listing = ctx.progress.listing(profile.name === id ? displayName : `${profile.name} (${displayName})`);
+      try {
+        for await (const page of listPages()) {
+          listing.page(page.length);
+          yield page;
+        }
+      } finally {
+        listing.done();
+      }
+    },
+  };
 }
 
 /**

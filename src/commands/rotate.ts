@@ -200,7 +200,8 @@ export async function run(ctx: Context, reference: string | undefined, options: 
 }
 
 async function runOne(ctx: Context, deps: Omit<RotationDeps, 'ctx' | 'progress'>, journal: Journal): Promise<Journal> {
-  const tick = ctx.runtime.streams.stderr.isTTY ? (await ctx.style()).tick : '-';
+  // a message is shown inert, colour codes too: the same mark as the results', uncoloured
+  const tick = ctx.runtime.streams.stderr.isTTY ? '✓' : '-';
   ctx.note(`rotation ${journal.id}: ${describeKey(journal.old)}`);
   const runner = new RotationRunner({ ...deps, ctx, progress: (line) => ctx.note(`  ${tick} ${line}`) }, journal);
   return runner.run();

@@ -33,6 +33,8 @@ export interface HttpClientOptions {
   maxResponseBytes?: number;
   /** a wait of a few seconds or more before a retry, said to the person */
   notice?: (line: string) => void;
+  /** every retry, however short its wait: for the status line */
+  retrying?: (line: string) => void;
   /** one line per attempt: method, URL, status, time, attempt; never headers or bodies */
   trace?: (line: string) => void;
   retry?: RetryPolicy;
@@ -47,6 +49,15 @@ export class AnswerTooLarge extends Error {
 }
 
 export const defaultMaxResponseBytes = 8 * 1024 * 1024;
+
+/** What went wrong with an attempt, as the person reads it. */
+function failureWords(err: FailedDispatch, timeoutMs: number): string {
+  if (err.statusCode === 429) return 'is rate limiting keywarden';
+  if (err.statusCode !== undefined) return `answered ${err.statusCode}`;
+  return `failed: ${describeTransportFailure(err.code ?? '', timeoutMs)}`;
+}
+
+const formatWait = (ms: number): string => (ms < 1_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`);
 
 /** A wait before a retry at least this long is said on stderr. */
 const noticeableWaitMs = 2_000;
@@ -125,10 +136,9 @@ export class HttpClient {
         return;
       }
       traceAttempt(err.statusCode ?? err.code ?? 'error', `, retrying in ${delay}ms`);
-      if (delay >= noticeableWaitMs) {
-        const why = err.statusCode === 429 ? 'is rate limiting keywarden' : `answered ${err.statusCode ?? err.code ?? 'with an error'}`;
-        this.options.notice?.(`${req.url.host} ${why}; trying again in ${Math.round(delay / 1000)}s (attempt ${attempt + 1} of ${policy.maxAttempts})`);
-      }
+      const said = `${req.url.host} ${failureWords(err, timeoutMs)}; trying again in ${formatWait(delay)} (attempt ${attempt + 1} of ${policy.maxAttempts})`;
+      this.options.retrying?.(said);
+      if (delay >= noticeableWaitMs) this.options.notice?.(said);
       setTimeout(() => {
         attempt += 1;
         attemptStart = policy.now();

@@ -2,6 +2,7 @@ import { ExitCode, KeywardenError } from '../errors.js';
 import { Redactor } from '../secrets/redactor.js';
 import type { Secret } from '../secrets/secret.js';
 import { inert } from './inert.js';
+import { truncateToWidth } from './width.js';
 
 /** The reader of stdout went away (`keywarden list | head -1`): the run stops at once, quietly, exit 0. */
 export class OutputClosedError extends KeywardenError {
@@ -41,11 +42,46 @@ export interface OutputOptions {
 export class Output {
   private broken: NodeJS.ErrnoException | undefined;
   private readonly revealed = new Set<string>();
+  /** the status line drawn on stderr now, if any */
+  private shownStatus: string | undefined;
+  private statusShown = false;
+  /** whether status lines are drawn at all: a person at a terminal, prompts allowed, not CI */
+  private showsStatus = false;
 
   constructor(private readonly options: OutputOptions) {
     options.stdout.on?.('error', (error) => this.failed(error));
     // a closed stderr loses messages, never the run
     options.stderr.on?.('error', () => undefined);
+  }
+
+  /** Status lines are for a person watching a terminal: switched on once the run knows that is who is there. */
+  enableStatus(enabled: boolean): void {
+    this.showsStatus = enabled && this.options.stderr.isTTY === true;
+  }
+
+  /**
+   * One line on stderr that the next replaces (progress, a countdown), undefined to clear it. Anything else written
+   * clears it first and draws it again after, so it always sits below the output and never mixes into it.
+   */
+  status(text: string | undefined): void {
+    if (!this.showsStatus) return;
+    this.shownStatus = text === undefined ? undefined : inert(this.options.redactor.redact(text));
+    this.drawStatus();
+  }
+
+  private clearStatus(): void {
+    if (!this.statusShown) return;
+    this.options.stderr.write('\r\u001b[2K');
+    this.statusShown = false;
+  }
+
+  private drawStatus(): void {
+    this.clearStatus();
+    if (this.shownStatus === undefined) return;
+    // cut to the terminal's width, so it stays one line that \r can go back over
+    const columns = this.options.stderr.columns || 80;
+    this.options.stderr.write(truncateToWidth(this.shownStatus, columns - 1));
+    this.statusShown = true;
   }
 
   /** The command's result on stdout; waits while the reader is behind, so streaming output keeps memory flat. */
@@ -57,7 +93,9 @@ export class Output {
 
   /** One line for the person on stderr, with every registered secret masked and provider text made inert. */
   message(text: string): void {
+    this.clearStatus();
     this.options.stderr.write(`${inert(this.options.redactor.redact(text))}\n`);
+    this.drawStatus();
   }
 
   /**
@@ -97,16 +135,20 @@ export class Output {
 
   private toStdout(text: string): Promise<boolean> {
     if (this.broken) return Promise.resolve(false);
+    this.clearStatus();
     return new Promise((resolve) => {
       this.options.stdout.write(text, (error) => {
         if (error) this.failed(error);
         resolve(!error);
       });
+      this.drawStatus();
     });
   }
 
   private toStderr(text: string): boolean {
+    this.clearStatus();
     this.options.stderr.write(text);
+    this.drawStatus();
     return true;
   }
 

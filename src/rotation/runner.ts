@@ -276,6 +276,18 @@ export class RotationRunner {
     const timeout = journal.plan.verify_use_ms!;
     const interval = Math.min(15_000, Math.max(1_000, Math.floor(timeout / 20)));
     const deadline = ctx.now().getTime() + timeout;
+    const countdown = ctx.progress.countdown(`waiting for ${journal.new!.id} to be used`, deadline, `Ctrl-C stops; keywarden rotate --resume ${journal.id} goes on`);
+    try {
+      await this.pollForUse(deadline, interval);
+    } finally {
+      countdown.done();
+    }
+  }
+
+  private async pollForUse(deadline: number, interval: number): Promise<void> {
+    const { journal } = this;
+    const { ctx, provider } = this.deps;
+    const timeout = journal.plan.verify_use_ms!;
     for (;;) {
       let seen: Key | undefined;
       for await (const record of uniqueKeys(provider)) {
@@ -309,7 +321,12 @@ export class RotationRunner {
     const until = Date.parse(journal.grace_until);
     if (until > ctx.now().getTime()) {
       this.deps.progress(`waiting out the grace period, until ${journal.grace_until} (interrupted, it carries on with keywarden rotate --resume ${journal.id})`);
-      await ctx.waitUntil(until);
+      const countdown = ctx.progress.countdown('grace period', until, `then ${journal.old.id} is revoked`);
+      try {
+        await ctx.waitUntil(until);
+      } finally {
+        countdown.done();
+      }
     }
     await this.finishStep('grace');
   }

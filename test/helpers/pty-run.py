@@ -1,13 +1,17 @@
 """Runs a command in a real pseudo-terminal and answers its prompts.
 
-Usage: pty-run.py '<json>' where json is {"argv": [...], "env": {...}, "steps": [["expect text", "send text"], ...]}.
+Usage: pty-run.py '<json>' where json is {"argv": [...], "env": {...}, "steps": [["expect text", "send text"], ...],
+"columns": the terminal's width (optional)}.
 Prints one JSON line: {"code": exit code, "output": everything the terminal showed}.
 """
-import json, os, pty, select, sys, time
+import fcntl, json, os, pty, select, struct, sys, termios, time
 
 spec = json.loads(sys.argv[1])
 pid, fd = pty.fork()
 if pid == 0:
+    if spec.get("columns"):
+        # the terminal's size, set before the program starts so it sees it from the first
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, spec["columns"], 0, 0))
     os.execvpe(spec["argv"][0], spec["argv"], spec["env"])
 
 output = b""
