@@ -1,3 +1,4 @@
+import { appendFile } from 'node:fs/promises';
 import type { ProfileKeys } from '../audit/findings.js';
 import { expiredWaivers, loadPolicy } from '../audit/policy.js';
 import { auditDocument, buildReport, summaryLine, type AuditReport, type ProfileError } from '../audit/report.js';
@@ -47,6 +48,14 @@ export async function run(ctx: Context, options: AuditOptions): Promise<number> 
   if (ctx.env.GITHUB_ACTIONS === 'true') {
     const { workflowAnnotations } = await import('../audit/annotations.js');
     for (const line of workflowAnnotations(report.findings, report.errors)) ctx.note(line);
+    // the job summary holds every finding; a run that prints markdown already is writing it there itself
+    const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile && out.format !== 'markdown') {
+      const { auditMarkdown } = await import('../audit/markdown.js');
+      await appendFile(summaryFile, ctx.redact(`${auditMarkdown(report)}\n`)).catch((error: NodeJS.ErrnoException) =>
+        ctx.note(`keywarden: warning: the job summary could not be written to ${summaryFile} (${error.code ?? error.message})`),
+      );
+    }
   }
 
   if (failOn !== undefined && report.findings.some((f) => atOrAbove(f.severity, failOn))) return ExitCode.findings;

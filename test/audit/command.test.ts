@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -221,6 +221,18 @@ describe('audit under GitHub Actions', () => {
     const local = await audit('cobo', {}, { output: 'sarif' });
     expect(local.stderr).not.toContain('::');
     expect(local.stdout).toBe(actions.stdout);
+  });
+
+  test('a job summary with the totals and every finding is appended to $GITHUB_STEP_SUMMARY, unless the run prints markdown', async () => {
+    const summary = join(mkdtempSync(join(tmpdir(), 'kw-summary-')), 'step-summary.md');
+    writeFileSync(summary, '## an earlier step\n\n');
+    const ci = env({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+    await audit('cobo', {}, { output: 'sarif', env: ci });
+    const written = readFileSync(summary, 'utf8');
+    expect(written.startsWith('## an earlier step\n\n## keywarden audit\n\n**9 findings in ')).toBe(true);
+    expect(written.split('\n').filter((line) => /^\| (🔴 high|🟠 medium|🟡 low) \|/.test(line))).toHaveLength(9);
+    await audit('cobo', {}, { output: 'markdown', env: ci });
+    expect(readFileSync(summary, 'utf8')).toBe(written);
   });
 });
 

@@ -242,10 +242,26 @@ describe('GitHub Actions annotations', () => {
       [finding({ severity: 'high', rule: 'broad-scope' }), finding({}), finding({ severity: 'low', rule: 'no-expiry', key_name: null })],
       [{ profile: 'broken', error: 'dakota: GET /api-keys: 401 Invalid or missing API key' }],
     );
-    expect(lines.map((l) => l.slice(0, l.indexOf(' ')))).toEqual(['::error', '::warning', '::warning', '::error']);
-    expect(lines[1]).toBe('::warning title=keywarden max-age (medium)::prod key k1 "Treasury bot": created 120 days ago; rotate keys at least every 90 days');
-    expect(lines[2]).toBe('::warning title=keywarden no-expiry (low)::prod key k1: created 120 days ago; rotate keys at least every 90 days');
-    expect(lines[3]).toBe('::error title=keywarden audit::profile broken was not audited: dakota: GET /api-keys: 401 Invalid or missing API key');
+    expect(lines.map((l) => l.slice(0, l.indexOf(' ')))).toEqual(['::error', '::error', '::warning', '::warning']);
+    expect(lines[0]).toBe('::error title=keywarden audit::profile broken was not audited: dakota: GET /api-keys: 401 Invalid or missing API key');
+    expect(lines[2]).toBe('::warning title=keywarden max-age (medium)::prod key k1 "Treasury bot": created 120 days ago; rotate keys at least every 90 days');
+    expect(lines[3]).toBe('::warning title=keywarden no-expiry (low)::prod key k1: created 120 days ago; rotate keys at least every 90 days');
+  });
+
+  test('at most ten of each kind, the most severe first; the rest counted in one notice', () => {
+    const many = [
+      ...Array.from({ length: 12 }, (_, i) => finding({ severity: 'low', rule: 'no-expiry', key_id: `low${i}` })),
+      ...Array.from({ length: 13 }, (_, i) => finding({ severity: 'high', rule: 'broad-scope', key_id: `high${i}` })),
+      ...Array.from({ length: 4 }, (_, i) => finding({ severity: 'medium', key_id: `med${i}` })),
+    ];
+    const lines = workflowAnnotations(many, []);
+    const kinds = lines.map((l) => l.slice(2, l.indexOf(' ')));
+    expect(kinds.filter((k) => k === 'error')).toHaveLength(10);
+    expect(kinds.filter((k) => k === 'warning')).toHaveLength(10);
+    // every medium warning is kept before any low one
+    const warned = lines.filter((l) => l.startsWith('::warning')).map((l) => /key (\w+)/.exec(l)![1]);
+    expect(warned.slice(0, 4)).toEqual(['med0', 'med1', 'med2', 'med3']);
+    expect(lines.at(-1)).toBe('::notice title=keywarden audit::9 more findings are not annotated (GitHub shows 10 of each kind); the job summary lists every finding');
   });
 
   test("escaped per the runner's rules: a name cannot end the line or start a command", () => {
