@@ -87,6 +87,7 @@ describe('the built binary', () => {
     const files = packed[0]!.files.map((f) => f.path);
     expect(files).toContain('bin/keywarden.js');
     expect(files).toContain('dist/main.js');
+    expect(files).toContain('LICENSE');
     expect(files.some((f) => f.startsWith('test/') || f.startsWith('src/'))).toBe(false);
 
     const elsewhere = mkdtempSync(join(tmpdir(), 'kw-npx-'));
