@@ -163,6 +163,11 @@ export class Context {
     return this.runtime.streams.stdout.isTTY === true;
   }
 
+  /** Why keywarden cannot ask here: --no-input, or no terminal to ask on. */
+  get whyNoQuestions(): string {
+    return this.globals.input === false ? '--no-input forbids asking' : 'there is no terminal to ask on';
+  }
+
   /** A person is there to answer: stdin and stderr are terminals and --no-input was not given. */
   get interactive(): boolean {
     return this.globals.input !== false && this.runtime.streams.stdin.isTTY === true && this.runtime.streams.stderr.isTTY === true;
@@ -226,7 +231,7 @@ export class Context {
   async confirm(message: string): Promise<boolean> {
     if (this.globals.yes) return true;
     if (!this.interactive) {
-      throw new UsageError('confirmation needed, and there is no terminal to ask on', 'pass --yes to confirm');
+      throw new UsageError(`confirmation needed, and ${this.whyNoQuestions}`, 'pass --yes to confirm');
     }
     return this.prompter.confirm(message);
   }
@@ -262,7 +267,7 @@ export class Context {
     let passphrase = this.env.KEYWARDEN_FILE_PASSPHRASE;
     if (!passphrase) {
       if (!this.interactive) {
-        throw new UsageError('the encrypted file store needs a passphrase', 'set KEYWARDEN_FILE_PASSPHRASE, or run on a terminal to be asked');
+        throw new UsageError(`the encrypted file store needs a passphrase, and ${this.whyNoQuestions}`, 'set KEYWARDEN_FILE_PASSPHRASE');
       }
       passphrase = await this.prompter.secret(newFile ? 'Passphrase for the new keywarden secrets file' : 'Passphrase of the keywarden secrets file');
       if (newFile && passphrase && (await this.prompter.secret('The same passphrase again')) !== passphrase) {

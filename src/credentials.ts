@@ -65,7 +65,7 @@ export async function createCredentials(ctx: Context, definition: ProviderInfo):
       if (!credential.required) continue;
       throw new UsageError(
         `${definition.id} needs ${credential.description} to create a key`,
-        `set ${credential.env}${credential.prompt ? ', or run on a terminal to be asked' : ''}`,
+        credential.prompt ? `set ${credential.env} (it is asked for hidden on a terminal, but ${ctx.whyNoQuestions})` : `set ${credential.env}`,
       );
     }
     ctx.keeper.taint(value);

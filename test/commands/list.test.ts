@@ -107,6 +107,20 @@ describe('list', () => {
     expect(stderr).toContain('KEYWARDEN_TOKEN_COBO');
   });
 
+  test('the no-token hint names a login that works: --provider for a profile this run made, --profile for one in the config', async () => {
+    const home = isolatedEnv();
+    const adHoc = await runCli([...sandbox.args('cobo'), 'list'], { env: home });
+    const hint = /hint: run (keywarden login [^,]+),/.exec(adHoc.stderr)![1]!;
+    expect(hint).toBe(`keywarden login --provider cobo --base-url ${sandbox.current.baseUrl('cobo')}`);
+    // following it: the token is checked, stored, and the profile made
+    const login = await runCli(hint.split(' ').slice(1), { env: home, stdin: `${sandbox.current.token}\n` });
+    expect(login.stderr).toContain('added profile cobo');
+    expect(login.code).toBe(0);
+    await runCli(['logout', '--profile', 'cobo'], { env: home });
+    const configured = await runCli(['--profile', 'cobo', 'list'], { env: home });
+    expect(configured.stderr).toContain('hint: run keywarden login --profile cobo, or set KEYWARDEN_TOKEN_COBO');
+  });
+
   test('a profile-specific token variable wins over KEYWARDEN_TOKEN', async () => {
     const { code } = await runCli([...sandbox.args('cobo'), 'list'], {
       env: isolatedEnv({ KEYWARDEN_TOKEN: 'wrong', KEYWARDEN_TOKEN_COBO: sandbox.current.token }),

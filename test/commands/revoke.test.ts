@@ -120,6 +120,14 @@ describe('confirmation', () => {
     expect(key.revokedAt).toBeNull();
   });
 
+  test('on a terminal with --no-input: exit 2, and the message says --no-input, not that there is no terminal', async () => {
+    const key = account('dialnexa').create({ name: 'needs yes too' });
+    const { code, stderr } = await runCli([...sandbox.args('dialnexa'), 'revoke', key.id, '--no-input'], { env: env(), tty: true });
+    expect(code).toBe(2);
+    expect(stderr).toBe('keywarden: confirmation needed, and --no-input forbids asking\nhint: pass --yes to confirm\n');
+    expect(key.revokedAt).toBeNull();
+  });
+
   test('on a real terminal the prompt lists the keys; yes revokes, no does not, Ctrl-C is 130', async () => {
     assertBuilt();
     const [yes, no, interrupted] = ['say yes', 'say no', 'ctrl c'].map((name) => account('cobo').create({ name }));

@@ -128,7 +128,7 @@ describe('create, revoke and rotate', () => {
     const from = since();
     const { code, stderr } = await run(profile, ['create', 'no password', '--store', 'file']);
     expect(code).toBe(2);
-    expect(stderr).toBe("keywarden: tally needs the account's password to create a key\nhint: set KEYWARDEN_MANIFEST_TALLY_PASSWORD, or run on a terminal to be asked\n");
+    expect(stderr).toBe("keywarden: tally needs the account's password to create a key\nhint: set KEYWARDEN_MANIFEST_TALLY_PASSWORD (it is asked for hidden on a terminal, but there is no terminal to ask on)\n");
     expect(since()).toBe(from);
   });
 
