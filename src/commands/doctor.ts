@@ -72,13 +72,16 @@ function folderChecks(what: string, dir: string, uid: number | undefined): Check
     : [fail(`${what} folder`, problems.join('; '), fixes.join('; '))];
 }
 
-async function keychainCheck(ctx: Context): Promise<Check> {
+/** The OS keychain; one that cannot be used fails the check only where a profile keeps its secrets there. */
+async function keychainCheck(ctx: Context, needed: boolean): Promise<Check> {
   const backend = keyringBackend(ctx.runtime.platform);
   try {
     await ctx.keeper.usableStore('keychain');
     return pass('keychain', `${backend}: reachable, and a test entry was written, read back and deleted`);
   } catch (error) {
-    return fail('keychain', `${backend}: ${(error as Error).message}`, 'see the README on keychains; or keep secrets in the encrypted file: --store file');
+    const problem = `${backend}: ${(error as Error).message}`;
+    if (!needed) return pass('keychain', `${problem}; no profile keeps its secrets there`);
+    return fail('keychain', problem, 'keep secrets in the encrypted file instead: keywarden profile set <name> --store file');
   }
 }
 
@@ -137,21 +140,25 @@ async function profileChecks(ctx: Context, profile: Profile): Promise<Check[]> {
 export async function run(ctx: Context): Promise<number> {
   const out = ctx.presenter(['table', 'json'] as const);
   const uid = ctx.runtime.uid ?? process.getuid?.();
-  const checks: Check[] = [nodeCheck(), await keychainCheck(ctx)];
-  checks.push(...folderChecks('config', ctx.dirs.config, uid), ...folderChecks('state', ctx.dirs.state, uid), ...folderChecks('data', ctx.dirs.data, uid));
+  const problems: Check[] = [];
   const config = await ctx.config.load().catch((error: Error) => {
-    checks.push(fail('config file', error.message, 'fix or remove it'));
+    problems.push(fail('config file', error.message, 'fix or remove it'));
     return undefined;
   });
+  const named = ctx.globals.profile ?? ctx.globals.provider ?? ctx.env.KEYWARDEN_PROFILE;
+  let profiles: Profile[] = [];
   if (config) {
-    const named = ctx.globals.profile ?? ctx.globals.provider ?? ctx.env.KEYWARDEN_PROFILE;
-    const profiles = await (named !== undefined ? resolveProfile(ctx).then((p) => [p]) : Object.keys(config.profiles).length > 0 ? allProfiles(ctx) : Promise.resolve([])).catch((error: Error) => {
-      checks.push(fail('profiles', error.message, 'keywarden profile list shows them'));
+    profiles = await (named !== undefined ? resolveProfile(ctx).then((p) => [p]) : Object.keys(config.profiles).length > 0 ? allProfiles(ctx) : Promise.resolve([])).catch((error: Error) => {
+      problems.push(fail('profiles', error.message, 'keywarden profile list shows them'));
       return [];
     });
-    if (profiles.length === 0 && named === undefined) checks.push(pass('profiles', 'none yet: keywarden profile add <name> --provider <id>'));
-    for (const profile of profiles) checks.push(...(await profileChecks(ctx, profile)));
+    if (profiles.length === 0 && named === undefined) problems.push(pass('profiles', 'none yet: keywarden profile add <name> --provider <id>'));
   }
+  // the keychain is where secrets go unless a profile says otherwise
+  const keychainNeeded = profiles.length === 0 || profiles.some((p) => (p.store ?? 'keychain') === 'keychain');
+  const checks: Check[] = [nodeCheck(), await keychainCheck(ctx, keychainNeeded)];
+  checks.push(...folderChecks('config', ctx.dirs.config, uid), ...folderChecks('state', ctx.dirs.state, uid), ...folderChecks('data', ctx.dirs.data, uid), ...problems);
+  for (const profile of profiles) checks.push(...(await profileChecks(ctx, profile)));
   await out.rows(checksView, checks);
   return checks.every((c) => c.ok) ? 0 : 1;
 }

@@ -48,8 +48,16 @@ describe.runIf(keychainAvailable())('doctor', () => {
     expect(code).toBe(1);
     const keychain = find(checks, 'keychain');
     expect(keychain.ok).toBe(false);
-    expect(keychain.fix).toContain('--store file');
+    expect(keychain.fix).toBe('keep secrets in the encrypted file instead: keywarden profile set <name> --store file');
     expect(find(checks, 'profile prod: list').ok).toBe(true);
+  });
+
+  test('no keychain, where every profile keeps its secrets in the encrypted file: noted, not a failure', async () => {
+    const { env, doctor } = await setUp({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/keywarden-doctor-bus' });
+    expect((await runCli(['profile', 'set', 'prod', '--store', 'file'], { env })).code).toBe(0);
+    const { code, checks } = await doctor();
+    expect(code).toBe(0);
+    expect(find(checks, 'keychain')).toMatchObject({ ok: true, detail: expect.stringMatching(/; no profile keeps its secrets there$/) });
   });
 
   test('a wrong token: the list check fails with the provider\'s answer and how to log in again', async () => {
