@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import type { Key } from '../providers/types.js';
 import { describeKey } from '../render/keys.js';
 import type { Style } from '../render/style.js';
-import { displayWidth, truncateToWidth } from '../render/width.js';
+import { displayWidth } from '../render/width.js';
 import type { Secret } from '../secrets/secret.js';
 import type { Handover } from './destination.js';
 
@@ -14,7 +14,7 @@ import type { Handover } from './destination.js';
 
 /**
  * The secret, once, in a box that says it will not be shown again and where it went. On a terminal too narrow for
- * the box around it, the secret stands on a line of its own, whole, so it can still be copied in one piece.
+ * the box, the same lines without it, each whole: the secret on a line of its own, copied in one piece.
  */
 export function secretBox(style: Style, key: Key, secret: Secret, handover: Handover, width?: number): string {
   const { chalk } = style;
@@ -27,10 +27,7 @@ export function secretBox(style: Style, key: Key, secret: Secret, handover: Hand
   const warning = chalk.yellow('Copy it now: it will not be shown again.');
   const value = secret.expose();
   const inner = Math.max(displayWidth(title), displayWidth(value) + 2, displayWidth(warning), displayWidth(where)) + 2;
-  if (width !== undefined && inner + 2 > width) {
-    const fit = (text: string): string => truncateToWidth(text, width);
-    return [fit(title), '', chalk.bold(value), '', fit(warning), fit(where), ''].join('\n');
-  }
+  if (width !== undefined && inner + 2 > width) return [title, '', chalk.bold(value), '', warning, where, ''].join('\n');
   const lines = [title, '', `  ${chalk.bold(value)}`, '', warning, where];
   const row = (text: string): string => `│ ${text}${' '.repeat(inner - displayWidth(text) - 1)}│`;
   return [`┌${'─'.repeat(inner)}┐`, ...lines.map(row), `└${'─'.repeat(inner)}┘`, ''].join('\n');
