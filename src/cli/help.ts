@@ -1,6 +1,10 @@
-import { displayWidth, wrapToWidth } from '../render/width.js';
+import { wrapWords } from '../render/wrap.js';
 import { globalOptions } from './globals.js';
 import type { CommandSpec, OptionSpec } from './spec.js';
+
+/** Help is keywarden's own text, all ASCII: a character is a column. */
+const displayWidth = (text: string): number => text.length;
+const wrapToWidth = (text: string, width: number): string[] => wrapWords(text, width, displayWidth);
 
 /**
  * Help laid out as gh lays out its own: what the command does, USAGE, ARGUMENTS, FLAGS, INHERITED FLAGS in brief,
@@ -31,7 +35,7 @@ function definitions(items: [term: string, description: string][], width: number
       for (const line of wrapped) lines.push(`${' '.repeat(pad)}${line}`);
       continue;
     }
-    lines.push(`${indent}${term.padEnd(termWidth + (term.length - displayWidth(term)))}  ${wrapped[0] ?? ''}`);
+    lines.push(`${indent}${term.padEnd(termWidth)}  ${wrapped[0] ?? ''}`);
     for (const line of wrapped.slice(1)) lines.push(`${' '.repeat(pad)}${line}`);
   }
   return lines;

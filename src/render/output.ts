@@ -2,7 +2,7 @@ import { ExitCode, KeywardenError } from '../errors.js';
 import { Redactor } from '../secrets/redactor.js';
 import type { Secret } from '../secrets/secret.js';
 import { inert } from './inert.js';
-import { truncateToWidth } from './width.js';
+
 
 /** The reader of stdout went away (`keywarden list | head -1`): the run stops at once, quietly, exit 0. */
 export class OutputClosedError extends KeywardenError {
@@ -47,6 +47,8 @@ export class Output {
   private statusShown = false;
   /** whether status lines are drawn at all: a person at a terminal, prompts allowed, not CI */
   private showsStatus = false;
+  /** cuts the status line to the terminal's width: by code points until the display-width measure has loaded */
+  private cut = (text: string, width: number): string => [...text].slice(0, width).join('');
 
   constructor(private readonly options: OutputOptions) {
     options.stdout.on?.('error', (error) => this.failed(error));
@@ -57,6 +59,11 @@ export class Output {
   /** Status lines are for a person watching a terminal: switched on once the run knows that is who is there. */
   enableStatus(enabled: boolean): void {
     this.showsStatus = enabled && this.options.stderr.isTTY === true;
+    if (this.showsStatus) {
+      void import('./width.js').then(({ truncateToWidth }) => {
+        this.cut = truncateToWidth;
+      });
+    }
   }
 
   /**
@@ -80,7 +87,7 @@ export class Output {
     if (this.shownStatus === undefined) return;
     // cut to the terminal's width, so it stays one line that \r can go back over
     const columns = this.options.stderr.columns || 80;
-    this.options.stderr.write(truncateToWidth(this.shownStatus, columns - 1));
+    this.options.stderr.write(this.cut(this.shownStatus, columns - 1));
     this.statusShown = true;
   }
 
