@@ -159,7 +159,7 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
   return state;
 }
 
-/** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as the contract's one line plus a hint. */
+/** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as keywarden's one error line plus a hint. */
 function commanderErrorLines(text: string): string {
   const [first = '', ...rest] = text.trim().split('\n');
   const message = first.replace(/^error: /, '');

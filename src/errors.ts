@@ -1,4 +1,4 @@
-/** Exit codes of the contract; src/cli.ts is the one place that turns errors into them. */
+/** keywarden's exit codes, as the README lists them; src/cli.ts is the one place that turns errors into them. */
 export const ExitCode = {
   ok: 0,
   failure: 1,

@@ -2,7 +2,7 @@ import { csvRow } from '../render/csv.js';
 import type { Finding } from './findings.js';
 import type { AuditReport } from './report.js';
 
-/** The contract's FINDING fields, in its order: the CSV header. */
+/** A finding's fields, in the order the README documents them: the CSV header. */
 export const findingFields = ['rule', 'severity', 'provider', 'profile', 'key_id', 'key_name', 'message'] as const satisfies readonly (keyof Finding)[];
 
 /** A header row, then one row a finding (RFC 4180). */

@@ -3,7 +3,7 @@ import type { Policy, Waiver } from './policy.js';
 import { ruleIds, rules, type RuleId } from './rules.js';
 import { bySeverity, type Severity } from './severity.js';
 
-/** The contract's FINDING, fields in its order. */
+/** One finding, its fields in the order the README documents. */
 export interface Finding {
   rule: RuleId;
   severity: Severity;
@@ -43,7 +43,7 @@ export function profileFindings(scan: ProfileKeys, policy: Policy, now: Date): F
 const ruleOrder = (rule: RuleId): number => ruleIds.indexOf(rule);
 const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Most severe first, then the contract's rule order, then profile and key: the same input always reads the same. */
+/** Most severe first, then the rules' order, then profile and key: the same input always reads the same. */
 export function findingOrder(a: Finding, b: Finding): number {
   return bySeverity(a.severity, b.severity) || ruleOrder(a.rule) - ruleOrder(b.rule) || text(a.profile, b.profile) || text(a.key_id, b.key_id);
 }

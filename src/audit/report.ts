@@ -42,7 +42,7 @@ export interface Summary {
   findings: number;
   /** every severity, most severe first, zero included */
   by_severity: Record<Severity, number>;
-  /** every rule in the contract's order, zero included, so scripts can read any of them */
+  /** every rule in the order of the README's rule table, zero included, so scripts can read any of them */
   by_rule: Record<RuleId, number>;
 }
 
@@ -60,7 +60,7 @@ export function summarise(report: AuditReport): Summary {
   };
 }
 
-/** The contract's `-o json` document. */
+/** The `-o json` document, as the README documents it. */
 export function auditDocument(report: AuditReport): {
   generated_at: string;
   summary: Summary;

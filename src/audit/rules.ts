@@ -3,7 +3,7 @@ import type { Severity } from './severity.js';
 import { beyond, day, elapsed, quoted, span } from './wording.js';
 
 /**
- * The audit rules of the contract, each a pure function of one profile's keys, the provider's capabilities, a
+ * The audit rules the README lists, each a pure function of one profile's keys, the provider's capabilities, a
  * clock and thresholds. Thresholds follow CIS (rotate within 90 days, disable credentials unused for 45 days), PCI
  * DSS 8.2.6 and NIST SP 800-57 (limited cryptoperiods).
  */
@@ -264,7 +264,7 @@ const duplicateName = defineRule({
   },
 });
 
-/** Every rule, in the contract's order. */
+/** Every rule, in the order of the README's rule table. */
 export const rules: readonly AuditRule[] = [maxAge, idle, neverUsed, expired, noExpiry, expiringSoon, broadScope, noIpAllowlist, duplicateName];
 
 export const ruleById = new Map<RuleId, AuditRule>(rules.map((rule) => [rule.id, rule]));

@@ -28,14 +28,14 @@ export async function allKeys(provider: Provider): Promise<KeyRecord[]> {
   return keys;
 }
 
-/** Every key of a provider once, as the contract's keys of one profile. */
+/** Every key of a provider once, as keys of one profile. */
 export async function profileKeys(provider: Provider, profile: string): Promise<Key[]> {
   const keys: Key[] = [];
   for await (const record of uniqueKeys(provider)) keys.push(withProfile(provider.id, profile, record));
   return keys;
 }
 
-/** The contract's key: where it came from, then the record, in the contract's field order. */
+/** A key as keywarden shows it: where it came from, then the record, in the order of the README's key document. */
 export function withProfile(provider: string, profile: string, record: KeyRecord): Key {
   return { provider, profile, ...record };
 }

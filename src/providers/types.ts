@@ -3,7 +3,7 @@ import type { Secret } from '../secrets/secret.js';
 
 export type KeyStatus = 'active' | 'expired' | 'revoked';
 
-/** A key as one provider reports it, already in the contract's normalised form (times ISO 8601 UTC). */
+/** A key as one provider reports it, already in keywarden's normalised form (times ISO 8601 UTC). */
 export interface KeyRecord {
   id: string;
   name: string | null;
@@ -21,7 +21,7 @@ export interface KeyRecord {
   usage_tracked: boolean;
 }
 
-/** The contract's key: a record plus where it came from. */
+/** A key as keywarden shows it: a record plus where it came from. */
 export interface Key extends KeyRecord {
   provider: string;
   profile: string;

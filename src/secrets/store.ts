@@ -16,7 +16,7 @@ export type StoreKind = 'keychain' | 'file';
  */
 export interface SecretStore {
   readonly kind: StoreKind;
-  /** where an account's entry lives, as the contract prints it: `keychain:keywarden/<account>` or `file:<path>#<account>` */
+  /** where an account's entry lives, as keywarden prints it: `keychain:keywarden/<account>` or `file:<path>#<account>` */
   location(account: string): string;
   /** writes and deletes a probe entry: proves the store can take a secret before a key is created */
   check(): Promise<void>;

@@ -5,7 +5,7 @@ import { builtinProvider } from '../../src/providers/registry.js';
 export const now = new Date('2025-06-01T12:00:00.000Z');
 export const dayMs = 86_400_000;
 
-/** `days` before (negative: after) the test clock, as the contract's ISO string. */
+/** `days` before (negative: after) the test clock, as an ISO string as keywarden shows times. */
 export function daysAgo(days: number, extraMs = 0): string {
   return new Date(now.getTime() - days * dayMs - extraMs).toISOString();
 }

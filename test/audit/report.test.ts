@@ -42,7 +42,7 @@ const sampleInput = (): Parameters<typeof buildReport>[0] =>
 const sample = (): AuditReport => buildReport(sampleInput());
 
 describe('json', () => {
-  test("is exactly the contract's document: fields, order, counts with every severity and rule", () => {
+  test("is exactly the document the README describes: fields, order, counts with every severity and rule", () => {
     const document = auditDocument(sample());
     expect(Object.keys(document)).toEqual(['generated_at', 'summary', 'findings', 'errors']);
     expect(document.generated_at).toBe('2025-06-01T12:00:00.000Z');

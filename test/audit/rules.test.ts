@@ -209,7 +209,7 @@ describe('every rule', () => {
     expect(firing(worst(), capabilitiesOf(provider))).toEqual(expected);
   });
 
-  test('every rule has an id, a severity and help, in the contract order and with its default severity', () => {
+  test('every rule has an id, a severity and help, in the README order and with its default severity', () => {
     expect(rules.map((r) => [r.id, r.severity])).toEqual([
       ['max-age', 'medium'],
       ['idle', 'medium'],

@@ -9,7 +9,7 @@ const sandbox = useSandbox({ keys: 240, seed: 'list' });
 const env = (extra = {}) => isolatedEnv({ KEYWARDEN_TOKEN: sandbox.current.token, ...extra });
 
 describe('list', () => {
-  test.each(simulatedProviders)('%s: -o json returns every key exactly once, with every contract field', async (provider) => {
+  test.each(simulatedProviders)('%s: -o json returns every key exactly once, with every field of a key', async (provider) => {
     const { code, stdout, stderr } = await runCli([...sandbox.args(provider), 'list', '--status', 'all', '-o', 'json'], { env: env() });
     expect(stderr).toBe('');
     expect(code).toBe(0);
