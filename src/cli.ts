@@ -1,39 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
+import { commandDeclarations, loadCommand } from './cli/commands.js';
 import { globalOptions } from './cli/globals.js';
 import { commandHelp, rootHelp, type HelpStyle } from './cli/help.js';
-import type { CommandSpec, ExampleSpec, OptionSpec } from './cli/spec.js';
 import { nearest } from './cli/suggest.js';
+import type { Declaration, ExampleSpec, OptionSpec } from './command-spec.js';
 import { Context, type GlobalOptions, type Runtime } from './context.js';
 import { ExitCode, KeywardenError, UsageError } from './errors.js';
-import { auditCommand } from './commands/audit.command.js';
-import { completeCommand, completionCommand } from './commands/completion.command.js';
-import { createCommand } from './commands/create.command.js';
-import { doctorCommand } from './commands/doctor.command.js';
-import { listCommand } from './commands/list.command.js';
-import { loginCommand, logoutCommand } from './commands/login.command.js';
-import { profileCommand } from './commands/profile.command.js';
-import { providersCommand } from './commands/providers.command.js';
-import { revokeCommand } from './commands/revoke.command.js';
-import { rotateCommand } from './commands/rotate.command.js';
-import { sandboxCommand } from './commands/sandbox.command.js';
+import { exitCodeOf } from './outcome.js';
 import { Output, OutputClosedError } from './render/output.js';
 import { Redactor } from './secrets/redactor.js';
-
-/** Every command, in the order the help lists them; each declares itself beside its code. */
-export const commands: readonly CommandSpec[] = [
-  listCommand,
-  createCommand,
-  revokeCommand,
-  rotateCommand,
-  auditCommand,
-  profileCommand,
-  loginCommand,
-  logoutCommand,
-  providersCommand,
-  doctorCommand,
-  sandboxCommand,
-  completionCommand,
-];
 
 /** What `keywarden` alone suggests trying first. */
 export const rootExamples: readonly ExampleSpec[] = [
@@ -45,17 +20,19 @@ export const rootExamples: readonly ExampleSpec[] = [
 
 export interface Program {
   program: Command;
-  /** set by the action that ran */
+  /** the exit code of the command that ran, once it has */
   result: Promise<number> | undefined;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-function addOption(command: Command, spec: OptionSpec, hidden = false): void {
+function addOption(command: Command, spec: OptionSpec, hidden = false): Option {
   const option = new Option(spec.flags, spec.description);
   if (spec.repeatable) option.argParser(collect);
+  if (spec.choices) option.choices(spec.choices);
   if (hidden) option.hideHelp();
   command.addOption(option);
+  return option;
 }
 
 /** The help width: the terminal's, or 80 in a pipe. */
@@ -64,10 +41,11 @@ function helpWidth(runtime: Runtime): number {
   return stdout.isTTY && stdout.columns ? Math.min(stdout.columns, 120) : 80;
 }
 
-export function buildProgram(runtime: Runtime, version: string, output: Output, redactor: Redactor): Program {
+/** The command tree, from the commands' declarations; a command's code is loaded only when it runs. */
+export function buildProgram(runtime: Runtime, version: string, output: Output, redactor: Redactor, commands: readonly Declaration[]): Program {
   const state: Program = { program: new Command('keywarden'), result: undefined };
   const { program } = state;
-  const specOf = new WeakMap<Command, { spec: CommandSpec; path: string[] }>();
+  const declarationOf = new WeakMap<Command, { spec: Declaration; path: string[] }>();
   const style: HelpStyle = { heading: (text) => text };
 
   program
@@ -75,7 +53,7 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
     .helpOption('-h, --help', 'show help for the command')
     .configureHelp({
       formatHelp: (cmd) => {
-        const found = specOf.get(cmd);
+        const found = declarationOf.get(cmd);
         return found ? commandHelp(found.spec, found.path, helpWidth(runtime), style) : rootHelp(commands, rootExamples, helpWidth(runtime), style);
       },
     })
@@ -89,17 +67,24 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
     });
   for (const option of globalOptions) addOption(program, option);
 
+  /**
+   * The command's input, named as its declaration names them: its arguments in order, then its flags by the name
+   * commander gives each. What the command's run reads is typed from the same declaration.
+   */
   const run =
-    (spec: CommandSpec) =>
+    (spec: Declaration, path: string[], flags: [name: string, option: Option][]) =>
     (...parsed: unknown[]): void => {
       const cmd = parsed[parsed.length - 1] as Command;
+      const values = cmd.opts();
+      const input: Record<string, unknown> = {};
+      Object.keys(spec.arguments ?? {}).forEach((name, i) => (input[name] = parsed[i]));
+      for (const [name, option] of flags) input[name] = values[option.attributeName()];
       const globals = cmd.optsWithGlobals() as GlobalOptions;
-      const args = parsed.slice(0, -1);
       state.result = (async () => {
         const ctx = new Context(runtime, globals, output, redactor);
         try {
-          const action = await spec.load!();
-          return await action(ctx, ...(args as never[]));
+          const command = await loadCommand(path);
+          return exitCodeOf(await command.run!(ctx, input as never));
         } finally {
           await ctx.close();
         }
@@ -120,20 +105,17 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
       })();
     };
 
-  const define = (parent: Command, spec: CommandSpec, path: string[]): void => {
-    const cmd = parent.command(spec.name).description(spec.summary);
-    specOf.set(cmd, { spec, path });
-    for (const argument of spec.arguments ?? []) cmd.argument(argument.name, argument.description);
-    for (const option of spec.options ?? []) addOption(cmd, option);
+  const define = (parent: Command, spec: Declaration, path: string[]): void => {
+    const cmd = parent.command(spec.name, spec.hidden ? { hidden: true } : {}).description(spec.summary);
+    declarationOf.set(cmd, { spec, path });
+    for (const argument of Object.values(spec.arguments ?? {})) cmd.argument(argument.name, argument.description);
+    const flags = Object.entries(spec.options ?? {}).map(([name, option]): [string, Option] => [name, addOption(cmd, option)]);
     for (const option of globalOptions) addOption(cmd, option, true);
     for (const sub of spec.subcommands ?? []) define(cmd, sub, [...path, sub.name]);
-    if (spec.load) cmd.action(run(spec));
+    if (spec.runs) cmd.action(run(spec, path, flags));
     else cmd.argument('[command]').action(showHelp(cmd, path, (spec.subcommands ?? []).map((s) => s.name)));
   };
   for (const spec of commands) define(program, spec, [spec.name]);
-
-  const complete = program.command(completeCommand.name, { hidden: true }).argument('[words...]').helpOption(false).allowUnknownOption();
-  complete.action(run(completeCommand));
 
   // `keywarden help [command...]`: the help of any command, on stdout
   program
@@ -143,9 +125,10 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
       state.result = (async () => {
         let target: Command = program;
         for (const [i, word] of words.entries()) {
-          const next = target.commands.find((c) => c.name() === word && !c.name().startsWith('__'));
+          const visible = target.commands.filter((c) => !declarationOf.get(c)?.spec.hidden && c.name() !== 'help');
+          const next = visible.find((c) => c.name() === word);
           if (!next) {
-            const near = nearest(word, target.commands.map((c) => c.name()).filter((n) => !n.startsWith('__') && n !== 'help'));
+            const near = nearest(word, visible.map((c) => c.name()));
             const path = words.slice(0, i);
             throw new UsageError(`unknown command '${[...path, word].join(' ')}'`, near ? `did you mean keywarden help ${[...path, near].join(' ')}?` : 'keywarden help lists the commands');
           }
@@ -155,14 +138,17 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
         return ExitCode.ok;
       })();
     });
-  program.argument('[command]').action(showHelp(program, [], [...commands.map((c) => c.name), 'help']));
+  program.argument('[command]').action(showHelp(program, [], [...commands.filter((c) => !c.hidden).map((c) => c.name), 'help']));
   return state;
 }
 
 /** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as keywarden's one error line plus a hint. */
 function commanderErrorLines(text: string): string {
   const [first = '', ...rest] = text.trim().split('\n');
-  const message = first.replace(/^error: /, '');
+  // a value a flag does not take, said as keywarden says it elsewhere
+  const message = first
+    .replace(/^error: /, '')
+    .replace(/^option '(--[\w-]+)[^']*' argument '(.*)' is invalid\. Allowed choices are (.*)\.$/, "$1: '$2' is not one of $3");
   const suggestion = rest.join(' ').match(/\(Did you mean (.+)\?\)/);
   return `keywarden: ${message}\n${suggestion ? `hint: did you mean ${suggestion[1]}?\n` : ''}`;
 }
@@ -184,7 +170,7 @@ export async function main(argv: string[], runtime: Runtime, version: string): P
     stdoutDiscarded: runtime.stdoutDiscarded,
   });
   interrupts.speakThrough((line) => output.message(line));
-  const state = buildProgram(runtime, version, output, redactor);
+  const state = buildProgram(runtime, version, output, redactor, await commandDeclarations());
   const debug = argv.includes('--debug');
   let code: number;
   try {

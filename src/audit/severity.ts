@@ -1,4 +1,3 @@
-import { UsageError } from '../errors.js';
 
 export type Severity = 'high' | 'medium' | 'low';
 
@@ -18,9 +17,4 @@ export function bySeverity(a: Severity, b: Severity): number {
 
 export function isSeverity(value: unknown): value is Severity {
   return typeof value === 'string' && (severities as readonly string[]).includes(value);
-}
-
-export function parseSeverity(text: string, where: string): Severity {
-  if (!isSeverity(text)) throw new UsageError(`${where}: '${text}' is not one of ${severities.join(', ')}`);
-  return text;
 }

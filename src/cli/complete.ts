@@ -1,5 +1,10 @@
+import { join } from 'node:path';
+import { command, variadic, type ArgumentSpec, type Declaration, type Input, type OptionSpec } from '../command-spec.js';
+import type { Context } from '../context.js';
+import { done, type Outcome } from '../outcome.js';
+import { builtinIds } from '../providers/builtin-ids.js';
+import { commandDeclarations } from './commands.js';
 import { globalOptions } from './globals.js';
-import type { ArgumentSpec, CommandSpec, OptionSpec } from './spec.js';
 
 /** Where completion finds the names it offers; each is asked only when it is needed. */
 export interface CompletionSources {
@@ -48,14 +53,14 @@ async function argumentValues(argument: ArgumentSpec | undefined, profile: strin
  * The words that may come next on a command line, given the words typed so far after `keywarden` (the last one being
  * the word under the cursor, perhaps empty): commands, flags, flag values, profile names, provider ids and key ids.
  */
-export async function completions(words: readonly string[], tree: readonly CommandSpec[], sources: CompletionSources): Promise<string[]> {
+export async function completions(words: readonly string[], tree: readonly Declaration[], sources: CompletionSources): Promise<string[]> {
   const current = words.at(-1) ?? '';
-  let level: readonly CommandSpec[] = tree;
-  let command: CommandSpec | undefined;
+  let level: readonly Declaration[] = tree.filter((c) => !c.hidden);
+  let chosen: Declaration | undefined;
   let positional = 0;
   let pending: OptionSpec | undefined;
   let profile: string | undefined;
-  const inScope = (): OptionSpec[] => [...(command?.options ?? []), ...globalOptions, helpOption];
+  const inScope = (): OptionSpec[] => [...Object.values(chosen?.options ?? {}), ...globalOptions, helpOption];
 
   for (const word of words.slice(0, -1)) {
     if (pending) {
@@ -70,7 +75,7 @@ export async function completions(words: readonly string[], tree: readonly Comma
     }
     const sub = level.find((c) => c.name === word);
     if (sub && positional === 0) {
-      command = sub;
+      chosen = sub;
       level = sub.subcommands ?? [];
       continue;
     }
@@ -80,13 +85,43 @@ export async function completions(words: readonly string[], tree: readonly Comma
   let offered: string[];
   if (pending) offered = await optionValues(pending, sources);
   else if (current.startsWith('-')) offered = inScope().flatMap((o) => names(o).names.filter((n) => n.startsWith('--') || current.length <= 2));
-  else if (level.length > 0 && positional === 0 && (command === undefined || command.subcommands)) {
-    offered = [...level.map((c) => c.name), ...(command === undefined ? ['help'] : [])];
+  else if (level.length > 0 && positional === 0 && (chosen === undefined || chosen.subcommands)) {
+    offered = [...level.map((c) => c.name), ...(chosen === undefined ? ['help'] : [])];
     // a group with an action of its own (providers) also takes no argument, so its subcommands are all there is
   } else {
-    const args = command?.arguments ?? [];
+    const args = Object.values(chosen?.arguments ?? {});
     const argument = args[Math.min(positional, args.length - 1)];
     offered = argument && (positional < args.length || argument.name.endsWith('...]')) ? await argumentValues(argument, profile, sources) : [];
   }
   return [...new Set(offered)].filter((word) => word.startsWith(current)).sort();
+}
+
+const wordsArgument = { words: variadic('[words...]', 'the words typed after keywarden, the last under the cursor') };
+
+/** The hidden command the completion scripts call: the candidates for the words typed so far, one a line. */
+export const completeCommand = command({
+  name: '__complete',
+  summary: 'the words that may come next (for the completion scripts)',
+  hidden: true,
+  arguments: wordsArgument,
+  examples: [],
+  run: complete,
+});
+
+/** A problem (an unreadable config) offers nothing rather than an error: a shell shows no errors while completing. */
+async function complete(ctx: Context, { words }: Input<{ arguments: typeof wordsArgument }>): Promise<Outcome> {
+  const config = await ctx.config.load().catch(() => undefined);
+  const offered = await completions(words.length === 0 ? [''] : words, await commandDeclarations(), {
+    profiles: async () => Object.keys(config?.profiles ?? {}),
+    providers: () => builtinIds(),
+    keys: async (profile) => {
+      const { StoredIndex } = await import('../secrets/stored-index.js');
+      const name = profile ?? ctx.env.KEYWARDEN_PROFILE ?? config?.current;
+      if (!name) return [];
+      const index = new StoredIndex(join(ctx.dirs.state, 'stored-secrets.json'), { files: ctx.files });
+      return index.list().flatMap((entry) => (entry.account.startsWith(`${name}/`) ? [entry.account.slice(name.length + 1)] : []));
+    },
+  }).catch(() => []);
+  if (offered.length > 0) await ctx.presenter(['table', 'json'] as const).text(`${offered.join('\n')}\n`);
+  return done;
 }

@@ -1,4 +1,4 @@
-import type { OptionSpec } from './spec.js';
+import type { OptionSpec } from '../command-spec.js';
 
 /** The options every command takes, before or after its name. */
 export const globalOptions: readonly OptionSpec[] = [

@@ -1,6 +1,6 @@
 import { wrapWords } from '../render/wrap.js';
 import { globalOptions } from './globals.js';
-import type { CommandSpec, OptionSpec } from './spec.js';
+import type { Declaration, ExampleSpec, OptionSpec } from '../command-spec.js';
 
 /** Help is keywarden's own text, all ASCII: a character is a column. */
 const displayWidth = (text: string): number => text.length;
@@ -64,14 +64,14 @@ function inheritedBrief(width: number): string[] {
   return [...lines, indent + line, ...paragraph('(keywarden help shows what each does)', width, indent)];
 }
 
-function usage(path: string[], spec: CommandSpec): string {
-  const args = (spec.arguments ?? []).map((a) => a.name).join(' ');
-  if (spec.subcommands && !spec.load) return `keywarden ${path.join(' ')} <command> [flags]`;
+function usage(path: string[], spec: Declaration): string {
+  const args = Object.values(spec.arguments ?? {}).map((a) => a.name).join(' ');
+  if (spec.subcommands && !spec.runs) return `keywarden ${path.join(' ')} <command> [flags]`;
   return ['keywarden', ...path, args, '[flags]'].filter(Boolean).join(' ');
 }
 
 /** Each example's note wrapped as comments, then its command whole: a command line is copied, never broken. */
-function examples(list: CommandSpec['examples'], width: number): string[] {
+function examples(list: readonly ExampleSpec[], width: number): string[] {
   return list.flatMap((e) => [...paragraph(e.note, width, `${indent}# `), `${indent}$ ${e.command}`]);
 }
 
@@ -81,14 +81,14 @@ const learnMore = (path: string, width: number): string[] => [
 ];
 
 /** The help of one command (or group), `path` being its names after `keywarden`. */
-export function commandHelp(spec: CommandSpec, path: string[], width: number, style: HelpStyle): string {
+export function commandHelp(spec: Declaration, path: string[], width: number, style: HelpStyle): string {
   const lines = [
     ...paragraph(spec.description ?? `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`, width),
     '',
     ...section('USAGE', [`${indent}${usage(path, spec)}`], style),
     ...section('COMMANDS', definitions((spec.subcommands ?? []).map((c) => [`${c.name}:`, c.summary]), width), style),
-    ...section('ARGUMENTS', definitions((spec.arguments ?? []).map((a) => [a.name, a.description]), width), style),
-    ...section('FLAGS', definitions([...(spec.options ?? []), helpFlag].map((o) => [flagTerm(o), o.description]), width), style),
+    ...section('ARGUMENTS', definitions(Object.values(spec.arguments ?? {}).map((a) => [a.name, a.description]), width), style),
+    ...section('FLAGS', definitions([...Object.values(spec.options ?? {}), helpFlag].map((o) => [flagTerm(o), o.description]), width), style),
     ...section('INHERITED FLAGS', inheritedBrief(width), style),
     ...section('EXAMPLES', examples(spec.examples, width), style),
     ...section('LEARN MORE', learnMore(spec.subcommands ? path.join(' ') : '', width), style),
@@ -96,21 +96,21 @@ export function commandHelp(spec: CommandSpec, path: string[], width: number, st
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-const groups: [group: NonNullable<CommandSpec['group']>, title: string][] = [
+const groups: [group: NonNullable<Declaration['group']>, title: string][] = [
   ['keys', 'KEY COMMANDS'],
   ['setup', 'SETUP COMMANDS'],
   ['more', 'MORE COMMANDS'],
 ];
 
 /** `keywarden` alone, `keywarden --help` and `keywarden help`. */
-export function rootHelp(commands: readonly CommandSpec[], rootExamples: CommandSpec['examples'], width: number, style: HelpStyle): string {
+export function rootHelp(commands: readonly Declaration[], rootExamples: readonly ExampleSpec[], width: number, style: HelpStyle): string {
   const version = { flags: '-v, --version', description: 'the version of keywarden' };
   const lines = [
     ...paragraph('List, create, revoke, rotate and audit API keys across SaaS providers, from a terminal, a CI job or a one-off audit. Every new secret goes to the secret store before anything else happens.', width),
     '',
     ...section('USAGE', [`${indent}keywarden <command> [flags]`], style),
     ...groups.flatMap(([group, title]) => {
-      const listed: [string, string][] = commands.filter((c) => (c.group ?? 'more') === group).map((c) => [`${c.name}:`, c.summary]);
+      const listed: [string, string][] = commands.filter((c) => !c.hidden && (c.group ?? 'more') === group).map((c) => [`${c.name}:`, c.summary]);
       if (group === 'more') listed.push(['help:', 'the help of any command: keywarden help <command>']);
       return section(title, definitions(listed, width), style);
     }),

@@ -2,25 +2,42 @@ import { appendFile } from 'node:fs/promises';
 import type { ProfileKeys } from '../audit/findings.js';
 import { expiredWaivers, loadPolicy } from '../audit/policy.js';
 import { auditDocument, buildReport, summaryLine, type AuditReport, type ProfileError } from '../audit/report.js';
-import { atOrAbove, parseSeverity } from '../audit/severity.js';
+import { atOrAbove } from '../audit/severity.js';
 import { day } from '../audit/wording.js';
 import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
-import { ExitCode } from '../errors.js';
 import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
 import { profileKeys } from '../providers/listing.js';
 import { safeJson } from '../render/inert.js';
 import type { Presenter } from '../render/present.js';
+import type { Outcome } from '../outcome.js';
 import { forEachProfile } from './profiles-at-once.js';
+import { choice, command, flag, text, type Input } from '../command-spec.js';
 
-export interface AuditOptions {
-  allProfiles?: boolean;
-  maxAge?: string;
-  maxIdle?: string;
-  expiringWithin?: string;
-  policy?: string;
-  failOn?: string;
-}
+const options = {
+  allProfiles: flag('--all-profiles', 'every profile of the config file, queried at once'),
+  maxAge: text('--max-age <duration>', 'keys created longer ago than this need rotating (default 90d)'),
+  maxIdle: text('--max-idle <duration>', 'keys last used longer ago than this are idle (default 45d)'),
+  expiringWithin: text('--expiring-within <duration>', 'keys expiring within this need rotating soon (default 14d)'),
+  policy: text('--policy <file>', 'a JSON policy: rules on or off, severities, thresholds, waivers'),
+  failOn: choice('--fail-on <severity>', 'exit 3 when a finding is at or above low, medium or high', ['high', 'medium', 'low'] as const),
+};
+export type AuditOptions = Input<{ options: typeof options }>;
+
+export const auditCommand = command({
+  name: 'audit',
+  group: 'keys',
+  summary: 'findings about every key, for a security review or a CI gate',
+  description:
+    'Checks every key against the rules: too old, idle, never used, expired, no expiry, expiring soon, broad scopes, no IP allowlist, duplicate names. Findings alone never fail the run unless --fail-on says so (exit 3). Under GitHub Actions it also writes annotations and a job summary.',
+  options,
+  examples: [
+    { note: 'findings for the current profile, grouped by severity', command: 'keywarden audit' },
+    { note: 'a CI gate on every profile, as SARIF for code scanning', command: 'keywarden audit --all-profiles --fail-on high -o sarif > keywarden.sarif', exits: 3 },
+    { note: 'stricter limits, as markdown for a pull request', command: 'keywarden audit --max-age 60d --max-idle 30d -o markdown' },
+  ],
+  run: audit,
+});
 
 const formats = ['table', 'json', 'csv', 'markdown', 'sarif'] as const;
 
@@ -29,9 +46,9 @@ const formats = ['table', 'json', 'csv', 'markdown', 'sarif'] as const;
  * wins over exit 1 for a profile that could not be audited, because the findings found are real either way and
  * the profile's error is in the report. Without --fail-on, findings alone never fail the run.
  */
-export async function run(ctx: Context, options: AuditOptions): Promise<number> {
+async function audit(ctx: Context, options: AuditOptions): Promise<Outcome> {
   const out = ctx.presenter(formats);
-  const failOn = options.failOn === undefined ? undefined : parseSeverity(options.failOn, '--fail-on');
+  const { failOn } = options;
   const policy = await loadPolicy(options);
   const now = ctx.now();
   for (const waiver of expiredWaivers(policy, now)) {
@@ -39,7 +56,7 @@ export async function run(ctx: Context, options: AuditOptions): Promise<number> 
   }
 
   const profiles = options.allProfiles ? await allProfiles(ctx) : [await resolveProfile(ctx)];
-  const { scans, errors, errorCode } = await scanProfiles(ctx, profiles);
+  const { scans, errors, outcome } = await scanProfiles(ctx, profiles);
   const report = buildReport({ now, policy, scans, errors });
 
   await out.text(await render(ctx, out, report, now));
@@ -58,8 +75,8 @@ export async function run(ctx: Context, options: AuditOptions): Promise<number> 
     }
   }
 
-  if (failOn !== undefined && report.findings.some((f) => atOrAbove(f.severity, failOn))) return ExitCode.findings;
-  return errorCode;
+  if (failOn !== undefined && report.findings.some((f) => atOrAbove(f.severity, failOn))) return { kind: 'findings' };
+  return outcome;
 }
 
 async function render(ctx: Context, out: Presenter<(typeof formats)[number]>, report: AuditReport, now: Date): Promise<string> {
@@ -81,14 +98,14 @@ async function render(ctx: Context, out: Presenter<(typeof formats)[number]>, re
 }
 
 /** Lists every profile's keys at once; a profile that fails is reported and the others are still audited. */
-async function scanProfiles(ctx: Context, profiles: Profile[]): Promise<{ scans: ProfileKeys[]; errors: ProfileError[]; errorCode: number }> {
+async function scanProfiles(ctx: Context, profiles: Profile[]): Promise<{ scans: ProfileKeys[]; errors: ProfileError[]; outcome: Outcome }> {
   const scans: ProfileKeys[] = [];
-  const { exitCode, failures } = await forEachProfile(ctx, profiles, async (profile) => {
+  const { outcome, failures } = await forEachProfile(ctx, profiles, async (profile) => {
     const provider = await connect(ctx, profile);
     const keys = await profileKeys(provider, profile.name);
     scans.push({ profile: profile.name, provider: profile.definition.id, capabilities: profile.definition.capabilities, keys });
   });
   // the report lists profiles in the order they were given, whichever answered first
   scans.sort((a, b) => profiles.findIndex((p) => p.name === a.profile) - profiles.findIndex((p) => p.name === b.profile));
-  return { scans, errors: failures, errorCode: exitCode };
+  return { scans, errors: failures, outcome };
 }

@@ -1,9 +1,26 @@
-import { join } from 'node:path';
-import { completions } from '../cli/complete.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { builtinIds } from '../providers/builtin-ids.js';
-import { shells } from './completion.command.js';
+import { done, type Outcome } from '../outcome.js';
+import { command, required, type Input } from '../command-spec.js';
+
+const shells = ['bash', 'zsh', 'fish'] as const;
+const shellArgument = { shell: required('<shell>', 'bash, zsh or fish') };
+
+export const completionCommand = command({
+  name: 'completion',
+  group: 'more',
+  summary: 'a completion script for bash, zsh or fish',
+  description:
+    'Prints a script that completes commands, flags and their values, profile names, provider ids and the ids of keys keywarden stored secrets of. Completing asks keywarden itself, which reads only local files: no request is made.',
+  arguments: shellArgument,
+  examples: [
+    { note: 'bash, for every new shell', command: 'keywarden completion bash > ~/.local/share/bash-completion/completions/keywarden' },
+    { note: 'zsh: a file named _keywarden on your $fpath', command: 'keywarden completion zsh > ~/.zfunc/_keywarden' },
+    { note: 'fish', command: 'keywarden completion fish > ~/.config/fish/completions/keywarden.fish' },
+  ],
+  run: completion,
+});
+
 
 const scripts: Record<(typeof shells)[number], string> = {
   bash: `# keywarden completion for bash: source this file, or save it as
@@ -33,27 +50,8 @@ complete -c keywarden -f -a '(__keywarden_complete)'
 };
 
 /** completion SHELL: the script that makes the shell ask keywarden what may come next. */
-export async function run(ctx: Context, shell: string): Promise<number> {
+async function completion(ctx: Context, { shell }: Input<{ arguments: typeof shellArgument }>): Promise<Outcome> {
   if (!(shells as readonly string[]).includes(shell)) throw new UsageError(`completion: '${shell}' is not one of ${shells.join(', ')}`);
   await ctx.presenter(['table'] as const).text(scripts[shell as (typeof shells)[number]]);
-  return 0;
-}
-
-/** __complete WORDS: the candidates, one a line; a problem (an unreadable config) offers nothing rather than an error. */
-export async function complete(ctx: Context, words: string[]): Promise<number> {
-  const { commands } = await import('../cli.js');
-  const config = await ctx.config.load().catch(() => undefined);
-  const offered = await completions(words.length === 0 ? [''] : words, commands, {
-    profiles: async () => Object.keys(config?.profiles ?? {}),
-    providers: () => builtinIds(),
-    keys: async (profile) => {
-      const { StoredIndex } = await import('../secrets/stored-index.js');
-      const name = profile ?? ctx.env.KEYWARDEN_PROFILE ?? config?.current;
-      if (!name) return [];
-      const index = new StoredIndex(join(ctx.dirs.state, 'stored-secrets.json'), { files: ctx.files });
-      return index.list().flatMap((entry) => (entry.account.startsWith(`${name}/`) ? [entry.account.slice(name.length + 1)] : []));
-    },
-  }).catch(() => []);
-  if (offered.length > 0) await ctx.presenter(['table', 'json'] as const).text(`${offered.join('\n')}\n`);
-  return 0;
+  return done;
 }

@@ -1,83 +1,60 @@
-import { randomUUID } from 'node:crypto';
 import type { Context } from '../context.js';
 import { connect, createCredentials } from '../credentials.js';
 import { UsageError } from '../errors.js';
-import { handOver, prepareDestination, type Destination, type DestinationOptions, type Handover } from '../handover/destination.js';
+import { handOver, prepareDestination, type Destination, type Handover } from '../handover/destination.js';
 import { revealAsLastResort, secretBox } from '../handover/reveal.js';
 import type { GuardedStep } from '../interrupts.js';
 import { resolveProfile } from '../profiles.js';
 import { keysCreatedSince, withProfile } from '../providers/listing.js';
 import { ProviderError } from '../providers/errors.js';
-import type { Capabilities, CreateRequest, Key, Provider, ProviderInfo } from '../providers/types.js';
+import type { CreateRequest, Key, Provider } from '../providers/types.js';
+import { done, partlyFailed, type Outcome } from '../outcome.js';
 import { inert, safeJson } from '../render/inert.js';
 import type { Presenter } from '../render/present.js';
 import type { Secret } from '../secrets/secret.js';
-import { parseDate, parseDuration } from '../util/time.js';
+import { requireCapability } from './capabilities.js';
+import { createRequest } from './create-request.js';
+import { deliverOption } from './options.js';
+import { choice, command, flag, required, text, type Input } from '../command-spec.js';
 
-export interface CreateOptions extends DestinationOptions {
-  scopes?: string;
-  environment?: string;
-  expiresIn?: string;
-  expiresAt?: string;
-  expireNow?: boolean;
-  principal?: string;
-  ipAllowlist?: string;
-}
+const options = {
+  scopes: text('--scopes <list>', 'comma-separated scopes or permissions'),
+  environment: choice('--environment <env>', 'live or test', ['live', 'test'] as const),
+  expiresIn: text('--expires-in <duration>', 'expire after this long, e.g. 90d'),
+  expiresAt: text('--expires-at <date>', 'expire at this ISO 8601 date'),
+  expireNow: flag('--expire-now', 'create the key already expired (DialNexa)'),
+  principal: text('--principal <id>', 'the principal the key belongs to (Cobo)'),
+  ipAllowlist: text('--ip-allowlist <list>', 'comma-separated IPs or CIDRs allowed to use the key'),
+  store: choice('--store <store>', 'where the secret goes: keychain (default), file or none', ['keychain', 'file', 'none'] as const),
+  deliver: deliverOption,
+  reveal: flag('--reveal', 'print the secret even when stdout is not a terminal'),
+};
+const args = { name: required('<name>', 'the name of the new key') };
 
-function list(text: string, flag: string): string[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0) throw new UsageError(`${flag}: give a comma-separated list`);
-  return items;
-}
+export const createCommand = command({
+  name: 'create',
+  group: 'keys',
+  summary: 'create a key; its secret is stored before anything is printed',
+  description:
+    'Creates a key at the provider. Where the secret will go is checked before the provider is called: the keychain by default, an encrypted file, a --deliver command, or --reveal. On a terminal the secret is shown once in a box; in a pipe only the key id is printed, unless --reveal.',
+  arguments: args,
+  options,
+  examples: [
+    { note: 'a key that expires in 90 days, its secret in the keychain', command: 'keywarden create "ci deploy" --scopes dns:read --expires-in 90d' },
+    { note: 'hand the secret to your own script on its stdin', command: 'keywarden create "billing worker" --environment live --ip-allowlist 203.0.113.0/24 --deliver ./update-secret.sh' },
+    { note: 'the secret alone on stdout, stored nowhere', command: 'keywarden create "one-off test" --store none --reveal' },
+  ],
+  run: create,
+});
 
-/** The provider request for the command's options; a flag the provider does not support is exit 2 naming it. */
-export function createRequest(provider: ProviderInfo, name: string, options: CreateOptions, now: Date): CreateRequest {
-  const need = (capability: keyof Capabilities, flag: string): void => {
-    if (!provider.capabilities[capability]) {
-      throw new UsageError(`${provider.id} does not support ${flag}`, 'keywarden providers shows what each provider supports');
-    }
-  };
-  if (name.trim() === '') throw new UsageError('the key needs a name');
-  const request: CreateRequest = { name };
-  if (options.scopes !== undefined) {
-    need('scopes', '--scopes');
-    request.scopes = list(options.scopes, '--scopes');
-  }
-  if (options.environment !== undefined) {
-    need('environments', '--environment');
-    if (options.environment !== 'live' && options.environment !== 'test') throw new UsageError(`--environment: '${options.environment}' is not live or test`);
-    request.environment = options.environment;
-  }
-  const expiryFlags = [options.expiresIn && '--expires-in', options.expiresAt && '--expires-at', options.expireNow && '--expire-now'].filter(Boolean);
-  if (expiryFlags.length > 1) throw new UsageError(`${expiryFlags.join(' and ')} cannot be used together`);
-  if (options.expiresIn !== undefined || options.expiresAt !== undefined) {
-    need('expiry', options.expiresIn !== undefined ? '--expires-in' : '--expires-at');
-    const at = options.expiresIn !== undefined ? new Date(now.getTime() + parseDuration(options.expiresIn, '--expires-in')) : parseDate(options.expiresAt!, '--expires-at');
-    if (at.getTime() <= now.getTime()) throw new UsageError(`--expires-at: ${at.toISOString()} is not in the future`);
-    request.expiresAt = at.toISOString();
-  }
-  if (options.expireNow) {
-    need('expireNow', '--expire-now');
-    request.expireNow = true;
-  }
-  if (options.principal !== undefined) {
-    need('principal', '--principal');
-    request.principal = options.principal;
-  }
-  if (options.ipAllowlist !== undefined) {
-    need('ipAllowlist', '--ip-allowlist');
-    request.ipAllowlist = list(options.ipAllowlist, '--ip-allowlist');
-  }
-  if (provider.capabilities.idempotentCreate) request.idempotencyKey = randomUUID();
-  return request;
-}
+type CreateInput = Input<{ arguments: typeof args; options: typeof options }>;
 
 /**
  * create: check where the secret will go, call the provider, store, deliver, print. From the moment the request is
  * sent until the secret is safe, an interrupt waits (see Interrupts); the secret is shown at most once, and always
  * when nothing else took it.
  */
-export async function run(ctx: Context, name: string, options: CreateOptions): Promise<number> {
+async function create(ctx: Context, { name, ...options }: CreateInput): Promise<Outcome> {
   const out = ctx.presenter(['table', 'json'] as const);
   const profile = await resolveProfile(ctx);
   requireCapability(profile.definition, 'create', 'create keys');
@@ -91,13 +68,6 @@ export async function run(ctx: Context, name: string, options: CreateOptions): P
   );
 }
 
-/** A command the provider cannot carry out is exit 2 before anything is sent. */
-export function requireCapability(provider: ProviderInfo, capability: 'create' | 'revoke', what: string): void {
-  if (!provider.capabilities[capability]) {
-    throw new UsageError(`${provider.displayName} (${provider.id}) cannot ${what} through its API`, 'keywarden providers shows what each provider can do');
-  }
-}
-
 async function createAndHandOver(
   ctx: Context,
   step: GuardedStep,
@@ -106,7 +76,7 @@ async function createAndHandOver(
   { request, credentials }: { request: CreateRequest; credentials: Record<string, string> },
   destination: Destination,
   out: Presenter<'table' | 'json'>,
-): Promise<number> {
+): Promise<Outcome> {
   const sentAt = ctx.now();
   step.waitingFor(`${provider.displayName}'s answer to the create request`);
   let created;
@@ -123,7 +93,7 @@ async function createAndHandOver(
   const handover = await handOver(ctx, destination, key, secret, step);
   step.waitingFor('the new secret to be shown');
   const shown = await report(ctx, out, key, secret, handover, destination.reveal);
-  return handover.problems.length > 0 || !shown ? 1 : 0;
+  return handover.problems.length > 0 || !shown ? partlyFailed : done;
 }
 
 /** Where to look for a key a create may have left behind: the listing of keys of its name made since it was sent. */

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
 import { ProviderError } from '../providers/errors.js';
+import { done, type Outcome } from '../outcome.js';
 import type { RecordsView } from '../render/present.js';
+import { command } from '../command-spec.js';
 import { keyringBackend } from '../secrets/store.js';
 import { tokenEnvName } from '../secrets/keeper.js';
 
@@ -137,7 +139,7 @@ async function profileChecks(ctx: Context, profile: Profile): Promise<Check[]> {
 }
 
 /** doctor: what keywarden depends on, one check a line; exit 1 when one fails. */
-export async function run(ctx: Context): Promise<number> {
+async function doctor(ctx: Context): Promise<Outcome> {
   const out = ctx.presenter(['table', 'json'] as const);
   const uid = ctx.runtime.uid ?? process.getuid?.();
   const problems: Check[] = [];
@@ -160,5 +162,18 @@ export async function run(ctx: Context): Promise<number> {
   checks.push(...folderChecks('config', ctx.dirs.config, uid), ...folderChecks('state', ctx.dirs.state, uid), ...folderChecks('data', ctx.dirs.data, uid), ...problems);
   for (const profile of profiles) checks.push(...(await profileChecks(ctx, profile)));
   await out.rows(checksView, checks);
-  return checks.every((c) => c.ok) ? 0 : 1;
+  return checks.every((c) => c.ok) ? done : { kind: 'unhealthy' };
 }
+
+export const doctorCommand = command({
+  name: 'doctor',
+  group: 'more',
+  summary: 'check the keychain, the folders keywarden keeps state in, and each profile',
+  description:
+    "Checks what keywarden depends on, one line each: the Node.js version; the OS keychain (reachable, writable, which backend); the config, state and data folders and their files (yours, and private: 0700 and 0600); and for each profile (only the one named with --profile or --provider), that an admin token is found, that a list request is answered, and that this machine's clock agrees with the provider's. Exit 1 when a check fails.",
+  examples: [
+    { note: 'every check', command: 'keywarden doctor' },
+    { note: 'as JSON, for a support request', command: 'keywarden doctor -o json' },
+  ],
+  run: doctor,
+});

@@ -3,6 +3,26 @@ import { AuthError, UsageError } from '../errors.js';
 import { resolveProfile, type Profile } from '../profiles.js';
 import { ProviderError } from '../providers/errors.js';
 import { tokenEnvName } from '../credentials.js';
+import { done, type Outcome } from '../outcome.js';
+import { command } from '../command-spec.js';
+
+export const loginCommand = command({
+  name: 'login',
+  group: 'setup',
+  summary: "store the profile's admin token in the secret store",
+  description:
+    "Reads the admin token hidden from a terminal, or from stdin when piped (never from a flag), checks it with one list request, and stores it in the profile's secret store. KEYWARDEN_TOKEN_<PROFILE> and KEYWARDEN_TOKEN are used before a stored token.",
+  examples: [{ note: 'the token piped in (or typed hidden), checked, then stored', command: 'keywarden login -p prod', readsToken: true }],
+  run: login,
+});
+
+export const logoutCommand = command({
+  name: 'logout',
+  group: 'setup',
+  summary: "remove the profile's stored admin token",
+  examples: [{ note: "forget prod's stored token", command: 'keywarden logout -p prod' }],
+  run: logout,
+});
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
@@ -43,7 +63,7 @@ async function checkToken(ctx: Context, profile: Profile, token: string): Promis
 }
 
 /** login: reads an admin token, checks it, stores it in the profile's secret store (account <profile>). */
-export async function login(ctx: Context): Promise<number> {
+async function login(ctx: Context): Promise<Outcome> {
   const profile = await resolveProfile(ctx);
   const token = await readToken(ctx, profile);
   ctx.keeper.taint(token);
@@ -62,13 +82,13 @@ export async function login(ctx: Context): Promise<number> {
   if (ctx.env[tokenEnvName(profile.name)] || ctx.env.KEYWARDEN_TOKEN) {
     ctx.note(`note: ${ctx.env[tokenEnvName(profile.name)] ? tokenEnvName(profile.name) : 'KEYWARDEN_TOKEN'} is set and is used before the stored token`);
   }
-  return 0;
+  return done;
 }
 
 /** logout: removes the profile's stored admin token. */
-export async function logout(ctx: Context): Promise<number> {
+async function logout(ctx: Context): Promise<Outcome> {
   const profile = await resolveProfile(ctx);
   const removed = await ctx.keeper.forgetAdminToken(profile);
   ctx.note(removed ? `logged out: removed the admin token of profile ${profile.name}` : `no stored admin token for profile ${profile.name}`);
-  return 0;
+  return done;
 }

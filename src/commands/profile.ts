@@ -5,7 +5,9 @@ import { UsageError } from '../errors.js';
 import { checkBaseUrl } from '../http/url.js';
 import { providerDefinition, providerReference } from '../profiles.js';
 import type { ProviderDefinition } from '../providers/types.js';
+import { done, type Outcome } from '../outcome.js';
 import type { RecordsView } from '../render/present.js';
+import { choice, command, repeated, required, type Input } from '../command-spec.js';
 
 interface ProfileRow {
   name: string;
@@ -28,7 +30,7 @@ const profilesView: RecordsView<ProfileRow> = {
   json: (r) => r,
 };
 
-export async function list(ctx: Context): Promise<number> {
+async function list(ctx: Context): Promise<Outcome> {
   const out = ctx.presenter(['table', 'json'] as const);
   const config = await ctx.config.load();
   const rows = Object.entries(config.profiles).map(([name, p]) => ({
@@ -39,19 +41,15 @@ export async function list(ctx: Context): Promise<number> {
     current: config.current === name,
   }));
   await out.rows(profilesView, rows);
-  return 0;
+  return done;
 }
 
-export interface AddOptions {
-  store?: string;
-  /** `name=value` pairs of the settings the provider declares */
-  set?: string[];
-}
-
-function checkedStore(store: string | undefined): StoreKind | undefined {
-  if (store !== undefined && store !== 'keychain' && store !== 'file') throw new UsageError(`--store: '${store}' is not keychain or file`);
-  return store;
-}
+const storeOption = choice('--store <store>', 'where its secrets go: keychain (default) or file', ['keychain', 'file'] as const satisfies readonly StoreKind[]);
+const setOption = repeated('--set <name=value>', 'a setting its provider needs, e.g. account_sid=AC...; repeat for more');
+const profileOptions = { store: storeOption, set: setOption };
+const named = { name: required('<name>', 'the profile', 'profiles') };
+type Named = Input<{ arguments: typeof named }>;
+type Edit = Input<{ arguments: typeof named; options: typeof profileOptions }>;
 
 /** `--set name=value` pairs as settings, each one the provider declares, each checked against its pattern. */
 function givenSettings(definition: ProviderDefinition, pairs: string[] = []): Record<string, string> {
@@ -74,7 +72,7 @@ function givenSettings(definition: ProviderDefinition, pairs: string[] = []): Re
   return settings;
 }
 
-export async function add(ctx: Context, name: string, options: AddOptions): Promise<number> {
+async function add(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
   if (!profileNamePattern.test(name)) {
     throw new UsageError(`'${name}' is not a profile name`, 'use letters, digits, dot, dash and underscore, starting with a letter or digit');
   }
@@ -82,7 +80,7 @@ export async function add(ctx: Context, name: string, options: AddOptions): Prom
   if (!provider) throw new UsageError('profile add needs --provider', 'for example: keywarden profile add prod --provider dialnexa');
   const definition = await providerDefinition(provider, ctx);
   const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl) : undefined;
-  const store = checkedStore(options.store);
+  const { store } = options;
   const settings = givenSettings(definition, options.set);
   const config = await ctx.config.update((c) => {
     if (c.profiles[name]) throw new UsageError(`profile '${name}' exists already`, `change it: keywarden profile set ${name} --base-url <url> --store <store> --set <name>=<value>`);
@@ -97,24 +95,20 @@ export async function add(ctx: Context, name: string, options: AddOptions): Prom
   ctx.note(`added profile ${name} (${definition.displayName}${baseUrl ? ` at ${baseUrl}` : ''})${config.current === name ? ', now current' : ''}`);
   const missing = definition.settings.filter((s) => s.required && settings[s.name] === undefined);
   if (missing.length > 0) ctx.note(`note: ${definition.id} needs ${missing.map((s) => s.name).join(', ')}: keywarden profile set ${name} ${missing.map((s) => `--set ${s.name}=${s.example ?? '<value>'}`).join(' ')}`);
-  return 0;
-}
-
-export interface SetOptions extends AddOptions {
-  baseUrl?: string;
+  return done;
 }
 
 /** Changes a profile in place: its base URL, store or settings. Its stored admin token stays where it is. */
-export async function set(ctx: Context, name: string, options: SetOptions): Promise<number> {
+async function set(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
   const current = (await ctx.config.load()).profiles[name];
   if (!current) throw new UsageError(`no profile '${name}'`, `add it: keywarden profile add ${name} --provider <id>`);
-  const baseUrl = options.baseUrl ?? ctx.globals.baseUrl;
+  const baseUrl = ctx.globals.baseUrl;
   if (baseUrl === undefined && options.store === undefined && (options.set ?? []).length === 0) {
     throw new UsageError('profile set changes nothing without --base-url, --store or --set', `for example: keywarden profile set ${name} --base-url https://api.example.com/v1`);
   }
   const definition = await providerDefinition(current.provider, ctx);
   const checkedUrl = baseUrl === undefined ? undefined : checkBaseUrl(baseUrl);
-  const store = checkedStore(options.store);
+  const { store } = options;
   const settings = givenSettings(definition, options.set);
   await ctx.config.update((c) => {
     const entry = c.profiles[name]!;
@@ -124,11 +118,11 @@ export async function set(ctx: Context, name: string, options: SetOptions): Prom
   });
   const changed = [checkedUrl && `base URL ${checkedUrl}`, store && `store ${store}`, ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)].filter(Boolean);
   ctx.note(`changed profile ${name}: ${changed.join(', ')}`);
-  return 0;
+  return done;
 }
 
 /** Removes a profile, and its stored admin token, which nothing could reach without the profile. */
-export async function remove(ctx: Context, name: string): Promise<number> {
+async function remove(ctx: Context, { name }: Named): Promise<Outcome> {
   await ctx.config.update((c) => {
     if (!c.profiles[name]) throw new UsageError(`no profile '${name}'`);
     delete c.profiles[name];
@@ -140,10 +134,10 @@ export async function remove(ctx: Context, name: string): Promise<number> {
   } catch (error) {
     ctx.note(`keywarden: warning: its stored admin token was not removed: ${(error as Error).message}`);
   }
-  return 0;
+  return done;
 }
 
-export async function use(ctx: Context, name: string): Promise<number> {
+async function use(ctx: Context, { name }: Named): Promise<Outcome> {
   await ctx.config.update((c) => {
     if (!c.profiles[name]) {
       throw new UsageError(`no profile '${name}'`, Object.keys(c.profiles).length ? `profiles: ${Object.keys(c.profiles).join(', ')}` : undefined);
@@ -151,5 +145,56 @@ export async function use(ctx: Context, name: string): Promise<number> {
     c.current = name;
   });
   ctx.note(`profile ${name} is now current`);
-  return 0;
+  return done;
 }
+
+export const profileCommand = command({
+  name: 'profile',
+  group: 'setup',
+  summary: 'profiles in the config file: a provider, its base URL, settings and secret store',
+  examples: [{ note: 'the profiles, the current one marked', command: 'keywarden profile list' }],
+  subcommands: [
+    command({
+      name: 'list',
+      summary: 'the profiles, the current one marked',
+      examples: [{ note: 'as JSON', command: 'keywarden profile list -o json' }],
+      run: list,
+    }),
+    command({
+      name: 'add',
+      summary: 'add a profile for a provider',
+      description:
+        'Adds a profile: a provider (built in, or a manifest path), its base URL where it is not the default, the settings the provider needs and where secrets go. The first profile becomes the current one.',
+      arguments: { name: required('<name>', 'the new profile') },
+      options: profileOptions,
+      examples: [
+        { note: 'a provider at its default base URL', command: 'keywarden profile add billing --provider dialnexa' },
+        { note: 'Twilio, with the account its keys belong to', command: 'keywarden profile add sms --provider twilio --set account_sid=AC0123456789abcdef0123456789abcdef' },
+        { note: 'a self-hosted API, its secrets in the encrypted file', command: 'keywarden profile add internal --provider edgedns --base-url https://edgedns.internal.example/v1 --store file' },
+      ],
+      run: add,
+    }),
+    command({
+      name: 'set',
+      summary: 'change a profile in place; its stored admin token stays',
+      arguments: named,
+      options: profileOptions,
+      examples: [{ note: 'point a profile at another base URL', command: 'keywarden profile set prod --base-url https://edgedns.eu.example/v1' }],
+      run: set,
+    }),
+    command({
+      name: 'remove',
+      summary: 'remove a profile and its stored admin token',
+      arguments: named,
+      examples: [{ note: 'the staging profile', command: 'keywarden profile remove staging' }],
+      run: remove,
+    }),
+    command({
+      name: 'use',
+      summary: 'make a profile the current one',
+      arguments: named,
+      examples: [{ note: 'commands without --profile use staging from now on', command: 'keywarden profile use staging' }],
+      run: use,
+    }),
+  ],
+});

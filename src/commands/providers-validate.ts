@@ -8,7 +8,19 @@ import type { Manifest } from '../manifest/types.js';
 import { capabilitiesDoc } from '../providers/capabilities.js';
 import type { CreateRequest, ProviderDefinition } from '../providers/types.js';
 import { inert, safeJson } from '../render/inert.js';
-import { createRequest, type CreateOptions } from './create.js';
+import { done, type Outcome } from '../outcome.js';
+import { createRequest, type KeyOptions } from './create-request.js';
+import { command, required, type Input } from '../command-spec.js';
+
+const args = { file: required('<file>', 'the manifest, e.g. ./acme.json', 'files') };
+
+export const validateCommand = command({
+  name: 'validate',
+  summary: 'check a provider manifest and show the requests it would send, sending none',
+  arguments: args,
+  examples: [{ note: "a built-in provider's manifest and its request plan", command: 'keywarden providers validate manifests/twilio.json' }],
+  run: validate,
+});
 
 /** a key id every provider takes, a number among them (GitHub's are) */
 const sampleId = '42';
@@ -20,9 +32,9 @@ const standIn = (name: string): string => `<${name}>`;
 /** `keywarden create demo ...` with every option the provider takes, as create would turn it into a request. */
 function sampleCreate(definition: ProviderDefinition, ctx: Context): { command: string; request: CreateRequest } {
   const c = definition.capabilities;
-  const options: CreateOptions = {};
+  const options: KeyOptions = {};
   const flags: string[] = [];
-  const give = <K extends keyof CreateOptions>(key: K, flag: string, value: CreateOptions[K]): void => {
+  const give = <K extends keyof KeyOptions>(key: K, flag: string, value: KeyOptions[K]): void => {
     options[key] = value;
     flags.push(value === true ? flag : `${flag} ${String(value)}`);
   };
@@ -42,7 +54,7 @@ function sampleCreate(definition: ProviderDefinition, ctx: Context): { command: 
 const shownUrl = (url: string): string => url.replace(/%3C/gi, '<').replace(/%3E/gi, '>');
 
 /** providers validate FILE: every problem of a manifest with its field path (exit 2), or "valid" and the requests it makes. */
-export async function run(ctx: Context, file: string): Promise<number> {
+async function validate(ctx: Context, { file }: Input<{ arguments: typeof args }>): Promise<Outcome> {
   const out = ctx.presenter(['table', 'json'] as const);
   let manifest: Manifest;
   try {
@@ -51,7 +63,7 @@ export async function run(ctx: Context, file: string): Promise<number> {
     if (!(error instanceof ManifestError)) throw error;
     await out.document({ file, valid: false, problems: error.problems });
     for (const line of error.lines()) ctx.note(`keywarden: ${line}`);
-    return 2;
+    return { kind: 'invalid' };
   }
   // the plan shows where values from the environment, settings and credentials go, never a value
   const fromEnv = manifest.auth.extra_header && 'from_env' in manifest.auth.extra_header ? manifest.auth.extra_header.from_env : undefined;
@@ -91,7 +103,7 @@ export async function run(ctx: Context, file: string): Promise<number> {
       rotate: plan.rotate && { id: sampleId, ...plan.rotate },
     };
     await out.document(doc);
-    return 0;
+    return done;
   }
   const request = (r: PlannedRequest): string => `${r.method} ${shownUrl(r.url)}`;
   // HTTP Basic as what it carries, so the plan says whose name and which secret go where
@@ -128,5 +140,5 @@ export async function run(ctx: Context, file: string): Promise<number> {
     ...(plan.rotate ? [`rotate    ${request(plan.rotate)}`, '          a new secret for the same key; the old one ends when the grace period does', ...(plan.rotate.body === undefined ? [] : body(plan.rotate))] : []),
   ];
   await out.document(null, lines.map(inert));
-  return 0;
+  return done;
 }

@@ -2,7 +2,10 @@ import type { Context } from '../context.js';
 import { builtinProviders } from '../providers/registry.js';
 import { capabilitiesDoc, capabilityList } from '../providers/capabilities.js';
 import type { ProviderDefinition } from '../providers/types.js';
+import { done, type Outcome } from '../outcome.js';
 import type { RecordsView } from '../render/present.js';
+import { validateCommand } from './providers-validate.js';
+import { command } from '../command-spec.js';
 
 const noDefault = 'none: each profile gives one';
 
@@ -26,7 +29,19 @@ const providersView: RecordsView<ProviderDefinition> = {
 };
 
 /** providers: the built-in providers, their default base URLs, the settings they need and what each can do. */
-export async function run(ctx: Context): Promise<number> {
+async function providers(ctx: Context): Promise<Outcome> {
   await ctx.presenter(['table', 'json'] as const).rows(providersView, builtinProviders());
-  return 0;
+  return done;
 }
+
+export const providersCommand = command({
+  name: 'providers',
+  group: 'setup',
+  summary: 'the built-in providers: default base URLs, settings and what each can do',
+  examples: [
+    { note: 'every built-in provider', command: 'keywarden providers' },
+    { note: 'as JSON, capabilities included', command: 'keywarden providers -o json' },
+  ],
+  run: providers,
+  subcommands: [validateCommand],
+});

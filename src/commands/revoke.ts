@@ -1,21 +1,42 @@
 import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
-import { requireCapability } from './create.js';
 import { InterruptedError, UsageError } from '../errors.js';
+import { done, partlyFailed, declined, type Outcome } from '../outcome.js';
 import { resolveProfile } from '../profiles.js';
 import { ProviderError } from '../providers/errors.js';
 import { profileKeys } from '../providers/listing.js';
 import type { Key, Provider } from '../providers/types.js';
 import { inert, tsvField } from '../render/inert.js';
 import { parseDuration, relativeTime } from '../util/time.js';
-import { resolveKeyReference, unusedFor } from './select-keys.js';
 import { describeKey } from '../render/keys.js';
+import { requireCapability } from './capabilities.js';
+import { resolveKeyReference, unusedFor } from './select-keys.js';
+import { command, flag, text, variadic, type Input } from '../command-spec.js';
 
-export interface RevokeOptions {
-  unusedFor?: string;
-  expired?: boolean;
-  dryRun?: boolean;
-}
+const args = { references: variadic('[keys...]', 'key ids, unique id prefixes or unique names', 'keys') };
+const options = {
+  unusedFor: text('--unused-for <duration>', 'every key not used for this long (or never used and this old)'),
+  expired: flag('--expired', 'every expired key'),
+  dryRun: flag('--dry-run', 'show what would be revoked, change nothing'),
+};
+type RevokeInput = Input<{ arguments: typeof args; options: typeof options }>;
+export type RevokeOptions = Omit<RevokeInput, 'references'>;
+
+export const revokeCommand = command({
+  name: 'revoke',
+  group: 'keys',
+  summary: 'revoke keys; asks first unless --yes; their stored secrets are deleted',
+  description:
+    'Revokes keys named by id, unique id prefix (4 characters or more) or unique name, or chosen by --unused-for or --expired. It lists them and asks first; without a terminal, --yes is needed. Every key is tried, and each outcome reported.',
+  arguments: args,
+  options,
+  examples: [
+    { note: 'one key, by name, without asking', command: 'keywarden revoke "Staging Server" --yes' },
+    { note: 'what a clean-up of idle keys would revoke', command: 'keywarden revoke --unused-for 90d --dry-run' },
+    { note: 'every expired key', command: 'keywarden revoke --expired --yes' },
+  ],
+  run: revoke,
+});
 
 export interface RevokeFailure {
   id: string;
@@ -83,7 +104,7 @@ async function revokeAll(ctx: Context, provider: Provider, targets: Key[]): Prom
 }
 
 /** revoke: one or many keys by reference or selector; confirmation unless --yes; each stored secret deleted. */
-export async function run(ctx: Context, references: string[], options: RevokeOptions): Promise<number> {
+async function revoke(ctx: Context, { references, ...options }: RevokeInput): Promise<Outcome> {
   const out = ctx.presenter(['table', 'json'] as const);
   if (references.length === 0 && options.unusedFor === undefined && !options.expired) {
     throw new UsageError('name the keys to revoke, or choose them with --unused-for DUR or --expired');
@@ -100,7 +121,7 @@ export async function run(ctx: Context, references: string[], options: RevokeOpt
       { dry_run: options.dryRun === true, revoked: options.dryRun ? targets : [], failed: [] },
       targets.map((key) => describeKey(key)),
     );
-    return 0;
+    return done;
   }
 
   if (!ctx.globals.yes && ctx.interactive) {
@@ -109,7 +130,7 @@ export async function run(ctx: Context, references: string[], options: RevokeOpt
   }
   if (!(await ctx.confirm(`Revoke ${targets.length === 1 ? 'this key' : `these ${targets.length} keys`}? Anything using ${targets.length === 1 ? 'it' : 'them'} stops working at once.`))) {
     ctx.note('keywarden: not confirmed; nothing was revoked');
-    return 1;
+    return declined;
   }
 
   const { revoked, failed } = await revokeAll(ctx, provider, targets);
@@ -120,5 +141,5 @@ export async function run(ctx: Context, references: string[], options: RevokeOpt
   await out.document({ dry_run: false, revoked, failed }, lines);
   if (ctx.interrupts.interrupted) ctx.note(`keywarden: interrupted: ${revoked.length} of ${targets.length} keys revoked, ${failed.length} not`);
   else if (failed.length > 0) ctx.note(`keywarden: ${failed.length} of ${targets.length} revocations failed`);
-  return failed.length > 0 ? 1 : 0;
+  return failed.length > 0 ? partlyFailed : done;
 }

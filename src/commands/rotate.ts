@@ -12,24 +12,45 @@ import { newRotationId, JournalStore, type Journal, type RotationPlan } from '..
 import { passed, RotationFailed, RotationRunner, type RotationDeps } from '../rotation/runner.js';
 import { keyAccount, type SecretStore } from '../secrets/store.js';
 import { formatDuration, parseDuration } from '../util/time.js';
-import { olderThan, resolveKeyReference } from './select-keys.js';
 import { describeKey } from '../render/keys.js';
+import { done, declined, partlyFailed, type Outcome } from '../outcome.js';
+import { deliverOption } from './options.js';
+import { olderThan, resolveKeyReference } from './select-keys.js';
+import { choice, command, flag, optional, optionalValue, text, type Input } from '../command-spec.js';
 
-export interface RotateOptions {
-  /** true when given without an id */
-  resume?: string | true;
-  deliver?: string;
-  /** true when given without a timeout */
-  verifyUse?: string | true;
-  grace?: string;
-  keepOld?: boolean;
-  dryRun?: boolean;
-  name?: string;
-  olderThan?: string;
-  store?: string;
-  list?: boolean;
-  abort?: string;
-}
+const args = { reference: optional('[key]', 'the key to rotate: id, unique id prefix or unique name', 'keys') };
+const options = {
+  deliver: deliverOption,
+  verifyUse: optionalValue('--verify-use [timeout]', 'wait until the new key is used before revoking the old one (default 10m)'),
+  grace: text('--grace <duration>', 'wait this long before revoking the old key'),
+  keepOld: flag('--keep-old', 'do not revoke the old key'),
+  name: text('--name <name>', 'the name of the new key (default: the old key name)'),
+  store: choice('--store <store>', 'where the new secret goes: keychain (default) or file', ['keychain', 'file', 'none'] as const),
+  olderThan: text('--older-than <duration>', 'rotate every key older than this, one journal each'),
+  resume: optionalValue('--resume [id]', 'finish an interrupted rotation; without an id, the only unfinished one'),
+  list: flag('--list', 'the rotations on record, newest first, with the step each is at'),
+  abort: text('--abort <id>', 'end an unfinished rotation: an undelivered new key is revoked, the old key left'),
+  dryRun: flag('--dry-run', 'show the plan, change nothing'),
+};
+type RotateInput = Input<{ arguments: typeof args; options: typeof options }>;
+export type RotateOptions = Omit<RotateInput, 'reference'>;
+
+export const rotateCommand = command({
+  name: 'rotate',
+  group: 'keys',
+  summary: 'a new key, stored and delivered, then the old one revoked; journaled and resumable',
+  description:
+    'Creates a key like the old one, stores its secret, runs --deliver, waits for --verify-use and --grace, then revokes the old key. Each step is journaled before the next begins, so an interrupted rotation is finished with --resume and never leaves the old key revoked before the new one works.',
+  arguments: args,
+  options,
+  examples: [
+    { note: 'the steps a rotation would take', command: 'keywarden rotate "Billing worker" --dry-run' },
+    { note: 'deliver the new key, wait until it is used, then revoke the old one', command: 'keywarden rotate "Billing worker" --deliver ./update-secret.sh --verify-use 5m --yes' },
+    { note: 'every key older than 90 days, the old ones left for you to retire', command: 'keywarden rotate --older-than 90d --keep-old --yes' },
+    { note: 'the rotations on record', command: 'keywarden rotate --list' },
+  ],
+  run: rotate,
+});
 
 const defaultVerifyTimeout = '10m';
 
@@ -54,7 +75,6 @@ function planOptions(profile: Profile, options: RotateOptions): Omit<RotationPla
   if (store === 'none') {
     throw new UsageError('rotate keeps the new secret in a secret store, so that an interrupted rotation can be finished', 'use --store keychain or --store file');
   }
-  if (store !== 'keychain' && store !== 'file') throw new UsageError(`--store: '${store}' is not keychain or file`);
   if (options.deliver !== undefined && options.deliver.trim() === '') throw new UsageError('--deliver: the command is empty');
   const { capabilities, id } = profile.definition;
   const native = capabilities.nativeRotate;
@@ -114,14 +134,14 @@ function resultDoc(journal: Journal, store: SecretStore) {
 }
 
 /** rotate: new key, stored, delivered, verified in use, old one revoked; journaled, resumable; or --resume, or bulk --older-than. */
-export async function run(ctx: Context, reference: string | undefined, options: RotateOptions): Promise<number> {
+async function rotate(ctx: Context, { reference, ...options }: RotateInput): Promise<Outcome> {
   const out = ctx.presenter(['table', 'json'] as const);
   ctx.checkPrivateState();
   const journals = rotationJournals(ctx);
   const modes = [options.resume !== undefined && '--resume', options.list && '--list', options.abort !== undefined && '--abort'].filter(Boolean);
   if (modes.length > 1) throw new UsageError(`${modes.join(' and ')} cannot be used together`);
   if (modes.length === 1 && reference !== undefined) throw new UsageError(`${modes[0]} takes no key`, 'keywarden rotate --list shows the rotations and their ids');
-  if (options.list) return (await import('./rotations.js')).listRotations(ctx, journals, out);
+  if (options.list) return (await import('./rotations.js')).listRotations(journals, out);
   if (options.abort !== undefined) return (await import('./rotations.js')).abortRotation(ctx, journals, options.abort, out);
   if (options.resume !== undefined) return resume(ctx, journals, options.resume === true ? undefined : options.resume, options, out);
   if (reference !== undefined && options.olderThan !== undefined) throw new UsageError('name one key or use --older-than, not both');
@@ -163,19 +183,19 @@ export async function run(ctx: Context, reference: string | undefined, options: 
   if (journalsToRun.length === 0) {
     await out.document({ rotations: [], failed: [] });
     ctx.note('no key matches; nothing to rotate');
-    return 0;
+    return done;
   }
   const where = `${settings.store}:keywarden/${profile.name}/<new id>`;
   const planLines = journalsToRun.flatMap((journal) => describePlan(journal, where));
   if (options.dryRun) {
     await out.document({ dry_run: true, rotations: journalsToRun.map((j) => ({ old: j.old, plan: j.plan })) }, planLines);
-    return 0;
+    return done;
   }
   if (ctx.interactive && !ctx.globals.yes) for (const line of planLines) ctx.note(line);
   const destructive = !settings.keep_old;
   if (destructive && !(await ctx.confirm(journalsToRun.length === 1 ? 'Rotate this key?' : `Rotate these ${journalsToRun.length} keys?`))) {
     ctx.note('keywarden: not confirmed; nothing was rotated');
-    return 1;
+    return declined;
   }
 
   const store = await ctx.keeper.usableStore(settings.store);
@@ -196,7 +216,7 @@ export async function run(ctx: Context, reference: string | undefined, options: 
     }
   }
   await report(ctx, out, finished, failed, store, single);
-  return failed.length > 0 ? 1 : 0;
+  return failed.length > 0 ? partlyFailed : done;
 }
 
 async function runOne(ctx: Context, deps: Omit<RotationDeps, 'ctx' | 'progress'>, journal: Journal): Promise<Journal> {
@@ -241,12 +261,12 @@ async function confirmDeliver(ctx: Context, journals: JournalStore, journal: Jou
   return ctx.confirm('Run it with the new secret?');
 }
 
-async function resume(ctx: Context, journals: JournalStore, id: string | undefined, options: RotateOptions, out: Presenter<'table' | 'json'>): Promise<number> {
+async function resume(ctx: Context, journals: JournalStore, id: string | undefined, options: RotateOptions, out: Presenter<'table' | 'json'>): Promise<Outcome> {
   if (id === undefined) {
     const open = await journals.unfinished();
     if (open.length === 0) {
       ctx.note('no unfinished rotation');
-      return 0;
+      return done;
     }
     if (open.length > 1) {
       await out.rows((await import('./rotations.js')).rotationsView, open);
@@ -261,7 +281,7 @@ async function resume(ctx: Context, journals: JournalStore, id: string | undefin
   if (journal.finished_at === null) {
     if (!(await confirmDeliver(ctx, journals, journal, options.deliver))) {
       ctx.note(`keywarden: not confirmed; rotation ${journal.id} is left where it stopped`);
-      return 1;
+      return declined;
     }
     const credentials = journal.plan.native ? {} : await createCredentials(ctx, profile.definition);
     const provider = await connect(ctx, profile);
@@ -270,5 +290,5 @@ async function resume(ctx: Context, journals: JournalStore, id: string | undefin
     ctx.note(`rotation ${journal.id} finished at ${journal.finished_at}`);
   }
   await report(ctx, out, [journal], [], store, true);
-  return 0;
+  return done;
 }

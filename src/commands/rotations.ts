@@ -3,6 +3,7 @@ import { connect } from '../credentials.js';
 import { UsageError } from '../errors.js';
 import { makeProfile } from '../profiles.js';
 import { ProviderError } from '../providers/errors.js';
+import { done, declined, type Outcome } from '../outcome.js';
 import { inert } from '../render/inert.js';
 import type { Presenter, RecordsView } from '../render/present.js';
 import { describeKey } from '../render/keys.js';
@@ -27,9 +28,9 @@ export const rotationsView: RecordsView<Journal> = {
 };
 
 /** rotate --list: every rotation on record here, newest first, with the step each is at. */
-export async function listRotations(ctx: Context, journals: JournalStore, out: Presenter<'table' | 'json'>): Promise<number> {
+export async function listRotations(journals: JournalStore, out: Presenter<'table' | 'json'>): Promise<Outcome> {
   await out.rows(rotationsView, await journals.all());
-  return 0;
+  return done;
 }
 
 /**
@@ -37,7 +38,7 @@ export async function listRotations(ctx: Context, journals: JournalStore, out: P
  * stored secret deleted; one already delivered is kept and named, since something may use it now; the old key is
  * left as it is. The journal is marked aborted, and the key may be rotated again.
  */
-export async function abortRotation(ctx: Context, journals: JournalStore, id: string, out: Presenter<'table' | 'json'>): Promise<number> {
+export async function abortRotation(ctx: Context, journals: JournalStore, id: string, out: Presenter<'table' | 'json'>): Promise<Outcome> {
   const journal = await journals.load(id);
   if (!isOpen(journal)) throw new UsageError(`rotation ${journal.id} has ${state(journal)} already; there is nothing to abort`);
   const created = journal.new;
@@ -45,7 +46,7 @@ export async function abortRotation(ctx: Context, journals: JournalStore, id: st
   const revokeNew = created !== null && !delivered;
   if (revokeNew && !(await ctx.confirm(`Abort rotation ${journal.id} and revoke the new key ${describeKey(created)}?`))) {
     ctx.note('keywarden: not confirmed; the rotation is left where it stopped');
-    return 1;
+    return declined;
   }
   if (revokeNew) {
     const profile = await makeProfile(ctx, journal.profile, journal.provider_ref, { baseUrl: journal.base_url, store: journal.plan.store });
@@ -67,5 +68,5 @@ export async function abortRotation(ctx: Context, journals: JournalStore, id: st
   await journals.finish(journal);
   ctx.note(`aborted rotation ${journal.id}; the old key ${describeKey(journal.old)} is as it was`);
   await out.document({ rotation_id: journal.id, aborted: true, old: journal.old, new: created, new_revoked: revokeNew });
-  return 0;
+  return done;
 }

@@ -1,27 +1,43 @@
 import { once } from 'node:events';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { done, type Outcome } from '../outcome.js';
 import { safeJson } from '../render/inert.js';
 import { sandboxGithubOrg } from '../sandbox/github-org.js';
 import { npmSandboxAccount } from '../sandbox/npm.js';
 import { defaultSandboxToken, sandboxProviders, simulatedProviders, startSandbox, vendorSimulators } from '../sandbox/server.js';
 import { sandboxTwilioAccountSid } from '../sandbox/twilio.js';
+import { command, text, type Input } from '../command-spec.js';
 
-export interface SandboxCommandOptions {
-  port?: string;
-  keys?: string;
-  latency?: string;
-  seed?: string;
-  failEvery?: string;
-  failStatus?: string;
-  retryAfter?: string;
-  rateLimitReset?: string;
-  rateLimitRemaining?: string;
-  resetEvery?: string;
-  stallEvery?: string;
-  badJsonEvery?: string;
-  loseAnswerEvery?: string;
-}
+const flags = {
+  port: text('--port <n>', 'the port to listen on, 0 for any free one (default 4010)'),
+  keys: text('--keys <n>', 'keys seeded per provider (default 25)'),
+  latency: text('--latency <ms>', 'a delay added to every answer'),
+  seed: text('--seed <seed>', 'the seed of the generated keys'),
+  failEvery: text('--fail-every <n>', 'answer every Nth request with --fail-status'),
+  failStatus: text('--fail-status <code>', 'the status for --fail-every (default 503)'),
+  retryAfter: text('--retry-after <seconds>', 'Retry-After sent with those failures'),
+  rateLimitReset: text('--rate-limit-reset <seconds>', 'X-RateLimit-Reset sent with those failures, this many seconds ahead'),
+  rateLimitRemaining: text('--rate-limit-remaining <n>', 'X-RateLimit-Remaining sent with those failures'),
+  resetEvery: text('--reset-every <n>', 'drop the connection of every Nth request'),
+  stallEvery: text('--stall-every <n>', 'never answer every Nth request'),
+  badJsonEvery: text('--bad-json-every <n>', 'answer every Nth request with a body that is not JSON'),
+  loseAnswerEvery: text('--lose-answer-every <n>', 'carry out every Nth request, then drop the connection unanswered'),
+};
+
+export const sandboxCommand = command({
+  name: 'sandbox',
+  group: 'more',
+  summary: "serve a simulator of every built-in provider's API on loopback",
+  description:
+    'Serves stateful simulators of every built-in provider on one loopback port until Ctrl-C, so keywarden (and a rotation job) can be tried without a real account. The banner gives each base URL and the admin token.',
+  options: flags,
+  examples: [
+    { note: 'on any free port, 50 keys a provider', command: 'keywarden sandbox --port 0 --keys 50', serves: true },
+    { note: 'slow and flaky, to test a rotation job', command: 'keywarden sandbox --port 0 --latency 200 --fail-every 5', serves: true },
+  ],
+  run: sandbox,
+});
 
 function count(text: string | undefined, flag: string, max = 1_000_000, min = 0): number | undefined {
   if (text === undefined) return undefined;
@@ -30,7 +46,7 @@ function count(text: string | undefined, flag: string, max = 1_000_000, min = 0)
 }
 
 /** sandbox: serves a simulator of every built-in provider on loopback until interrupted. */
-export async function run(ctx: Context, options: SandboxCommandOptions): Promise<number> {
+async function sandbox(ctx: Context, options: Input<{ options: typeof flags }>): Promise<Outcome> {
   const out = ctx.presenter(['table', 'json'] as const);
   const token = ctx.env.KEYWARDEN_TOKEN || defaultSandboxToken;
   const sandbox = await startSandbox({
@@ -82,5 +98,5 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
   } finally {
     await sandbox.close();
   }
-  return 0;
+  return done;
 }

@@ -8,9 +8,9 @@ import { SecretStoreError, type SecretStore, type StoreKind } from '../secrets/s
 import { deliver } from './deliver.js';
 
 export interface DestinationOptions {
-  store?: string;
-  deliver?: string;
-  reveal?: boolean;
+  store?: StoreKind | 'none' | undefined;
+  deliver?: string | undefined;
+  reveal?: boolean | undefined;
 }
 
 /** Where a new secret will go, checked before any key is created. */
@@ -28,9 +28,6 @@ const alternatives = 'use --store file, or --store none with --deliver CMD or --
  */
 export async function prepareDestination(ctx: Context, profile: Profile, options: DestinationOptions): Promise<Destination> {
   const kind = options.store ?? profile.store ?? 'keychain';
-  if (kind !== 'keychain' && kind !== 'file' && kind !== 'none') {
-    throw new UsageError(`--store: '${kind}' is not keychain, file or none`);
-  }
   const destination: Destination = { deliver: options.deliver, reveal: options.reveal === true };
   if (options.deliver !== undefined && options.deliver.trim() === '') throw new UsageError('--deliver: the command is empty');
   if (kind === 'none') {
@@ -40,7 +37,7 @@ export async function prepareDestination(ctx: Context, profile: Profile, options
     return destination;
   }
   try {
-    return { ...destination, store: await ctx.keeper.usableStore(kind as StoreKind) };
+    return { ...destination, store: await ctx.keeper.usableStore(kind) };
   } catch (error) {
     if (!(error instanceof SecretStoreError)) throw error;
     const nothingElse = !destination.deliver && !destination.reveal;

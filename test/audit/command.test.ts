@@ -114,7 +114,7 @@ describe('audit --all-profiles', () => {
 
 describe('audit: bad input is exit 2 before any request', () => {
   test.each<[string, AuditOptions, string | undefined, RegExp]>([
-    ['--fail-on', { failOn: 'critical' }, 'json', /^keywarden: --fail-on: 'critical' is not one of high, medium, low\n$/],
+    ['--fail-on', { failOn: 'critical' as 'high' }, 'json', /^keywarden: --fail-on: 'critical' is not one of high, medium, low\n$/],
     ['--max-age', { maxAge: '3 months' }, 'json', /^keywarden: --max-age: '3 months' is not a duration\nhint: /],
     ['--max-idle', { maxIdle: '-1d' }, 'json', /^keywarden: --max-idle: /],
     ['--expiring-within', { expiringWithin: 'soon' }, 'json', /^keywarden: --expiring-within: /],

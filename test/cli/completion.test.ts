@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { commands } from '../../src/cli.js';
+import { declarationsFromModules } from '../../src/cli/commands.js';
 import { completions, type CompletionSources } from '../../src/cli/complete.js';
 import { assertBuilt, binPath } from '../helpers/binary.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
@@ -55,6 +55,8 @@ describe('bash completion, through a real bash', () => {
     expect(bashCompletes('keywarden profile use st')).toEqual(['staging']);
   });
 });
+
+const commands = await declarationsFromModules();
 
 describe('what completion offers', () => {
   const sources = (keys: Record<string, string[]> = {}): CompletionSources => ({

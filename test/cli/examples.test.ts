@@ -3,8 +3,9 @@ import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { commands, rootExamples } from '../../src/cli.js';
-import type { CommandSpec, ExampleSpec } from '../../src/cli/spec.js';
+import { rootExamples } from '../../src/cli.js';
+import { declarationsFromModules } from '../../src/cli/commands.js';
+import type { Declaration, ExampleSpec } from '../../src/command-spec.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { expectations } from '../conformance/expectations.js';
 import { assertBuilt, repoRoot, runBin, spawnBin } from '../helpers/binary.js';
@@ -16,9 +17,11 @@ import type { SandboxProviderId } from '../../src/sandbox/model.js';
 
 const useKey = fileURLToPath(new URL('../helpers/use-key.mjs', import.meta.url));
 
+const commands = (await declarationsFromModules()).filter((c) => !c.hidden);
+
 /** Every example of every command, with the command it belongs to. */
 function allExamples(): [string, ExampleSpec][] {
-  const walk = (spec: CommandSpec, path: string): [string, ExampleSpec][] => [
+  const walk = (spec: Declaration, path: string): [string, ExampleSpec][] => [
     ...spec.examples.map((e): [string, ExampleSpec] => [path, e]),
     ...(spec.subcommands ?? []).flatMap((sub) => walk(sub, `${path} ${sub.name}`)),
   ];

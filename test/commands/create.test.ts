@@ -132,8 +132,8 @@ describe('create without a usable destination creates nothing', () => {
     ['dakota', ['--expires-in', '30d'], 'dakota does not support --expires-in'],
     ['cobo', ['--expires-in', '30d', '--expires-at', '2099-01-01'], '--expires-in and --expires-at cannot be used together'],
     ['cobo', ['--expires-at', '2001-01-01'], 'is not in the future'],
-    ['edgedns', ['--environment', 'prod'], "'prod' is not live or test"],
-    ['cobo', ['--store', 'plaintext'], "'plaintext' is not keychain, file or none"],
+    ['edgedns', ['--environment', 'prod'], "--environment: 'prod' is not one of live, test"],
+    ['cobo', ['--store', 'plaintext'], "--store: 'plaintext' is not one of keychain, file, none"],
   ] as const)('%s %s: exit 2 before any request', async (provider, flags, message) => {
     const before = sandbox.current.requests.length;
     const { code, stderr } = await runCli([...sandbox.args(provider), 'create', 'flagged', ...flags], { env: env() });
