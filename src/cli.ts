@@ -7,6 +7,7 @@ import type { Declaration, ExampleSpec, OptionSpec } from './command-spec.js';
 import { Context, type GlobalOptions, type Runtime } from './context.js';
 import { ExitCode, KeywardenError, UsageError } from './errors.js';
 import { exitCodeOf } from './outcome.js';
+import { ProviderError } from './providers/errors.js';
 import { Output, OutputClosedError } from './render/output.js';
 import { Redactor } from './secrets/redactor.js';
 
@@ -117,6 +118,20 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
   };
   for (const spec of commands) define(program, spec, [spec.name]);
 
+  // `keywarden __complete -- WORDS`, for the completion scripts
+  program
+    .command('__complete', { hidden: true })
+    .argument('[words...]')
+    .helpOption(false)
+    .action((words: string[], _options: unknown, cmd: Command) => {
+      const ctx = new Context(runtime, cmd.optsWithGlobals() as GlobalOptions, output, redactor);
+      state.result = (async () => {
+        const { complete } = await import('./cli/complete.js');
+        await complete(ctx, words);
+        return ExitCode.ok;
+      })();
+    });
+
   // `keywarden help [command...]`: the help of any command, on stdout
   program
     .command('help', { hidden: true })
@@ -182,6 +197,13 @@ export async function main(argv: string[], runtime: Runtime, version: string): P
   return interrupts.interrupted ? ExitCode.interrupted : code;
 }
 
+/** What to do about a provider's refusal, where the provider's own words leave it open. */
+const providerHints: Partial<Record<ProviderError['kind'], string>> = {
+  auth: 'check the admin token: keywarden login, or KEYWARDEN_TOKEN',
+  forbidden: 'the admin token is valid but may not manage API keys',
+  rate_limited: 'wait a little and try again',
+};
+
 function reportError(error: unknown, output: Output, debug: boolean): number {
   const write = (line: string): void => output.message(line);
   // the reader of stdout went away: stop quietly, as `head` expects
@@ -192,7 +214,8 @@ function reportError(error: unknown, output: Output, debug: boolean): number {
   }
   if (error instanceof KeywardenError) {
     write(`keywarden: ${error.message}`);
-    if (error.hint) write(`hint: ${error.hint}`);
+    const hint = error.hint ?? (error instanceof ProviderError ? providerHints[error.kind] : undefined);
+    if (hint) write(`hint: ${hint}`);
     if (debug && error.stack) for (const line of error.stack.split('\n').slice(1)) write(line);
     return error.exitCode;
   }

@@ -18,6 +18,9 @@ import type { SecretStore, StoreKind } from './secrets/store.js';
 import type { StoredIndex } from './secrets/stored-index.js';
 import { waitUntil, type Clock } from './util/clock.js';
 import { diskFiles, userFiles, type Files } from './util/fs.js';
+import type { Streams } from './util/streams.js';
+
+export type { Streams } from './util/streams.js';
 import { parseDuration, parseSize } from './util/time.js';
 
 /** The options every command accepts, before or after its name. */
@@ -39,22 +42,6 @@ export interface GlobalOptions {
 
 export type Env = Record<string, string | undefined>;
 
-export interface OutputStream {
-  write(chunk: string, callback?: (error?: Error | null) => void): unknown;
-  on?(event: 'error', listener: (error: Error) => void): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
-
-export interface InputStream extends NodeJS.ReadableStream {
-  isTTY?: boolean;
-}
-
-export interface Streams {
-  stdout: OutputStream & NodeJS.WritableStream;
-  stderr: OutputStream & NodeJS.WritableStream;
-  stdin: InputStream;
-}
 
 /** What the process gives a run; tests give their own. */
 export interface Runtime {

@@ -57,7 +57,7 @@ export interface ProfileParts {
 
 export async function makeProfile(ctx: Context, name: string, provider: string, parts: ProfileParts = {}): Promise<Profile> {
   const definition = await providerDefinition(provider, ctx);
-  const baseUrl = parts.baseUrl ? checkBaseUrl(parts.baseUrl, parts.baseUrlSource) : definition.defaultBaseUrl;
+  const baseUrl = parts.baseUrl ? checkBaseUrl(parts.baseUrl, parts.baseUrlSource ?? '--base-url') : definition.defaultBaseUrl;
   if (baseUrl === null) {
     throw new UsageError(
       `${definition.id} has no default base URL: each profile gives its own`,

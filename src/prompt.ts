@@ -1,4 +1,4 @@
-import type { Streams } from './context.js';
+import type { Streams } from './util/streams.js';
 
 /** Questions for the person at the terminal. Injected, so tests can drive them through a pseudo-terminal or a fake. */
 export interface Prompter {

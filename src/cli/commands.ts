@@ -18,7 +18,6 @@ export const commandModules: readonly { name: string; load: () => Promise<Comman
   { name: 'doctor', load: async () => (await import('../commands/doctor.js')).doctorCommand },
   { name: 'sandbox', load: async () => (await import('../commands/sandbox.js')).sandboxCommand },
   { name: 'completion', load: async () => (await import('../commands/completion.js')).completionCommand },
-  { name: '__complete', load: async () => (await import('./complete.js')).completeCommand },
 ];
 
 /** Where the build writes the index: beside this module in dist/. */

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { command, variadic, type ArgumentSpec, type Declaration, type Input, type OptionSpec } from '../command-spec.js';
+import type { ArgumentSpec, Declaration, OptionSpec } from '../command-spec.js';
 import type { Context } from '../context.js';
-import { done, type Outcome } from '../outcome.js';
 import { builtinIds } from '../providers/builtin-ids.js';
 import { commandDeclarations } from './commands.js';
 import { globalOptions } from './globals.js';
@@ -96,20 +95,12 @@ export async function completions(words: readonly string[], tree: readonly Decla
   return [...new Set(offered)].filter((word) => word.startsWith(current)).sort();
 }
 
-const wordsArgument = { words: variadic('[words...]', 'the words typed after keywarden, the last under the cursor') };
-
-/** The hidden command the completion scripts call: the candidates for the words typed so far, one a line. */
-export const completeCommand = command({
-  name: '__complete',
-  summary: 'the words that may come next (for the completion scripts)',
-  hidden: true,
-  arguments: wordsArgument,
-  examples: [],
-  run: complete,
-});
-
-/** A problem (an unreadable config) offers nothing rather than an error: a shell shows no errors while completing. */
-async function complete(ctx: Context, { words }: Input<{ arguments: typeof wordsArgument }>): Promise<Outcome> {
+/**
+ * `keywarden __complete -- WORDS`, which the completion scripts call: the candidates for the words typed so far,
+ * one a line. A problem (an unreadable config) offers nothing rather than an error: a shell shows no errors while
+ * completing.
+ */
+export async function complete(ctx: Context, words: readonly string[]): Promise<void> {
   const config = await ctx.config.load().catch(() => undefined);
   const offered = await completions(words.length === 0 ? [''] : words, await commandDeclarations(), {
     profiles: async () => Object.keys(config?.profiles ?? {}),
@@ -123,5 +114,4 @@ async function complete(ctx: Context, { words }: Input<{ arguments: typeof words
     },
   }).catch(() => []);
   if (offered.length > 0) await ctx.presenter(['table', 'json'] as const).text(`${offered.join('\n')}\n`);
-  return done;
 }

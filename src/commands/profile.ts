@@ -79,7 +79,7 @@ async function add(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
   const provider = ctx.globals.provider;
   if (!provider) throw new UsageError('profile add needs --provider', 'for example: keywarden profile add prod --provider dialnexa');
   const definition = await providerDefinition(provider, ctx);
-  const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl) : undefined;
+  const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl, '--base-url') : undefined;
   const { store } = options;
   const settings = givenSettings(definition, options.set);
   const config = await ctx.config.update((c) => {
@@ -107,7 +107,7 @@ async function set(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
     throw new UsageError('profile set changes nothing without --base-url, --store or --set', `for example: keywarden profile set ${name} --base-url https://api.example.com/v1`);
   }
   const definition = await providerDefinition(current.provider, ctx);
-  const checkedUrl = baseUrl === undefined ? undefined : checkBaseUrl(baseUrl);
+  const checkedUrl = baseUrl === undefined ? undefined : checkBaseUrl(baseUrl, '--base-url');
   const { store } = options;
   const settings = givenSettings(definition, options.set);
   await ctx.config.update((c) => {

@@ -68,7 +68,7 @@ async function validate(ctx: Context, { file }: Input<{ arguments: typeof args }
   // the plan shows where values from the environment, settings and credentials go, never a value
   const fromEnv = manifest.auth.extra_header && 'from_env' in manifest.auth.extra_header ? manifest.auth.extra_header.from_env : undefined;
   const definition = manifestDefinition(manifest, { env: fromEnv ? { [fromEnv]: `<$${fromEnv}>` } : {} });
-  const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl) : (definition.defaultBaseUrl ?? 'https://your-base-url.example');
+  const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl, '--base-url') : (definition.defaultBaseUrl ?? 'https://your-base-url.example');
   const settings = Object.fromEntries(definition.settings.map((s) => [s.name, s.example ?? standIn(s.name)]));
   const token = manifest.auth.scheme === 'basic' && !manifest.auth.username ? `${standIn('user')}:${placeholderToken}` : placeholderToken;
   const sample = definition.capabilities.create ? sampleCreate(definition, ctx) : undefined;

@@ -8,8 +8,11 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === '::1';
 }
 
-/** A provider base URL keywarden may send a token to: HTTPS, or plain HTTP to this machine only. */
-export function checkBaseUrl(text: string, source = '--base-url'): string {
+/**
+ * A provider base URL keywarden may send a token to: HTTPS, or plain HTTP to this machine only. `source` is where it
+ * was given (a flag, a manifest field), which a refusal names.
+ */
+export function checkBaseUrl(text: string, source: string): string {
   let url: URL;
   try {
     url = new URL(text);

@@ -6,7 +6,7 @@ import { ProviderError } from '../providers/errors.js';
 import { objectAt, ShapeError } from '../providers/shape.js';
 import type { CreatedKey, CredentialInfo, Provider, ProviderDefinition, ProviderInfo, ProviderSettings, SettingInfo } from '../providers/types.js';
 import { Secret } from '../secrets/secret.js';
-import { recordWithoutSecret } from '../secrets/separate.js';
+import { recordWithoutSecret } from '../providers/without-secret.js';
 import { listPages } from './listing.js';
 import { errorReader, firstString, objectOrRoot, readKey, type KeyReading } from './read.js';
 import { capabilitiesOf, listOf, type Auth, type Manifest, type RevokeSpec, type RotateSpec } from './types.js';
@@ -102,7 +102,7 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
       const api = new ProviderApi(info.id, settings, authHeaders(info.id, manifest.auth, settings.token, profileSettings, environment), errorReader(manifest.errors));
       const reading = (): KeyReading => ({ usageTracked: info.capabilities.usageTracking, allowlists: info.capabilities.ipAllowlist, now: settings.now() });
       const unsupported = (what: string): never => {
-        throw new UsageError(`${info.id} cannot ${what}`, 'keywarden providers shows what each provider can do');
+        throw new UsageError(`${info.id} cannot ${what}`);
       };
 
       /** The new key and its secret, from a create or rotate answer: the secret in none of the key's fields. */

@@ -19,12 +19,6 @@ const exitCodes: Record<ProviderErrorKind, ExitCode> = {
   bad_response: ExitCode.failure,
 };
 
-const hints: Partial<Record<ProviderErrorKind, string>> = {
-  auth: 'check the admin token: keywarden login, or KEYWARDEN_TOKEN',
-  forbidden: 'the admin token is valid but may not manage API keys',
-  rate_limited: 'wait a little and try again',
-};
-
 /**
  * Every provider failure, whatever the provider's own error shape. The message always names the provider and
  * the endpoint ("dakota: DELETE /api-keys/{id}: ..."); it never holds a credential or a secret.
@@ -41,7 +35,7 @@ export class ProviderError extends KeywardenError {
      * a 2xx answer that cannot be read
      */
     readonly outcomeUnknown = false,
-    hint = hints[kind],
+    hint?: string,
   ) {
     super(`${provider}: ${endpoint}: ${detail}`, exitCodes[kind], hint);
   }

@@ -1,6 +1,6 @@
 import type { CreatedKey, KeyRecord } from '../providers/types.js';
 import type { Redactor } from './redactor.js';
-import { recordWithoutSecret } from './separate.js';
+import { recordWithoutSecret } from '../providers/without-secret.js';
 import { Secret } from './secret.js';
 import { keyAccount, type SecretStore, type StoreKind } from './store.js';
 import type { StoredIndex } from './stored-index.js';

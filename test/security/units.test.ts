@@ -8,7 +8,7 @@ import { csvCell, inert, safeJson, tsvField } from '../../src/render/inert.js';
 import { childEnvironment } from '../../src/secrets/child-env.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { Secret } from '../../src/secrets/secret.js';
-import { recordWithoutSecret } from '../../src/secrets/separate.js';
+import { recordWithoutSecret } from '../../src/providers/without-secret.js';
 
 const secret = 'sk_live_4f9a1c2b7d4e5f60a1b2c3d4';
 
