@@ -4,12 +4,13 @@ import { globalOptions } from './cli/globals.js';
 import { commandHelp, rootHelp, type HelpStyle } from './cli/help.js';
 import { nearest } from './cli/suggest.js';
 import type { Declaration, ExampleSpec, OptionSpec } from './command-spec.js';
-import { Context, type GlobalOptions, type Runtime } from './context.js';
+import { Context, type Runtime } from './context.js';
 import { ExitCode, KeywardenError, UsageError } from './errors.js';
 import { exitCodeOf } from './outcome.js';
 import { ProviderError } from './providers/errors.js';
 import { Output, OutputClosedError } from './render/output.js';
 import { Redactor } from './secrets/redactor.js';
+import { parseSettings, type GlobalOptions } from './settings.js';
 
 /** What `keywarden` alone suggests trying first. */
 export const rootExamples: readonly ExampleSpec[] = [
@@ -82,7 +83,7 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
       for (const [name, option] of flags) input[name] = values[option.attributeName()];
       const globals = cmd.optsWithGlobals() as GlobalOptions;
       state.result = (async () => {
-        const ctx = new Context(runtime, globals, output, redactor);
+        const ctx = new Context(runtime, globals, parseSettings(globals), output, redactor);
         try {
           const command = await loadCommand(path);
           return exitCodeOf(await command.run!(ctx, input as never));
@@ -124,8 +125,9 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
     .argument('[words...]')
     .helpOption(false)
     .action((words: string[], _options: unknown, cmd: Command) => {
-      const ctx = new Context(runtime, cmd.optsWithGlobals() as GlobalOptions, output, redactor);
+      const globals = cmd.optsWithGlobals() as GlobalOptions;
       state.result = (async () => {
+        const ctx = new Context(runtime, globals, parseSettings(globals), output, redactor);
         const { complete } = await import('./cli/complete.js');
         await complete(ctx, words);
         return ExitCode.ok;
@@ -165,7 +167,11 @@ function commanderErrorLines(text: string): string {
     .replace(/^error: /, '')
     .replace(/^option '(--[\w-]+)[^']*' argument '(.*)' is invalid\. Allowed choices are (.*)\.$/, "$1: '$2' is not one of $3");
   const suggestion = rest.join(' ').match(/\(Did you mean (.+)\?\)/);
-  return `keywarden: ${message}\n${suggestion ? `hint: did you mean ${suggestion[1]}?\n` : ''}`;
+  const unknown = message.match(/^unknown option '(.+)'$/)?.[1];
+  const looksLikeValue = unknown !== undefined && !/^--[a-z][a-z-]*$/.test(unknown);
+  // a key id may begin with '-' (SendGrid's do): after `--` it is an argument
+  const hint = suggestion ? `did you mean ${suggestion[1]}?` : looksLikeValue ? `a name or id that begins with '-' goes after --, as in: -- ${unknown}` : undefined;
+  return `keywarden: ${message}\n${hint ? `hint: ${hint}\n` : ''}`;
 }
 
 /**

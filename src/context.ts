@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import { ConfigStore } from './config/config.js';
 import { platformDirs, type Dirs } from './config/paths.js';
 import { UsageError } from './errors.js';
-import type { HttpClient } from './http/client.js';
 import type { RetryPolicy } from './http/retry.js';
 import type { Interrupts } from './interrupts.js';
 import { terminalPrompter, type Prompter } from './prompt.js';
@@ -12,33 +10,16 @@ import { Presenter, type Screen } from './render/present.js';
 import { Progress } from './render/progress.js';
 import type { Style } from './render/style.js';
 import { childEnvironment } from './secrets/child-env.js';
-import { SecretKeeper } from './secrets/keeper.js';
 import type { Redactor } from './secrets/redactor.js';
 import type { SecretStore, StoreKind } from './secrets/store.js';
-import type { StoredIndex } from './secrets/stored-index.js';
+import { Services } from './services.js';
+import type { GlobalOptions, Settings } from './settings.js';
 import { waitUntil, type Clock } from './util/clock.js';
 import { diskFiles, userFiles, type Files } from './util/fs.js';
 import type { Streams } from './util/streams.js';
 
 export type { Streams } from './util/streams.js';
-import { parseDuration, parseSize } from './util/time.js';
-
-/** The options every command accepts, before or after its name. */
-export interface GlobalOptions {
-  profile?: string;
-  provider?: string;
-  baseUrl?: string;
-  output?: string;
-  wide?: boolean;
-  color?: boolean;
-  input?: boolean;
-  yes?: boolean;
-  debug?: boolean;
-  timeout?: string;
-  configDir?: string;
-  concurrency?: string;
-  maxResponse?: string;
-}
+export type { GlobalOptions } from './settings.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -67,42 +48,47 @@ export interface Runtime {
 }
 
 /**
- * Everything a command may use, injected: output, environment, clock, config, the secret keeper, the HTTP client.
- * Commands never reach for `process` or the raw streams themselves, so tests run them in process with their own
- * streams and clock, and every byte written passes the redactor.
+ * What a command runs in: the run's facts (environment, clock, folders, interrupts), the terminal it talks to
+ * (results through a Presenter, messages, progress, confirmations), the settings of its global options, and the
+ * services it works with (config, secret keeper, HTTP). Commands never reach for `process` or the raw streams, so
+ * tests run them in process with their own streams and clock, and every byte written passes the redactor.
  */
 export class Context {
   readonly dirs: Dirs;
-  readonly config: ConfigStore;
-  readonly keeper: SecretKeeper;
   /** how keywarden writes its files */
   readonly files: Files;
-  private httpClient: HttpClient | undefined;
-  private readonly stores = new Map<StoreKind, SecretStore>();
-  private index: StoredIndex | undefined;
   /** the status line: pages listed, retries, countdowns; seen only by a person at a terminal */
   readonly progress: Progress;
+  readonly services: Services;
 
   constructor(
     readonly runtime: Runtime,
     readonly globals: GlobalOptions,
+    readonly settings: Settings,
     readonly output: Output,
     private readonly redactor: Redactor,
   ) {
     this.dirs = platformDirs(runtime.env, runtime.platform, globals.configDir);
     this.files = runtime.files ?? (runtime.uid === undefined ? diskFiles : userFiles(runtime.uid));
-    this.config = new ConfigStore(this.dirs.config, { redactor, files: this.files });
     // progress is for a person watching a terminal: never in a pipe, under --no-input, in CI, or where a line cannot be redrawn
     const watched = runtime.streams.stdout.isTTY === true && globals.input !== false;
     output.enableStatus(watched && !runtime.env.CI && runtime.env.GITHUB_ACTIONS !== 'true' && runtime.env.TERM !== 'dumb');
     this.progress = new Progress(output, () => runtime.now().getTime());
-    this.keeper = new SecretKeeper({
-      redactor,
-      store: (kind) => this.secretStore(kind),
-      index: () => this.storedIndex(),
+    this.services = new Services({
       env: runtime.env,
-      debug: (line) => this.debug(line),
+      dirs: this.dirs,
+      files: this.files,
+      redactor,
+      settings,
+      signal: runtime.interrupts.signal,
+      retryPolicy: runtime.retryPolicy,
+      secretStores: runtime.secretStores,
+      filePassphrase: (newFile) => this.filePassphrase(newFile),
+      childEnv: () => this.childEnv(),
+      notice: (line) => this.note(`keywarden: ${line}`),
       warn: (line) => this.note(`keywarden: warning: ${line}`),
+      debug: globals.debug ? (line) => this.debug(line) : undefined,
+      retrying: (line) => this.progress.retrying(line),
     });
   }
 
@@ -202,14 +188,6 @@ export class Context {
     if (this.globals.debug) this.note(`debug: ${line}`);
   }
 
-  /** pages fetched at once where a provider's pagination allows it */
-  get pageConcurrency(): number {
-    const text = this.globals.concurrency ?? '8';
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || value < 1 || value > 64) throw new UsageError(`--concurrency: '${text}' is not a number from 1 to 64`);
-    return value;
-  }
-
   get prompter(): Prompter {
     return this.runtime.prompter ?? terminalPrompter(this.runtime.streams, this.signal);
   }
@@ -221,32 +199,6 @@ export class Context {
       throw new UsageError(`confirmation needed, and ${this.whyNoQuestions}`, 'pass --yes to confirm');
     }
     return this.prompter.confirm(message);
-  }
-
-  private async secretStore(kind: StoreKind): Promise<SecretStore> {
-    const injected = this.runtime.secretStores?.[kind];
-    if (injected) return injected;
-    let store = this.stores.get(kind);
-    if (!store) {
-      if (kind === 'keychain') {
-        const { KeychainStore } = await import('./secrets/keychain.js');
-        store = new KeychainStore({ env: () => this.childEnv() });
-      } else {
-        const { EncryptedFileStore } = await import('./secrets/file.js');
-        store = new EncryptedFileStore({ path: join(this.dirs.data, 'secrets.enc'), passphrase: (newFile) => this.filePassphrase(newFile), files: this.files });
-      }
-      this.stores.set(kind, store);
-    }
-    return store;
-  }
-
-  /** Which accounts keywarden stored where: a non-secret index, so nothing has to search the keychain. */
-  private async storedIndex(): Promise<StoredIndex> {
-    if (!this.index) {
-      const { StoredIndex } = await import('./secrets/stored-index.js');
-      this.index = new StoredIndex(join(this.dirs.state, 'stored-secrets.json'), { redactor: this.redactor, files: this.files });
-    }
-    return this.index;
   }
 
   /** The passphrase of the encrypted file: from the environment, or typed hidden (twice for a new file). */
@@ -262,32 +214,11 @@ export class Context {
       }
     }
     if (!passphrase) throw new UsageError('an empty passphrase is not allowed');
-    this.keeper.taint(passphrase);
+    this.services.keeper.taint(passphrase);
     return passphrase;
   }
 
-  get timeoutMs(): number {
-    return parseDuration(this.globals.timeout ?? '30s', '--timeout', { min: 1_000, max: 86_400_000 });
-  }
-
-  /** The run's one HTTP client, created on first use so commands that make no request never load undici. */
-  async http(): Promise<HttpClient> {
-    if (!this.httpClient) {
-      const { HttpClient } = await import('./http/client.js');
-      this.httpClient = new HttpClient({
-        timeoutMs: this.timeoutMs,
-        maxResponseBytes: this.globals.maxResponse === undefined ? undefined : parseSize(this.globals.maxResponse, '--max-response', { min: 1024, max: 1024 ** 3 }),
-        notice: (line) => this.note(`keywarden: ${line}`),
-        retrying: (line) => this.progress.retrying(line),
-        trace: this.globals.debug ? (line) => this.debug(line) : undefined,
-        retry: this.runtime.retryPolicy,
-        signal: this.signal,
-      });
-    }
-    return this.httpClient;
-  }
-
   async close(): Promise<void> {
-    await this.httpClient?.close();
+    await this.services.close();
   }
 }

@@ -11,7 +11,7 @@ export { tokenEnvName };
  * (service keywarden, account <P>). The keeper registers whatever it finds for redaction at once.
  */
 export async function adminToken(ctx: Context, profile: Profile): Promise<string> {
-  const token = await ctx.keeper.adminToken(profile);
+  const token = await ctx.services.keeper.adminToken(profile);
   if (!token) {
     // a profile only this run knows of is made by login itself, from the same --provider and --base-url
     const login = profile.configured
@@ -29,9 +29,9 @@ export async function connect(ctx: Context, profile: Profile): Promise<Provider>
     baseUrl: profile.baseUrl,
     token,
     settings: profile.settings,
-    http: await ctx.http(),
+    http: await ctx.services.http(),
     now: () => ctx.now(),
-    pageConcurrency: ctx.pageConcurrency,
+    pageConcurrency: ctx.settings.pageConcurrency,
   });
   const listPages = provider.listPages;
   return {
@@ -68,7 +68,7 @@ export async function createCredentials(ctx: Context, definition: ProviderInfo):
         credential.prompt ? `set ${credential.env} (it is asked for hidden on a terminal, but ${ctx.whyNoQuestions})` : `set ${credential.env}`,
       );
     }
-    ctx.keeper.taint(value);
+    ctx.services.keeper.taint(value);
     given[credential.name] = value;
   }
   return given;

@@ -33,7 +33,7 @@ export function providerReference(provider: string): string {
 
 /** A built-in provider by id, or a provider described by a manifest file (a relative path is from the working directory). */
 export async function providerDefinition(provider: string, ctx: Context): Promise<ProviderDefinition> {
-  const environment = { env: ctx.env, secret: (value: string) => ctx.keeper.taint(value) };
+  const environment = { env: ctx.env, secret: (value: string) => ctx.services.keeper.taint(value) };
   if (isManifestReference(provider)) {
     const { loadManifestProvider } = await import('./manifest/index.js');
     return loadManifestProvider(provider, environment);
@@ -91,7 +91,7 @@ function fromConfig(ctx: Context, name: string, entry: ProfileConfig, baseUrl = 
 export async function resolveProfile(ctx: Context): Promise<Profile> {
   const { globals } = ctx;
   ctx.checkPrivateState();
-  const config = await ctx.config.load();
+  const config = await ctx.services.config.load();
   const explicit = globals.profile ?? ctx.env.KEYWARDEN_PROFILE;
   if (explicit !== undefined && !profileNamePattern.test(explicit)) {
     throw new UsageError(`'${explicit}' is not a profile name`, 'a profile name has letters, digits, dot, dash and underscore, and starts with a letter or digit');
@@ -126,7 +126,7 @@ export async function resolveProfile(ctx: Context): Promise<Profile> {
 /** Every profile of the config file, for --all-profiles. */
 export async function allProfiles(ctx: Context): Promise<Profile[]> {
   ctx.checkPrivateState();
-  const config = await ctx.config.load();
+  const config = await ctx.services.config.load();
   const entries = Object.entries(config.profiles);
   if (entries.length === 0) throw new UsageError('--all-profiles: no profile is set up', 'keywarden profile add <name> --provider <id>');
   return Promise.all(entries.map(([name, entry]) => fromConfig(ctx, name, entry, undefined)));

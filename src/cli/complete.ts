@@ -101,7 +101,7 @@ export async function completions(words: readonly string[], tree: readonly Decla
  * completing.
  */
 export async function complete(ctx: Context, words: readonly string[]): Promise<void> {
-  const config = await ctx.config.load().catch(() => undefined);
+  const config = await ctx.services.config.load().catch(() => undefined);
   const offered = await completions(words.length === 0 ? [''] : words, await commandDeclarations(), {
     profiles: async () => Object.keys(config?.profiles ?? {}),
     providers: () => builtinIds(),

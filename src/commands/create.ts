@@ -87,7 +87,7 @@ async function createAndHandOver(
     else if (error instanceof ProviderError && error.outcomeUnknown) await reportPossibleOrphans(ctx, provider, profile, request.name, sentAt);
     throw error;
   }
-  const { record, secret } = ctx.keeper.accept(created);
+  const { record, secret } = ctx.services.keeper.accept(created);
   const key = withProfile(provider.id, profile, record);
   step.beforeForcedStop(() => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored or delivered'));
   const handover = await handOver(ctx, destination, key, secret, step);

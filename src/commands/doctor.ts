@@ -78,7 +78,7 @@ function folderChecks(what: string, dir: string, uid: number | undefined): Check
 async function keychainCheck(ctx: Context, needed: boolean): Promise<Check> {
   const backend = keyringBackend(ctx.runtime.platform);
   try {
-    await ctx.keeper.usableStore('keychain');
+    await ctx.services.keeper.usableStore('keychain');
     return pass('keychain', `${backend}: reachable, and a test entry was written, read back and deleted`);
   } catch (error) {
     const problem = `${backend}: ${(error as Error).message}`;
@@ -99,14 +99,14 @@ async function profileChecks(ctx: Context, profile: Profile): Promise<Check[]> {
   const name = `profile ${profile.name}`;
   let token: string | undefined;
   try {
-    token = await ctx.keeper.adminToken(profile);
+    token = await ctx.services.keeper.adminToken(profile);
   } catch (error) {
     return [fail(`${name}: token`, (error as Error).message, `keywarden login --profile ${profile.name}`)];
   }
   if (!token) return [fail(`${name}: token`, 'no admin token found', `keywarden login --profile ${profile.name}, or set ${tokenEnvName(profile.name)}`)];
   const checks = [pass(`${name}: token`, `from ${tokenSource(ctx, profile)}`)];
 
-  const http = await ctx.http();
+  const http = await ctx.services.http();
   let answeredAt: string | undefined;
   const watched = { request: async (req: Parameters<typeof http.request>[0]) => {
     const answer = await http.request(req);
@@ -143,7 +143,7 @@ async function doctor(ctx: Context): Promise<Outcome> {
   const out = ctx.presenter(['table', 'json'] as const);
   const uid = ctx.runtime.uid ?? process.getuid?.();
   const problems: Check[] = [];
-  const config = await ctx.config.load().catch((error: Error) => {
+  const config = await ctx.services.config.load().catch((error: Error) => {
     problems.push(fail('config file', error.message, 'fix or remove it'));
     return undefined;
   });

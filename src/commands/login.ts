@@ -48,7 +48,7 @@ async function readToken(ctx: Context, profile: Profile): Promise<string> {
 
 /** Proves the token works with one list call before anything is stored. */
 async function checkToken(ctx: Context, profile: Profile, token: string): Promise<void> {
-  const provider = profile.definition.connect({ baseUrl: profile.baseUrl, token, http: await ctx.http(), now: () => ctx.now(), pageConcurrency: 1 });
+  const provider = profile.definition.connect({ baseUrl: profile.baseUrl, token, http: await ctx.services.http(), now: () => ctx.now(), pageConcurrency: 1 });
   const pages = provider.listPages()[Symbol.asyncIterator]();
   try {
     await pages.next();
@@ -66,13 +66,13 @@ async function checkToken(ctx: Context, profile: Profile, token: string): Promis
 async function login(ctx: Context): Promise<Outcome> {
   const profile = await resolveProfile(ctx);
   const token = await readToken(ctx, profile);
-  ctx.keeper.taint(token);
+  ctx.services.keeper.taint(token);
   await checkToken(ctx, profile, token);
-  const location = await ctx.keeper.keepAdminToken(profile, token);
+  const location = await ctx.services.keeper.keepAdminToken(profile, token);
 
-  const config = await ctx.config.load();
+  const config = await ctx.services.config.load();
   if (!config.profiles[profile.name] && ctx.globals.provider) {
-    await ctx.config.update((c) => {
+    await ctx.services.config.update((c) => {
       c.profiles[profile.name] = { provider: profile.provider, ...(ctx.globals.baseUrl ? { base_url: profile.baseUrl } : {}) };
       c.current ??= profile.name;
     });
@@ -88,7 +88,7 @@ async function login(ctx: Context): Promise<Outcome> {
 /** logout: removes the profile's stored admin token. */
 async function logout(ctx: Context): Promise<Outcome> {
   const profile = await resolveProfile(ctx);
-  const removed = await ctx.keeper.forgetAdminToken(profile);
+  const removed = await ctx.services.keeper.forgetAdminToken(profile);
   ctx.note(removed ? `logged out: removed the admin token of profile ${profile.name}` : `no stored admin token for profile ${profile.name}`);
   return done;
 }

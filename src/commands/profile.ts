@@ -32,7 +32,7 @@ const profilesView: RecordsView<ProfileRow> = {
 
 async function list(ctx: Context): Promise<Outcome> {
   const out = ctx.presenter(['table', 'json'] as const);
-  const config = await ctx.config.load();
+  const config = await ctx.services.config.load();
   const rows = Object.entries(config.profiles).map(([name, p]) => ({
     name,
     provider: p.provider,
@@ -82,7 +82,7 @@ async function add(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
   const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl, '--base-url') : undefined;
   const { store } = options;
   const settings = givenSettings(definition, options.set);
-  const config = await ctx.config.update((c) => {
+  const config = await ctx.services.config.update((c) => {
     if (c.profiles[name]) throw new UsageError(`profile '${name}' exists already`, `change it: keywarden profile set ${name} --base-url <url> --store <store> --set <name>=<value>`);
     c.profiles[name] = {
       provider: providerReference(provider),
@@ -100,7 +100,7 @@ async function add(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
 
 /** Changes a profile in place: its base URL, store or settings. Its stored admin token stays where it is. */
 async function set(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
-  const current = (await ctx.config.load()).profiles[name];
+  const current = (await ctx.services.config.load()).profiles[name];
   if (!current) throw new UsageError(`no profile '${name}'`, `add it: keywarden profile add ${name} --provider <id>`);
   const baseUrl = ctx.globals.baseUrl;
   if (baseUrl === undefined && options.store === undefined && (options.set ?? []).length === 0) {
@@ -110,7 +110,7 @@ async function set(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
   const checkedUrl = baseUrl === undefined ? undefined : checkBaseUrl(baseUrl, '--base-url');
   const { store } = options;
   const settings = givenSettings(definition, options.set);
-  await ctx.config.update((c) => {
+  await ctx.services.config.update((c) => {
     const entry = c.profiles[name]!;
     if (checkedUrl !== undefined) entry.base_url = checkedUrl;
     if (store !== undefined) entry.store = store;
@@ -123,14 +123,14 @@ async function set(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
 
 /** Removes a profile, and its stored admin token, which nothing could reach without the profile. */
 async function remove(ctx: Context, { name }: Named): Promise<Outcome> {
-  await ctx.config.update((c) => {
+  await ctx.services.config.update((c) => {
     if (!c.profiles[name]) throw new UsageError(`no profile '${name}'`);
     delete c.profiles[name];
     if (c.current === name) delete c.current;
   });
   ctx.note(`removed profile ${name}`);
   try {
-    if (await ctx.keeper.forgetAdminToken({ name }, { indexedOnly: true })) ctx.note('removed its stored admin token');
+    if (await ctx.services.keeper.forgetAdminToken({ name }, { indexedOnly: true })) ctx.note('removed its stored admin token');
   } catch (error) {
     ctx.note(`keywarden: warning: its stored admin token was not removed: ${(error as Error).message}`);
   }
@@ -138,7 +138,7 @@ async function remove(ctx: Context, { name }: Named): Promise<Outcome> {
 }
 
 async function use(ctx: Context, { name }: Named): Promise<Outcome> {
-  await ctx.config.update((c) => {
+  await ctx.services.config.update((c) => {
     if (!c.profiles[name]) {
       throw new UsageError(`no profile '${name}'`, Object.keys(c.profiles).length ? `profiles: ${Object.keys(c.profiles).join(', ')}` : undefined);
     }

@@ -82,7 +82,7 @@ async function revokeAll(ctx: Context, provider: Provider, targets: Key[]): Prom
       if (gone) {
         ctx.note(`${describeKey(key)} was revoked already`);
         revoked.push({ ...key, status: 'revoked' });
-        await ctx.keeper.forgetRevoked(key.profile, key.id);
+        await ctx.services.keeper.forgetRevoked(key.profile, key.id);
         return;
       }
       const interrupted = error instanceof InterruptedError;
@@ -91,7 +91,7 @@ async function revokeAll(ctx: Context, provider: Provider, targets: Key[]): Prom
       return;
     }
     revoked.push({ ...key, status: 'revoked', revoked_at: key.revoked_at ?? ctx.now().toISOString() });
-    await ctx.keeper.forgetRevoked(key.profile, key.id);
+    await ctx.services.keeper.forgetRevoked(key.profile, key.id);
   };
   const worker = async (): Promise<void> => {
     for (let key = queue.shift(); key; key = queue.shift()) await revokeOne(key);

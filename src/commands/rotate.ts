@@ -198,7 +198,7 @@ async function rotate(ctx: Context, { reference, ...options }: RotateInput): Pro
     return declined;
   }
 
-  const store = await ctx.keeper.usableStore(settings.store);
+  const store = await ctx.services.keeper.usableStore(settings.store);
   const credentials = settings.native ? {} : await createCredentials(ctx, profile.definition);
   const single = reference !== undefined;
   const finished: Journal[] = [];
@@ -277,7 +277,7 @@ async function resume(ctx: Context, journals: JournalStore, id: string | undefin
   const journal = await journals.load(id);
   if (journal.aborted_at) throw new UsageError(`rotation ${journal.id} was aborted at ${journal.aborted_at}; there is nothing to resume`, `start a new one: keywarden --profile ${journal.profile} rotate ${journal.old.id}`);
   const profile = await makeProfile(ctx, journal.profile, journal.provider_ref, { baseUrl: journal.base_url, store: journal.plan.store });
-  const store = await ctx.keeper.usableStore(journal.plan.store);
+  const store = await ctx.services.keeper.usableStore(journal.plan.store);
   if (journal.finished_at === null) {
     if (!(await confirmDeliver(ctx, journals, journal, options.deliver))) {
       ctx.note(`keywarden: not confirmed; rotation ${journal.id} is left where it stopped`);

@@ -56,7 +56,7 @@ export async function abortRotation(ctx: Context, journals: JournalStore, id: st
     } catch (error) {
       if (!(error instanceof ProviderError && error.kind === 'not_found')) throw error;
     }
-    await ctx.keeper.forgetRevoked(journal.profile, created.id);
+    await ctx.services.keeper.forgetRevoked(journal.profile, created.id);
     ctx.note(`revoked the new key ${describeKey(created)}, which was never delivered, and deleted its stored secret`);
   } else if (created) {
     ctx.note(`the new key ${describeKey(created)} was delivered, so it is kept: revoke it once nothing uses it: keywarden --profile ${journal.profile} revoke ${inert(created.id)}`);

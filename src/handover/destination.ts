@@ -37,7 +37,7 @@ export async function prepareDestination(ctx: Context, profile: Profile, options
     return destination;
   }
   try {
-    return { ...destination, store: await ctx.keeper.usableStore(kind) };
+    return { ...destination, store: await ctx.services.keeper.usableStore(kind) };
   } catch (error) {
     if (!(error instanceof SecretStoreError)) throw error;
     const nothingElse = !destination.deliver && !destination.reveal;
@@ -69,7 +69,7 @@ export async function handOver(ctx: Context, destination: Destination, key: Key,
   if (destination.store) {
     step.waitingFor(`the secret store to keep the secret of ${key.id}`);
     try {
-      result.stored = await ctx.keeper.keep(destination.store, key.profile, key.id, secret);
+      result.stored = await ctx.services.keeper.keep(destination.store, key.profile, key.id, secret);
       step.beforeForcedStop(undefined);
     } catch (error) {
       result.problems.push(`the secret of ${key.id} could not be stored: ${(error as Error).message}`);

@@ -124,18 +124,18 @@ export class RotationRunner {
     const sentAt = ctx.now().getTime();
     journal.create_started_at = new Date(sentAt).toISOString();
     // retries of an idempotent create stop within a minute of the first attempt
-    journal.create_answer_by = new Date(sentAt + ctx.timeoutMs + (provider.capabilities.idempotentCreate ? 60_000 : 0)).toISOString();
+    journal.create_answer_by = new Date(sentAt + ctx.settings.timeoutMs + (provider.capabilities.idempotentCreate ? 60_000 : 0)).toISOString();
     await this.deps.journals.save(journal);
     await ctx.interrupts.guard("the new key's create request and storing its secret", async (step) => {
       step.waitingFor(`${provider.displayName}'s answer to the create request`);
       const created = await provider.create(journal.plan.request, { signal: step.signal, credentials: this.deps.credentials });
-      const { record, secret } = ctx.keeper.accept(created);
+      const { record, secret } = ctx.services.keeper.accept(created);
       passed('create-answered', journal.id);
       const key = withProfile(journal.provider, journal.profile, record);
       step.beforeForcedStop(() => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored'));
       step.waitingFor(`the secret store to keep the secret of ${key.id}`);
       try {
-        await ctx.keeper.keep(store, journal.profile, key.id, secret);
+        await ctx.services.keeper.keep(store, journal.profile, key.id, secret);
       } catch (error) {
         const revoked = await this.takeBack(key, secret);
         const cause = `the new key's secret could not be stored (${(error as Error).message})`;
@@ -171,14 +171,14 @@ export class RotationRunner {
     await ctx.interrupts.guard("the key's new secret and storing it", async (step) => {
       step.waitingFor(`${provider.displayName}'s answer to the rotate request`);
       const created = await provider.rotate!(journal.old.id, { signal: step.signal, credentials: this.deps.credentials, oldSecretExpiresAt: new Date(endsAt!) });
-      const { record, secret } = ctx.keeper.accept(created);
+      const { record, secret } = ctx.services.keeper.accept(created);
       passed('create-answered', journal.id);
       const key = withProfile(journal.provider, journal.profile, record);
       // nothing can take the key back without taking the old secret with it: the person gets this one if need be
       step.beforeForcedStop(() => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored'));
       step.waitingFor(`the secret store to keep the new secret of ${key.id}`);
       try {
-        await ctx.keeper.keep(store, journal.profile, key.id, secret);
+        await ctx.services.keeper.keep(store, journal.profile, key.id, secret);
       } catch (error) {
         await revealAsLastResort(ctx, key, secret, `the new secret of ${key.id} could not be stored`);
         throw new Error(`the new secret could not be stored (${(error as Error).message}); it was printed above, and the old one ends at ${journal.grace_until}`);
@@ -235,13 +235,13 @@ export class RotationRunner {
     if (provider.capabilities.idempotentCreate) return;
     const skew = 60_000;
     const from = Date.parse(journal.create_started_at!) - skew;
-    const to = Date.parse(journal.create_answer_by ?? journal.create_started_at!) + ctx.timeoutMs + skew;
+    const to = Date.parse(journal.create_answer_by ?? journal.create_started_at!) + ctx.settings.timeoutMs + skew;
     const known = new Set([journal.old.id, ...journal.orphans.map((o) => o.id)]);
     const name = provider.capabilities.names ? journal.plan.request.name : null;
     const candidates = (await activeKeysCreatedBetween(provider, name, from, to)).filter((k) => !known.has(k.id));
     for (const record of candidates) {
       const key = withProfile(journal.provider, journal.profile, record);
-      if (!journal.new && (await ctx.keeper.read(store, journal.profile, key.id)) !== undefined) {
+      if (!journal.new && (await ctx.services.keeper.read(store, journal.profile, key.id)) !== undefined) {
         journal.new = key;
         await this.finishStep('create', 'store');
         this.deps.progress(`found ${key.id}, created and stored by the interrupted attempt`);
@@ -260,7 +260,7 @@ export class RotationRunner {
     const { journal } = this;
     const { ctx, store } = this.deps;
     const key = journal.new!;
-    const secret = await ctx.keeper.read(store, journal.profile, key.id);
+    const secret = await ctx.services.keeper.read(store, journal.profile, key.id);
     if (secret === undefined) throw new Error(`the secret of ${key.id} is no longer in ${store.location(this.account(key))}`);
     await ctx.interrupts.guard('the --deliver command', async (step) => {
       await deliver(ctx, journal.plan.deliver!, key, secret, step.signal);
@@ -349,7 +349,7 @@ export class RotationRunner {
       if (!(error instanceof ProviderError && error.kind === 'not_found')) throw error;
       ctx.note(`${journal.old.id} was revoked already`);
     }
-    await ctx.keeper.forgetRevoked(journal.profile, journal.old.id);
+    await ctx.services.keeper.forgetRevoked(journal.profile, journal.old.id);
     journal.old_revoked = true;
     journal.old = { ...journal.old, status: 'revoked', revoked_at: journal.old.revoked_at ?? this.now() };
     await this.finishStep('revoke');

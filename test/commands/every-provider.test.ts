@@ -1,5 +1,5 @@
 // Every built-in provider through the commands a person runs (profile add, list, create, rotate, revoke, audit),
-// against its sandbox simulator, each secret in the keychain.
+// against its sandbox simulator, each secret in the keychain. Ids go after `--`: a SendGrid id may begin with '-'.
 import { afterAll, describe, expect, test } from 'vitest';
 import { builtinIds } from '../../src/providers/builtin-ids.js';
 import { builtinProvider } from '../../src/providers/registry.js';
@@ -57,7 +57,7 @@ describe.runIf(keychainAvailable())('each built-in provider through the commands
     const rotated = await rotate(provider, keyId, cli);
     if (rotated !== null) keyId = rotated;
 
-    const revoked = await cli('revoke', keyId, '--yes');
+    const revoked = await cli('revoke', '--yes', '--', keyId);
     expect(revoked.code).toBe(0);
     const held = account().find(keyId);
     expect(held === undefined || held.revokedAt !== null).toBe(true);
@@ -79,7 +79,7 @@ async function rotate(provider: SandboxProviderId, keyId: string, cli: (...argv:
   const account = sandbox.current.accounts[provider];
   const can = builtinProvider(provider)!.capabilities;
   if (!can.create && !can.nativeRotate) {
-    const refused = await cli('rotate', keyId, '--yes');
+    const refused = await cli('rotate', '--yes', '--', keyId);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^keywarden: .*cannot create keys through its API, so keywarden cannot rotate them\n/);
     return null;
@@ -87,7 +87,7 @@ async function rotate(provider: SandboxProviderId, keyId: string, cli: (...argv:
   const oldSecret = account.find(keyId)!.secret;
   const verify = can.usageTracking && !can.nativeRotate ? ['--deliver', deliverAndUse(sandbox.current, provider), '--verify-use', '20s'] : [];
   const grace = can.nativeRotate ? ['--grace', '1h'] : [];
-  const { code, stdout, stderr } = await cli('rotate', keyId, ...verify, ...grace, '--yes', '-o', 'json');
+  const { code, stdout, stderr } = await cli('rotate', ...verify, ...grace, '--yes', '-o', 'json', '--', keyId);
   expect(stderr).not.toContain('keywarden:');
   expect(code).toBe(0);
   const doc = JSON.parse(stdout);

@@ -150,6 +150,21 @@ describe('confirmation', () => {
   });
 });
 
+describe('an id that begins with a dash', () => {
+  test("is taken for a flag, with a hint to put it after --, where it is revoked", async () => {
+    const key = account('cobo').create({ name: 'dashed' });
+    key.id = `-${key.id}`;
+    const asFlag = await runCli([...sandbox.args('cobo'), 'revoke', key.id, '--yes'], { env: env() });
+    expect(asFlag).toMatchObject({ code: 2, stdout: '' });
+    expect(asFlag.stderr).toBe(`keywarden: unknown option '${key.id}'\nhint: a name or id that begins with '-' goes after --, as in: -- ${key.id}\n`);
+    expect(key.revokedAt).toBeNull();
+
+    const { code } = await runCli([...sandbox.args('cobo'), 'revoke', '--yes', '--', key.id], { env: env() });
+    expect(code).toBe(0);
+    expect(key.revokedAt).not.toBeNull();
+  });
+});
+
 describe('bulk revoke', () => {
   test('a key the provider already reports as revoked is reported as revoked, not failed, on every run', async () => {
     // DialNexa lists a revoked key as expired, and answers 404 to revoking it again

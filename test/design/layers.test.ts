@@ -15,7 +15,7 @@ export const layers: [name: string, modules: RegExp][] = [
   ['provider engine', /^(providers\/.*|manifest\/.*|sandbox\/.*)$/],
   ['state', /^(secrets\/.*|config\/.*|interrupts)$/],
   ['output', /^render\/.*$/],
-  ['context', /^(context|prompt|profiles|credentials)$/],
+  ['context', /^(context|settings|services|prompt|profiles|credentials)$/],
   ['workflows', /^(handover|rotation|audit)\/.*$/],
   ['commands', /^(commands\/.*|command-spec)$/],
   ['cli', /^(cli|cli\/.*|main)$/],
