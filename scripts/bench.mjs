@@ -26,7 +26,11 @@ const targets = { startup: 1.5, numbered: 1.3, cursor: 1.2, rssMb: 100 };
 
 const configDir = mkdtempSync(join(tmpdir(), 'keywarden-bench-'));
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARDEN_')));
-Object.assign(env, { KEYWARDEN_TOKEN: randomBytes(18).toString('base64url'), KEYWARDEN_CONFIG_DIR: configDir, NO_COLOR: '1' });
+Object.assign(env, {
+  KEYWARDEN_TOKEN: randomBytes(18).toString('base64url'),
+  KEYWARDEN_CONFIG_DIR: configDir,
+  NO_COLOR: '1',
+});
 
 const progress = (text) => process.stderr.write(`bench: ${text}\n`);
 const median = (values) => {
@@ -57,10 +61,12 @@ function run(args, { rss = false } = {}) {
     child.on('close', (code, signal) => {
       const ms = performance.now() - start;
       for (const line of stderr.split('\n')) {
-        if (line.trim() && !line.startsWith('(Use `node --trace-warnings')) stderrNotes.add(line.replace(/^\(node:\d+\) /, ''));
+        if (line.trim() && !line.startsWith('(Use `node --trace-warnings'))
+          stderrNotes.add(line.replace(/^\(node:\d+\) /, ''));
       }
       const what = `node ${args.map((a) => a.replace(/^.*\/(bin|scripts)\//, '$1/')).join(' ')}`;
-      if (code !== 0) reject(new Error(`${what} exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      if (code !== 0)
+        reject(new Error(`${what} exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
       else resolve({ ms, lines, rssMb: rss ? Number(rssKb) / 1024 : undefined, what });
     });
   });
@@ -74,7 +80,17 @@ async function expectLines(runPromise, lines) {
 
 /** `keywarden sandbox` as its own process; resolves once it has printed its base URLs. */
 function startSandbox(keys, latency) {
-  const args = [bin, 'sandbox', '--port', '0', '-o', 'json', '--keys', String(keys), ...(latency ? ['--latency', String(latency)] : [])];
+  const args = [
+    bin,
+    'sandbox',
+    '--port',
+    '0',
+    '-o',
+    'json',
+    '--keys',
+    String(keys),
+    ...(latency ? ['--latency', String(latency)] : []),
+  ];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = () => {
     if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -94,12 +110,25 @@ function startSandbox(keys, latency) {
         void stop();
       }
     });
-    child.once('exit', (code) => reject(new Error(`the sandbox (--keys ${keys}) exited with ${code} before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the sandbox (--keys ${keys}) exited with ${code} before it was ready`)),
+    );
     child.once('error', reject);
   });
 }
 
-const listArgs = (provider, baseUrl) => [bin, '--provider', provider, '--base-url', baseUrl, 'list', '--status', 'all', '-o', 'ndjson'];
+const listArgs = (provider, baseUrl) => [
+  bin,
+  '--provider',
+  provider,
+  '--base-url',
+  baseUrl,
+  'list',
+  '--status',
+  'all',
+  '-o',
+  'ndjson',
+];
 
 async function main() {
   const results = [];
@@ -133,19 +162,37 @@ async function main() {
     const nodeMs = median(startupMs.node);
     const startupOf = median(startupMs.version);
     const nodeReference = { label: 'node -e 0', value: nodeMs };
-    result({ id: 'startup-version', measure: 'start-up: keywarden --version', unit: 'ms', value: startupOf, runs: startupMs.version, reference: nodeReference, target: targets.startup });
-    result({ id: 'startup-help', measure: 'start-up: keywarden --help', unit: 'ms', value: median(startupMs.help), runs: startupMs.help, reference: nodeReference });
+    result({
+      id: 'startup-version',
+      measure: 'start-up: keywarden --version',
+      unit: 'ms',
+      value: startupOf,
+      runs: startupMs.version,
+      reference: nodeReference,
+      target: targets.startup,
+    });
+    result({
+      id: 'startup-help',
+      measure: 'start-up: keywarden --help',
+      unit: 'ms',
+      value: median(startupMs.help),
+      runs: startupMs.help,
+      reference: nodeReference,
+    });
 
     // 2. page-number pagination, concurrent, against its bound and against fetching the pages one by one
     const pages = speedKeys / pageSize;
     const rounds = 1 + Math.ceil((pages - 1) / concurrency);
-    progress(`DialNexa: ${speedKeys} keys, ${pages} pages, ${reps.list} runs of keywarden and ${reps.sequential} of the sequential client`);
+    progress(
+      `DialNexa: ${speedKeys} keys, ${pages} pages, ${reps.list} runs of keywarden and ${reps.sequential} of the sequential client`,
+    );
     const numbered = [];
     const sequential = [];
     await expectLines(run(listArgs('dialnexa', slow.dialnexa)), speedKeys); // warm-up, of the sandbox too
     for (let i = 0; i < Math.max(reps.list, reps.sequential); i++) {
       if (i < reps.list) numbered.push((await expectLines(run(listArgs('dialnexa', slow.dialnexa)), speedKeys)).ms);
-      if (i < reps.sequential) sequential.push((await expectLines(run([sequentialClient, slow.dialnexa]), speedKeys)).ms);
+      if (i < reps.sequential)
+        sequential.push((await expectLines(run([sequentialClient, slow.dialnexa]), speedKeys)).ms);
     }
     const numberedMeasure = `list DialNexa ${speedKeys} keys (${pages} pages, concurrency ${concurrency})`;
     result({
@@ -154,7 +201,10 @@ async function main() {
       unit: 'ms',
       value: median(numbered),
       runs: numbered,
-      reference: { label: `bound ${startupOf.toFixed(0)} + ${latencyMs} x ${rounds}`, value: startupOf + latencyMs * rounds },
+      reference: {
+        label: `bound ${startupOf.toFixed(0)} + ${latencyMs} x ${rounds}`,
+        value: startupOf + latencyMs * rounds,
+      },
       target: targets.numbered,
     });
     result({
@@ -170,14 +220,18 @@ async function main() {
     progress(`Dakota: ${speedKeys} keys, ${pages} pages, ${reps.cursor} runs`);
     const cursor = [];
     await expectLines(run(listArgs('dakota', slow.dakota)), speedKeys);
-    for (let i = 0; i < reps.cursor; i++) cursor.push((await expectLines(run(listArgs('dakota', slow.dakota)), speedKeys)).ms);
+    for (let i = 0; i < reps.cursor; i++)
+      cursor.push((await expectLines(run(listArgs('dakota', slow.dakota)), speedKeys)).ms);
     result({
       id: 'list-cursor',
       measure: `list Dakota ${speedKeys} keys (${pages} pages, cursor)`,
       unit: 'ms',
       value: median(cursor),
       runs: cursor,
-      reference: { label: `bound ${startupOf.toFixed(0)} + ${latencyMs} x ${pages}`, value: startupOf + latencyMs * pages },
+      reference: {
+        label: `bound ${startupOf.toFixed(0)} + ${latencyMs} x ${pages}`,
+        value: startupOf + latencyMs * pages,
+      },
       target: targets.cursor,
     });
 
@@ -215,7 +269,15 @@ async function main() {
   if (asJson) {
     const settings = { latencyMs, pageSize, concurrency, speedKeys, memoryKeys, reps, memoryBudgetMs };
     const round = (value) => (typeof value === 'number' ? Math.round(value * 100) / 100 : value);
-    const summary = { node: process.version, platform: process.platform, cpus: availableParallelism(), settings, results, notes, pass };
+    const summary = {
+      node: process.version,
+      platform: process.platform,
+      cpus: availableParallelism(),
+      settings,
+      results,
+      notes,
+      pass,
+    };
     process.stdout.write(`${JSON.stringify(summary, (_, value) => round(value), 2)}\n`);
   } else {
     printTable(results, notes, pass);
@@ -237,9 +299,22 @@ function printTable(results, notes, pass) {
   const head = ['measure', 'runs', 'median', 'bound / baseline', 'ratio', 'target', 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const rightAligned = new Set([1, 2, 4]);
-  const line = (cells) => cells.map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
-  const out = [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', ...notes.map((n) => `- ${n}`)];
-  out.push('', `node ${process.version}, ${availableParallelism()} CPUs: ${pass ? 'every target met' : 'a target was missed'}`);
+  const line = (cells) =>
+    cells
+      .map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const out = [
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    ...notes.map((n) => `- ${n}`),
+  ];
+  out.push(
+    '',
+    `node ${process.version}, ${availableParallelism()} CPUs: ${pass ? 'every target met' : 'a target was missed'}`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -7,10 +7,13 @@ import { ManifestError, readManifest } from '../dist/manifest/load.js';
 
 const dir = fileURLToPath(new URL('../manifests/', import.meta.url));
 let failed = 0;
-for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+for (const name of readdirSync(dir)
+  .filter((n) => n.endsWith('.json'))
+  .sort()) {
   try {
     const manifest = await readManifest(`${dir}${name}`, `manifests/${name}`, { builtin: true });
-    if (`${manifest.id}.json` !== name) throw new Error(`manifests/${name}: id: must be ${name.slice(0, -5)}, the file's name`);
+    if (`${manifest.id}.json` !== name)
+      throw new Error(`manifests/${name}: id: must be ${name.slice(0, -5)}, the file's name`);
   } catch (error) {
     failed++;
     for (const line of error instanceof ManifestError ? error.lines() : [error.message]) console.error(line);

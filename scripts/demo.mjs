@@ -10,10 +10,14 @@ const bin = fileURLToPath(new URL('../bin/keywarden.js', import.meta.url));
 const token = process.env.KEYWARDEN_TOKEN || 'sandbox-admin-token';
 const configDir = mkdtempSync(join(tmpdir(), 'keywarden-demo-'));
 const env = { ...process.env, KEYWARDEN_TOKEN: token, KEYWARDEN_CONFIG_DIR: configDir };
-const sandbox = spawn(process.execPath, [bin, 'sandbox', '--port', '0', '--keys', '6', '--seed', 'demo', '-o', 'json'], {
-  env,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const sandbox = spawn(
+  process.execPath,
+  [bin, 'sandbox', '--port', '0', '--keys', '6', '--seed', 'demo', '-o', 'json'],
+  {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 
 let first = '';
 for await (const chunk of sandbox.stdout) {
@@ -22,7 +26,8 @@ for await (const chunk of sandbox.stdout) {
 }
 const { base_urls: baseUrls, settings } = JSON.parse(first);
 
-const keywarden = (args, extraEnv = {}) => spawnSync(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, stdio: 'inherit' }).status;
+const keywarden = (args, extraEnv = {}) =>
+  spawnSync(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, stdio: 'inherit' }).status;
 let failed = false;
 for (const [provider, baseUrl] of Object.entries(baseUrls)) {
   const sets = Object.entries(settings[provider] ?? {}).flatMap(([name, value]) => ['--set', `${name}=${value}`]);

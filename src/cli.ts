@@ -14,9 +14,16 @@ import { parseSettings, type GlobalOptions } from './settings.js';
 
 /** What `keywarden` alone suggests trying first. */
 export const rootExamples: readonly ExampleSpec[] = [
-  { note: 'simulators of every built-in provider, to try keywarden on', command: 'keywarden sandbox --port 0', serves: true },
+  {
+    note: 'simulators of every built-in provider, to try keywarden on',
+    command: 'keywarden sandbox --port 0',
+    serves: true,
+  },
   { note: 'the keys of a profile, as a table that fits the terminal', command: 'keywarden -p prod list' },
-  { note: 'a new key, its secret straight into the keychain', command: 'keywarden -p prod create "ci deploy" --expires-in 90d' },
+  {
+    note: 'a new key, its secret straight into the keychain',
+    command: 'keywarden -p prod create "ci deploy" --expires-in 90d',
+  },
   { note: 'what a security review would raise', command: 'keywarden audit --all-profiles' },
 ];
 
@@ -44,7 +51,13 @@ function helpWidth(runtime: Runtime): number {
 }
 
 /** The command tree, from the commands' declarations; a command's code is loaded only when it runs. */
-export function buildProgram(runtime: Runtime, version: string, output: Output, redactor: Redactor, commands: readonly Declaration[]): Program {
+export function buildProgram(
+  runtime: Runtime,
+  version: string,
+  output: Output,
+  redactor: Redactor,
+  commands: readonly Declaration[],
+): Program {
   const state: Program = { program: new Command('keywarden'), result: undefined };
   const { program } = state;
   const declarationOf = new WeakMap<Command, { spec: Declaration; path: string[] }>();
@@ -56,7 +69,9 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
     .configureHelp({
       formatHelp: (cmd) => {
         const found = declarationOf.get(cmd);
-        return found ? commandHelp(found.spec, found.path, helpWidth(runtime), style) : rootHelp(commands, rootExamples, helpWidth(runtime), style);
+        return found
+          ? commandHelp(found.spec, found.path, helpWidth(runtime), style)
+          : rootHelp(commands, rootExamples, helpWidth(runtime), style);
       },
     })
     .exitOverride()
@@ -100,7 +115,12 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
       state.result = (async () => {
         if (typed !== undefined) {
           const near = nearest(typed, names);
-          throw new UsageError(`unknown command '${[...path, typed].join(' ')}'`, near ? `did you mean ${[...path, near].join(' ')}?` : `keywarden ${[...path, 'help'].join(' ')} lists the commands`);
+          throw new UsageError(
+            `unknown command '${[...path, typed].join(' ')}'`,
+            near
+              ? `did you mean ${[...path, near].join(' ')}?`
+              : `keywarden ${[...path, 'help'].join(' ')} lists the commands`,
+          );
         }
         await output.result(cmd.helpInformation());
         return ExitCode.ok;
@@ -111,11 +131,21 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
     const cmd = parent.command(spec.name, spec.hidden ? { hidden: true } : {}).description(spec.summary);
     declarationOf.set(cmd, { spec, path });
     for (const argument of Object.values(spec.arguments ?? {})) cmd.argument(argument.name, argument.description);
-    const flags = Object.entries(spec.options ?? {}).map(([name, option]): [string, Option] => [name, addOption(cmd, option)]);
+    const flags = Object.entries(spec.options ?? {}).map(([name, option]): [string, Option] => [
+      name,
+      addOption(cmd, option),
+    ]);
     for (const option of globalOptions) addOption(cmd, option, true);
     for (const sub of spec.subcommands ?? []) define(cmd, sub, [...path, sub.name]);
     if (spec.runs) cmd.action(run(spec, path, flags));
-    else cmd.argument('[command]').action(showHelp(cmd, path, (spec.subcommands ?? []).map((s) => s.name)));
+    else
+      cmd.argument('[command]').action(
+        showHelp(
+          cmd,
+          path,
+          (spec.subcommands ?? []).map((s) => s.name),
+        ),
+      );
   };
   for (const spec of commands) define(program, spec, [spec.name]);
 
@@ -145,9 +175,15 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
           const visible = target.commands.filter((c) => !declarationOf.get(c)?.spec.hidden && c.name() !== 'help');
           const next = visible.find((c) => c.name() === word);
           if (!next) {
-            const near = nearest(word, visible.map((c) => c.name()));
+            const near = nearest(
+              word,
+              visible.map((c) => c.name()),
+            );
             const path = words.slice(0, i);
-            throw new UsageError(`unknown command '${[...path, word].join(' ')}'`, near ? `did you mean keywarden help ${[...path, near].join(' ')}?` : 'keywarden help lists the commands');
+            throw new UsageError(
+              `unknown command '${[...path, word].join(' ')}'`,
+              near ? `did you mean keywarden help ${[...path, near].join(' ')}?` : 'keywarden help lists the commands',
+            );
           }
           target = next;
         }
@@ -155,7 +191,9 @@ export function buildProgram(runtime: Runtime, version: string, output: Output, 
         return ExitCode.ok;
       })();
     });
-  program.argument('[command]').action(showHelp(program, [], [...commands.filter((c) => !c.hidden).map((c) => c.name), 'help']));
+  program
+    .argument('[command]')
+    .action(showHelp(program, [], [...commands.filter((c) => !c.hidden).map((c) => c.name), 'help']));
   return state;
 }
 
@@ -165,12 +203,19 @@ function commanderErrorLines(text: string): string {
   // a value a flag does not take, said as keywarden says it elsewhere
   const message = first
     .replace(/^error: /, '')
-    .replace(/^option '(--[\w-]+)[^']*' argument '(.*)' is invalid\. Allowed choices are (.*)\.$/, "$1: '$2' is not one of $3");
+    .replace(
+      /^option '(--[\w-]+)[^']*' argument '(.*)' is invalid\. Allowed choices are (.*)\.$/,
+      "$1: '$2' is not one of $3",
+    );
   const suggestion = rest.join(' ').match(/\(Did you mean (.+)\?\)/);
   const unknown = message.match(/^unknown option '(.+)'$/)?.[1];
   const looksLikeValue = unknown !== undefined && !/^--[a-z][a-z-]*$/.test(unknown);
   // a key id may begin with '-' (SendGrid's do): after `--` it is an argument
-  const hint = suggestion ? `did you mean ${suggestion[1]}?` : looksLikeValue ? `a name or id that begins with '-' goes after --, as in: -- ${unknown}` : undefined;
+  const hint = suggestion
+    ? `did you mean ${suggestion[1]}?`
+    : looksLikeValue
+      ? `a name or id that begins with '-' goes after --, as in: -- ${unknown}`
+      : undefined;
   return `keywarden: ${message}\n${hint ? `hint: ${hint}\n` : ''}`;
 }
 
@@ -213,9 +258,15 @@ const providerHints: Partial<Record<ProviderError['kind'], string>> = {
 function reportError(error: unknown, output: Output, debug: boolean): number {
   const write = (line: string): void => output.message(line);
   // the reader of stdout went away: stop quietly, as `head` expects
-  if (error instanceof OutputClosedError || (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return ExitCode.ok;
+  if (error instanceof OutputClosedError || (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE')
+    return ExitCode.ok;
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    )
+      return ExitCode.ok;
     return ExitCode.usage;
   }
   if (error instanceof KeywardenError) {

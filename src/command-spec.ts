@@ -37,18 +37,41 @@ export const flag = (flags: string, description: string): OptionSpec<boolean | u
 /** `--search <text>`: the text given. */
 export const text = (flags: string, description: string): OptionSpec<string | undefined> => ({ flags, description });
 /** `--status <status>`: one of the choices. */
-export const choice = <C extends string>(flags: string, description: string, choices: readonly C[]): OptionSpec<C | undefined> => ({ flags, description, choices });
+export const choice = <C extends string>(
+  flags: string,
+  description: string,
+  choices: readonly C[],
+): OptionSpec<C | undefined> => ({ flags, description, choices });
 /** `--set <name=value>`, given as often as needed. */
-export const repeated = (flags: string, description: string): OptionSpec<string[] | undefined> => ({ flags, description, repeatable: true });
+export const repeated = (flags: string, description: string): OptionSpec<string[] | undefined> => ({
+  flags,
+  description,
+  repeatable: true,
+});
 /** `--verify-use [timeout]`: true when given alone, else its value. */
-export const optionalValue = (flags: string, description: string): OptionSpec<string | true | undefined> => ({ flags, description });
+export const optionalValue = (flags: string, description: string): OptionSpec<string | true | undefined> => ({
+  flags,
+  description,
+});
 
 /** `<name>` */
-export const required = (name: `<${string}>`, description: string, completes?: Completes): ArgumentSpec<string> => ({ name, description, completes });
+export const required = (name: `<${string}>`, description: string, completes?: Completes): ArgumentSpec<string> => ({
+  name,
+  description,
+  completes,
+});
 /** `[key]` */
-export const optional = (name: `[${string}]`, description: string, completes?: Completes): ArgumentSpec<string | undefined> => ({ name, description, completes });
+export const optional = (
+  name: `[${string}]`,
+  description: string,
+  completes?: Completes,
+): ArgumentSpec<string | undefined> => ({ name, description, completes });
 /** `[keys...]` */
-export const variadic = (name: `[${string}...]`, description: string, completes?: Completes): ArgumentSpec<string[]> => ({ name, description, completes });
+export const variadic = (
+  name: `[${string}...]`,
+  description: string,
+  completes?: Completes,
+): ArgumentSpec<string[]> => ({ name, description, completes });
 
 type Options = Record<string, OptionSpec>;
 type Arguments = Record<string, ArgumentSpec>;
@@ -91,7 +114,7 @@ export interface CommandSpec {
   options?: Options;
   examples: readonly ExampleSpec[];
   /** its code, beside the declaration; `never` as input, as the tree holds commands of every input */
-  run?: Run<never>;
+  run?: Run;
   subcommands?: readonly CommandSpec[];
   /** where the command list shows it */
   group?: 'keys' | 'setup' | 'more';
@@ -103,22 +126,34 @@ export interface CommandSpec {
  * What help and completion read: every command's declaration without its code, written to a JSON index when
  * keywarden is built, so that they load no command module at all.
  */
-export type Declaration = Omit<CommandSpec, 'run' | 'subcommands'> & { runs: boolean; subcommands?: readonly Declaration[] };
+export type Declaration = Omit<CommandSpec, 'run' | 'subcommands'> & {
+  runs: boolean;
+  subcommands?: readonly Declaration[];
+};
 
 /** A command's declaration with its own arguments and flags, so that its `run` is typed from them. */
-export interface TypedCommandSpec<A extends Arguments, O extends Options> extends Omit<CommandSpec, 'arguments' | 'options' | 'run'> {
+export interface TypedCommandSpec<A extends Arguments, O extends Options> extends Omit<
+  CommandSpec,
+  'arguments' | 'options' | 'run'
+> {
   arguments?: A;
   options?: O;
   run?: Run<Input<{ arguments: A; options: O }>>;
 }
 
 /** Declares a command, keeping its types for its `run`. */
-export function command<A extends Arguments = Record<never, never>, O extends Options = Record<never, never>>(spec: TypedCommandSpec<A, O>): TypedCommandSpec<A, O> {
+export function command<A extends Arguments = Record<never, never>, O extends Options = Record<never, never>>(
+  spec: TypedCommandSpec<A, O>,
+): TypedCommandSpec<A, O> {
   return spec;
 }
 
 /** A declaration as the index holds it: the code left out, and whether there is code to run. */
 export function declaration(spec: CommandSpec): Declaration {
   const { run, subcommands, ...declared } = spec;
-  return { ...declared, runs: run !== undefined, ...(subcommands ? { subcommands: subcommands.map(declaration) } : {}) };
+  return {
+    ...declared,
+    runs: run !== undefined,
+    ...(subcommands ? { subcommands: subcommands.map(declaration) } : {}),
+  };
 }

@@ -23,7 +23,6 @@ export type { GlobalOptions } from './settings.js';
 
 export type Env = Record<string, string | undefined>;
 
-
 /** What the process gives a run; tests give their own. */
 export interface Runtime {
   streams: Streams;
@@ -72,7 +71,9 @@ export class Context {
     this.files = runtime.files ?? (runtime.uid === undefined ? diskFiles : userFiles(runtime.uid));
     // progress is for a person watching a terminal: never in a pipe, under --no-input, in CI, or where a line cannot be redrawn
     const watched = runtime.streams.stdout.isTTY === true && globals.input !== false;
-    output.enableStatus(watched && !runtime.env.CI && runtime.env.GITHUB_ACTIONS !== 'true' && runtime.env.TERM !== 'dumb');
+    output.enableStatus(
+      watched && !runtime.env.CI && runtime.env.GITHUB_ACTIONS !== 'true' && runtime.env.TERM !== 'dumb',
+    );
     this.progress = new Progress(output, () => runtime.now().getTime());
     this.services = new Services({
       env: runtime.env,
@@ -106,7 +107,8 @@ export class Context {
    * it: checked before a command acts, so that nothing is done on the word of a file someone else planted.
    */
   checkPrivateState(): void {
-    for (const dir of [this.dirs.config, this.dirs.state, join(this.dirs.state, 'rotations'), this.dirs.data]) this.files.checkPrivateDir(dir);
+    for (const dir of [this.dirs.config, this.dirs.state, join(this.dirs.state, 'rotations'), this.dirs.data])
+      this.files.checkPrivateDir(dir);
   }
 
   /** The environment for a child process: keywarden's own credentials left out. */
@@ -143,7 +145,11 @@ export class Context {
 
   /** A person is there to answer: stdin and stderr are terminals and --no-input was not given. */
   get interactive(): boolean {
-    return this.globals.input !== false && this.runtime.streams.stdin.isTTY === true && this.runtime.streams.stderr.isTTY === true;
+    return (
+      this.globals.input !== false &&
+      this.runtime.streams.stdin.isTTY === true &&
+      this.runtime.streams.stderr.isTTY === true
+    );
   }
 
   /** chalk's colour level: off under --no-color, NO_COLOR or a pipe; FORCE_COLOR forces it. */
@@ -151,7 +157,8 @@ export class Context {
     const { env } = this;
     if (this.globals.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return 0;
     const force = env.FORCE_COLOR;
-    if (force !== undefined) return force === '0' || force === 'false' ? 0 : (Math.min(3, Math.max(1, Number(force) || 1)) as 1 | 2 | 3);
+    if (force !== undefined)
+      return force === '0' || force === 'false' ? 0 : (Math.min(3, Math.max(1, Number(force) || 1)) as 1 | 2 | 3);
     return this.stdoutIsTerminal ? 1 : 0;
   }
 
@@ -175,7 +182,8 @@ export class Context {
   /** The command's results go through this, in the -o format it offers (anything else is exit 2). */
   presenter<F extends OutputFormat>(formats: readonly F[]): Presenter<F> {
     const format = (this.globals.output ?? 'table') as F;
-    if (!formats.includes(format)) throw new UsageError(`-o ${format}: not a format of this command`, `formats: ${formats.join(', ')}`);
+    if (!formats.includes(format))
+      throw new UsageError(`-o ${format}: not a format of this command`, `formats: ${formats.join(', ')}`);
     return new Presenter({ output: this.output, format, screen: this.screen, style: () => this.style() });
   }
 
@@ -206,11 +214,19 @@ export class Context {
     let passphrase = this.env.KEYWARDEN_FILE_PASSPHRASE;
     if (!passphrase) {
       if (!this.interactive) {
-        throw new UsageError(`the encrypted file store needs a passphrase, and ${this.whyNoQuestions}`, 'set KEYWARDEN_FILE_PASSPHRASE');
+        throw new UsageError(
+          `the encrypted file store needs a passphrase, and ${this.whyNoQuestions}`,
+          'set KEYWARDEN_FILE_PASSPHRASE',
+        );
       }
-      passphrase = await this.prompter.secret(newFile ? 'Passphrase for the new keywarden secrets file' : 'Passphrase of the keywarden secrets file');
+      passphrase = await this.prompter.secret(
+        newFile ? 'Passphrase for the new keywarden secrets file' : 'Passphrase of the keywarden secrets file',
+      );
       if (newFile && passphrase && (await this.prompter.secret('The same passphrase again')) !== passphrase) {
-        throw new UsageError('the two passphrases differ; nothing was written', 'run the command again and type the same passphrase twice');
+        throw new UsageError(
+          'the two passphrases differ; nothing was written',
+          'run the command again and type the same passphrase twice',
+        );
       }
     }
     if (!passphrase) throw new UsageError('an empty passphrase is not allowed');

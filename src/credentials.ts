@@ -17,7 +17,10 @@ export async function adminToken(ctx: Context, profile: Profile): Promise<string
     const login = profile.configured
       ? `keywarden login --profile ${profile.name}`
       : `keywarden login --provider ${profile.provider}${ctx.globals.baseUrl ? ` --base-url ${profile.baseUrl}` : ''}`;
-    throw new AuthError(`no admin token for profile '${profile.name}'`, `run ${login}, or set ${tokenEnvName(profile.name)} (or KEYWARDEN_TOKEN)`);
+    throw new AuthError(
+      `no admin token for profile '${profile.name}'`,
+      `run ${login}, or set ${tokenEnvName(profile.name)} (or KEYWARDEN_TOKEN)`,
+    );
   }
   return token;
 }
@@ -65,7 +68,9 @@ export async function createCredentials(ctx: Context, definition: ProviderInfo):
       if (!credential.required) continue;
       throw new UsageError(
         `${definition.id} needs ${credential.description} to create a key`,
-        credential.prompt ? `set ${credential.env} (it is asked for hidden on a terminal, but ${ctx.whyNoQuestions})` : `set ${credential.env}`,
+        credential.prompt
+          ? `set ${credential.env} (it is asked for hidden on a terminal, but ${ctx.whyNoQuestions})`
+          : `set ${credential.env}`,
       );
     }
     ctx.services.keeper.taint(value);

@@ -96,11 +96,15 @@ export class Interrupts {
     this.deferred += 1;
     const steps = [...this.steps];
     if (this.deferred === 1) {
-      this.say(`keywarden: interrupted; finishing ${steps.map((s) => s.what).join(' and ')} first, so that no secret is lost`);
+      this.say(
+        `keywarden: interrupted; finishing ${steps.map((s) => s.what).join(' and ')} first, so that no secret is lost`,
+      );
       return 'waiting';
     }
     if (this.deferred === 2) {
-      this.say(`keywarden: still waiting for ${steps.map((s) => s.waiting).join(' and ')}; interrupt once more to stop without waiting`);
+      this.say(
+        `keywarden: still waiting for ${steps.map((s) => s.waiting).join(' and ')}; interrupt once more to stop without waiting`,
+      );
       return 'waiting';
     }
     for (const step of steps) step.stopNow();

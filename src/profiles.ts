@@ -40,7 +40,10 @@ export async function providerDefinition(provider: string, ctx: Context): Promis
   }
   const builtin = builtinProvider(provider, environment);
   if (!builtin) {
-    throw new UsageError(`unknown provider '${provider}'`, `built-in providers: ${builtinIds().join(', ')}; or give the path of a provider manifest`);
+    throw new UsageError(
+      `unknown provider '${provider}'`,
+      `built-in providers: ${builtinIds().join(', ')}; or give the path of a provider manifest`,
+    );
   }
   return builtin;
 }
@@ -55,22 +58,44 @@ export interface ProfileParts {
   configured?: boolean;
 }
 
-export async function makeProfile(ctx: Context, name: string, provider: string, parts: ProfileParts = {}): Promise<Profile> {
+export async function makeProfile(
+  ctx: Context,
+  name: string,
+  provider: string,
+  parts: ProfileParts = {},
+): Promise<Profile> {
   const definition = await providerDefinition(provider, ctx);
-  const baseUrl = parts.baseUrl ? checkBaseUrl(parts.baseUrl, parts.baseUrlSource ?? '--base-url') : definition.defaultBaseUrl;
+  const baseUrl = parts.baseUrl
+    ? checkBaseUrl(parts.baseUrl, parts.baseUrlSource ?? '--base-url')
+    : definition.defaultBaseUrl;
   if (baseUrl === null) {
     throw new UsageError(
       `${definition.id} has no default base URL: each profile gives its own`,
-      parts.configured ? `keywarden profile set ${name} --base-url https://...` : `keywarden profile add ${name} --provider ${providerReference(provider)} --base-url https://..., or pass --base-url`,
+      parts.configured
+        ? `keywarden profile set ${name} --base-url https://...`
+        : `keywarden profile add ${name} --provider ${providerReference(provider)} --base-url https://..., or pass --base-url`,
     );
   }
   const settings = parts.settings ?? {};
   const problem = settingProblem(definition, settings);
   if (problem) {
     const set = `--set ${problem.setting.name}=${problem.setting.example ?? `<${problem.setting.name}>`}`;
-    throw new UsageError(problem.message, parts.configured ? `keywarden profile set ${name} ${set}` : `keywarden profile add ${name} --provider ${providerReference(provider)} ${set}`);
+    throw new UsageError(
+      problem.message,
+      parts.configured
+        ? `keywarden profile set ${name} ${set}`
+        : `keywarden profile add ${name} --provider ${providerReference(provider)} ${set}`,
+    );
   }
-  return { name, provider: providerReference(provider), definition, baseUrl, store: parts.store, settings, configured: parts.configured === true };
+  return {
+    name,
+    provider: providerReference(provider),
+    definition,
+    baseUrl,
+    store: parts.store,
+    settings,
+    configured: parts.configured === true,
+  };
 }
 
 function fromConfig(ctx: Context, name: string, entry: ProfileConfig, baseUrl = ctx.globals.baseUrl): Promise<Profile> {
@@ -94,15 +119,21 @@ export async function resolveProfile(ctx: Context): Promise<Profile> {
   const config = await ctx.services.config.load();
   const explicit = globals.profile ?? ctx.env.KEYWARDEN_PROFILE;
   if (explicit !== undefined && !profileNamePattern.test(explicit)) {
-    throw new UsageError(`'${explicit}' is not a profile name`, 'a profile name has letters, digits, dot, dash and underscore, and starts with a letter or digit');
+    throw new UsageError(
+      `'${explicit}' is not a profile name`,
+      'a profile name has letters, digits, dot, dash and underscore, and starts with a letter or digit',
+    );
   }
-  const adHoc = (name: string): Promise<Profile> => makeProfile(ctx, name, globals.provider!, { baseUrl: globals.baseUrl });
+  const adHoc = (name: string): Promise<Profile> =>
+    makeProfile(ctx, name, globals.provider!, { baseUrl: globals.baseUrl });
 
   if (globals.provider && !explicit) {
     const reference = providerReference(globals.provider);
     const definition = await providerDefinition(reference, ctx);
     const entry = config.profiles[definition.id];
-    return entry && providerReference(entry.provider) === reference ? fromConfig(ctx, definition.id, entry) : adHoc(definition.id);
+    return entry && providerReference(entry.provider) === reference
+      ? fromConfig(ctx, definition.id, entry)
+      : adHoc(definition.id);
   }
 
   const names = Object.keys(config.profiles);
@@ -110,17 +141,27 @@ export async function resolveProfile(ctx: Context): Promise<Profile> {
   if (!name) {
     throw new UsageError(
       names.length === 0 ? 'no profile is set up' : `several profiles and none is current (${names.join(', ')})`,
-      names.length === 0 ? 'keywarden profile add <name> --provider <id>, or pass --provider' : 'pass --profile <name>, or keywarden profile use <name>',
+      names.length === 0
+        ? 'keywarden profile add <name> --provider <id>, or pass --provider'
+        : 'pass --profile <name>, or keywarden profile use <name>',
     );
   }
   const entry = config.profiles[name];
   if (entry && globals.provider && providerReference(entry.provider) !== providerReference(globals.provider)) {
     // another provider for this profile name, just for this run: the profile's base URL belongs to the other one
-    return makeProfile(ctx, name, globals.provider, { baseUrl: globals.baseUrl, store: entry.store, settings: entry.settings, configured: true });
+    return makeProfile(ctx, name, globals.provider, {
+      baseUrl: globals.baseUrl,
+      store: entry.store,
+      settings: entry.settings,
+      configured: true,
+    });
   }
   if (entry) return fromConfig(ctx, name, entry);
   if (globals.provider) return adHoc(name);
-  throw new UsageError(`unknown profile '${name}'`, names.length > 0 ? `profiles: ${names.join(', ')}` : 'keywarden profile add <name> --provider <id>');
+  throw new UsageError(
+    `unknown profile '${name}'`,
+    names.length > 0 ? `profiles: ${names.join(', ')}` : 'keywarden profile add <name> --provider <id>',
+  );
 }
 
 /** Every profile of the config file, for --all-profiles. */
@@ -128,6 +169,7 @@ export async function allProfiles(ctx: Context): Promise<Profile[]> {
   ctx.checkPrivateState();
   const config = await ctx.services.config.load();
   const entries = Object.entries(config.profiles);
-  if (entries.length === 0) throw new UsageError('--all-profiles: no profile is set up', 'keywarden profile add <name> --provider <id>');
+  if (entries.length === 0)
+    throw new UsageError('--all-profiles: no profile is set up', 'keywarden profile add <name> --provider <id>');
   return Promise.all(entries.map(([name, entry]) => fromConfig(ctx, name, entry, undefined)));
 }

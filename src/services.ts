@@ -82,7 +82,11 @@ export class Services {
         store = new KeychainStore({ env: this.options.childEnv });
       } else {
         const { EncryptedFileStore } = await import('./secrets/file.js');
-        store = new EncryptedFileStore({ path: join(this.options.dirs.data, 'secrets.enc'), passphrase: this.options.filePassphrase, files: this.options.files });
+        store = new EncryptedFileStore({
+          path: join(this.options.dirs.data, 'secrets.enc'),
+          passphrase: this.options.filePassphrase,
+          files: this.options.files,
+        });
       }
       this.stores.set(kind, store);
     }
@@ -93,7 +97,10 @@ export class Services {
   private async storedIndex(): Promise<StoredIndex> {
     if (!this.index) {
       const { StoredIndex } = await import('./secrets/stored-index.js');
-      this.index = new StoredIndex(join(this.options.dirs.state, 'stored-secrets.json'), { redactor: this.options.redactor, files: this.options.files });
+      this.index = new StoredIndex(join(this.options.dirs.state, 'stored-secrets.json'), {
+        redactor: this.options.redactor,
+        files: this.options.files,
+      });
     }
     return this.index;
   }

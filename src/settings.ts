@@ -35,7 +35,10 @@ export function parseSettings(globals: GlobalOptions): Settings {
   }
   return {
     timeoutMs: parseDuration(globals.timeout ?? '30s', '--timeout', { min: 1_000, max: 86_400_000 }),
-    maxResponseBytes: globals.maxResponse === undefined ? undefined : parseSize(globals.maxResponse, '--max-response', { min: 1024, max: 1024 ** 3 }),
+    maxResponseBytes:
+      globals.maxResponse === undefined
+        ? undefined
+        : parseSize(globals.maxResponse, '--max-response', { min: 1024, max: 1024 ** 3 }),
     pageConcurrency: Number(concurrency),
   };
 }

@@ -27,7 +27,13 @@ export function workflowAnnotations(findings: readonly Finding[], errors: readon
   const shown = [...errorLines.slice(0, annotationsPerKind), ...warningLines.slice(0, annotationsPerKind)];
   const left = errorLines.length + warningLines.length - shown.length;
   if (left > 0) {
-    shown.push(command('notice', 'keywarden audit', `${left} more finding${left === 1 ? ' is' : 's are'} not annotated (GitHub shows ${annotationsPerKind} of each kind); the job summary lists every finding`));
+    shown.push(
+      command(
+        'notice',
+        'keywarden audit',
+        `${left} more finding${left === 1 ? ' is' : 's are'} not annotated (GitHub shows ${annotationsPerKind} of each kind); the job summary lists every finding`,
+      ),
+    );
   }
   return shown;
 }

@@ -45,7 +45,12 @@ const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Most severe first, then the rules' order, then profile and key: the same input always reads the same. */
 export function findingOrder(a: Finding, b: Finding): number {
-  return bySeverity(a.severity, b.severity) || ruleOrder(a.rule) - ruleOrder(b.rule) || text(a.profile, b.profile) || text(a.key_id, b.key_id);
+  return (
+    bySeverity(a.severity, b.severity) ||
+    ruleOrder(a.rule) - ruleOrder(b.rule) ||
+    text(a.profile, b.profile) ||
+    text(a.key_id, b.key_id)
+  );
 }
 
 export function waiverApplies(waiver: Waiver, finding: Finding, now: Date): boolean {
@@ -58,7 +63,11 @@ export function waiverApplies(waiver: Waiver, finding: Finding, now: Date): bool
 }
 
 /** Splits findings into those that stand and those a waiver still in force covers. */
-export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], now: Date): { kept: Finding[]; waived: Finding[] } {
+export function applyWaivers(
+  findings: Finding[],
+  waivers: readonly Waiver[],
+  now: Date,
+): { kept: Finding[]; waived: Finding[] } {
   const kept: Finding[] = [];
   const waived: Finding[] = [];
   for (const finding of findings) (waivers.some((w) => waiverApplies(w, finding, now)) ? waived : kept).push(finding);

@@ -33,7 +33,10 @@ export function auditMarkdown(report: AuditReport): string {
 }
 
 function row(finding: Finding): string {
-  const profile = finding.profile === finding.provider ? code(finding.profile) : `${code(finding.profile)} (${plain(finding.provider)})`;
+  const profile =
+    finding.profile === finding.provider
+      ? code(finding.profile)
+      : `${code(finding.profile)} (${plain(finding.provider)})`;
   const cells = [
     marks[finding.severity],
     code(finding.rule),

@@ -36,7 +36,10 @@ export interface PolicyFlags {
 
 export function defaultPolicy(): Policy {
   return {
-    rules: Object.fromEntries(rules.map((rule) => [rule.id, { enabled: true, severity: rule.severity }])) as Record<RuleId, RuleSetting>,
+    rules: Object.fromEntries(rules.map((rule) => [rule.id, { enabled: true, severity: rule.severity }])) as Record<
+      RuleId,
+      RuleSetting
+    >,
     thresholds: { ...defaultThresholds },
     waivers: [],
   };
@@ -52,7 +55,8 @@ const thresholdFields = {
 
 /** The policy for a run: the defaults, then the policy file, then the flags. Bad input of any of them is exit 2. */
 export async function loadPolicy(flags: PolicyFlags): Promise<Policy> {
-  const policy = flags.policy === undefined ? defaultPolicy() : parsePolicy(await readPolicyFile(flags.policy), flags.policy);
+  const policy =
+    flags.policy === undefined ? defaultPolicy() : parsePolicy(await readPolicyFile(flags.policy), flags.policy);
   return withFlags(policy, flags);
 }
 
@@ -60,7 +64,8 @@ export function withFlags(policy: Policy, flags: PolicyFlags): Policy {
   const thresholds = { ...policy.thresholds };
   if (flags.maxAge !== undefined) thresholds.maxAgeMs = parseDuration(flags.maxAge, '--max-age');
   if (flags.maxIdle !== undefined) thresholds.maxIdleMs = parseDuration(flags.maxIdle, '--max-idle');
-  if (flags.expiringWithin !== undefined) thresholds.expiringWithinMs = parseDuration(flags.expiringWithin, '--expiring-within');
+  if (flags.expiringWithin !== undefined)
+    thresholds.expiringWithinMs = parseDuration(flags.expiringWithin, '--expiring-within');
   return { ...policy, thresholds };
 }
 
@@ -125,7 +130,8 @@ export function parsePolicy(text: string, source: string): Policy {
         rule.enabled = setting.enabled as boolean;
       }
       if (setting.severity !== undefined) {
-        if (!isSeverity(setting.severity)) fail(field(path, 'severity'), `${JSON.stringify(setting.severity)} is not one of ${severities.join(', ')}`);
+        if (!isSeverity(setting.severity))
+          fail(field(path, 'severity'), `${JSON.stringify(setting.severity)} is not one of ${severities.join(', ')}`);
         rule.severity = setting.severity as Severity;
       }
     }
@@ -149,13 +155,17 @@ export function parsePolicy(text: string, source: string): Policy {
       const path = `ignore[${i}]`;
       const entry = object(item, path, ['key_id', 'rule', 'reason', 'expires', 'profile']);
       for (const required of ['key_id', 'rule', 'reason', 'expires']) {
-        if (entry[required] === undefined) fail(field(path, required), 'is required', 'a waiver names key_id, rule, reason and expires');
+        if (entry[required] === undefined)
+          fail(field(path, required), 'is required', 'a waiver names key_id, rule, reason and expires');
       }
       const waiver: Waiver = {
         keyId: nonEmpty(entry.key_id, field(path, 'key_id')),
         rule: ruleId(entry.rule, field(path, 'rule')),
         reason: nonEmpty(entry.reason, field(path, 'reason')),
-        expires: parseDate(nonEmpty(entry.expires, field(path, 'expires')), `--policy ${source}: ${field(path, 'expires')}`),
+        expires: parseDate(
+          nonEmpty(entry.expires, field(path, 'expires')),
+          `--policy ${source}: ${field(path, 'expires')}`,
+        ),
       };
       if (entry.profile !== undefined) waiver.profile = nonEmpty(entry.profile, field(path, 'profile'));
       return waiver;

@@ -23,7 +23,12 @@ export interface AuditReport {
   errors: ProfileError[];
 }
 
-export function buildReport(input: { now: Date; policy: Policy; scans: ProfileKeys[]; errors: ProfileError[] }): AuditReport {
+export function buildReport(input: {
+  now: Date;
+  policy: Policy;
+  scans: ProfileKeys[];
+  errors: ProfileError[];
+}): AuditReport {
   const { now, policy } = input;
   const all = input.scans.flatMap((scan) => profileFindings(scan, policy, now));
   const { kept, waived } = applyWaivers(all, policy.waivers, now);
@@ -67,7 +72,12 @@ export function auditDocument(report: AuditReport): {
   findings: Finding[];
   errors: ProfileError[];
 } {
-  return { generated_at: report.generatedAt, summary: summarise(report), findings: report.findings, errors: report.errors };
+  return {
+    generated_at: report.generatedAt,
+    summary: summarise(report),
+    findings: report.findings,
+    errors: report.errors,
+  };
 }
 
 /** "14 findings in 120 keys: 2 high, 9 medium, 3 low", for a terminal, a log line or a PR comment. */

@@ -74,7 +74,10 @@ export function applicable(rule: Pick<AuditRule, 'needs'>, capabilities: Capabil
 }
 
 function defineRule(rule: AuditRule): AuditRule {
-  return { ...rule, check: (keys, context) => (applicable(rule, context.capabilities) ? rule.check(keys, context) : []) };
+  return {
+    ...rule,
+    check: (keys, context) => (applicable(rule, context.capabilities) ? rule.check(keys, context) : []),
+  };
 }
 
 const time = (iso: string): number => Date.parse(iso);
@@ -178,7 +181,9 @@ const noExpiry = defineRule({
     'A key without an expiry works until someone remembers to revoke it; a leaked one works forever. Give keys an ' +
     'expiry date: `keywarden rotate <key>` and create the new one with `--expires-in 90d`.',
   needs: ['expiry'],
-  check: eachLiveKey((key) => (key.expires_at === null ? 'has no expiry date; set one so a leaked key stops working on its own' : undefined)),
+  check: eachLiveKey((key) =>
+    key.expires_at === null ? 'has no expiry date; set one so a leaked key stops working on its own' : undefined,
+  ),
 });
 
 const expiringSoon = defineRule({
@@ -236,7 +241,8 @@ const noIpAllowlist = defineRule({
 const createdTime = (key: Key): number => (key.created_at === null ? -Infinity : time(key.created_at));
 
 /** Newest first; equal creation times fall back to the id, so the choice never depends on listing order. */
-const newestFirst = (a: Key, b: Key): number => createdTime(b) - createdTime(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const newestFirst = (a: Key, b: Key): number =>
+  createdTime(b) - createdTime(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 const duplicateName = defineRule({
   id: 'duplicate-name',
@@ -265,6 +271,16 @@ const duplicateName = defineRule({
 });
 
 /** Every rule, in the order of the README's rule table. */
-export const rules: readonly AuditRule[] = [maxAge, idle, neverUsed, expired, noExpiry, expiringSoon, broadScope, noIpAllowlist, duplicateName];
+export const rules: readonly AuditRule[] = [
+  maxAge,
+  idle,
+  neverUsed,
+  expired,
+  noExpiry,
+  expiringSoon,
+  broadScope,
+  noIpAllowlist,
+  duplicateName,
+];
 
 export const ruleById = new Map<RuleId, AuditRule>(rules.map((rule) => [rule.id, rule]));

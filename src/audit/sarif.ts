@@ -26,7 +26,12 @@ export function auditSarif(report: AuditReport): object {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'keywarden', rules: enabled.map((rule) => descriptor(rule, report.policy.rules[rule.id].severity)) } },
+        tool: {
+          driver: {
+            name: 'keywarden',
+            rules: enabled.map((rule) => descriptor(rule, report.policy.rules[rule.id].severity)),
+          },
+        },
         invocations: [
           {
             executionSuccessful: report.errors.length === 0,
@@ -62,7 +67,9 @@ function result(finding: Finding, ruleIndex: number): object {
     ruleId: finding.rule,
     ruleIndex,
     level: level[finding.severity],
-    message: { text: `Key ${finding.key_id}${name} of profile ${finding.profile} (${finding.provider}): ${finding.message}` },
+    message: {
+      text: `Key ${finding.key_id}${name} of profile ${finding.profile} (${finding.provider}): ${finding.message}`,
+    },
     locations: [
       {
         physicalLocation: {
@@ -73,7 +80,13 @@ function result(finding: Finding, ruleIndex: number): object {
       },
     ],
     partialFingerprints: { 'keywardenFinding/v1': fingerprint([...segments, finding.rule]) },
-    properties: { provider: finding.provider, profile: finding.profile, key_id: finding.key_id, key_name: finding.key_name, severity: finding.severity },
+    properties: {
+      provider: finding.provider,
+      profile: finding.profile,
+      key_id: finding.key_id,
+      key_name: finding.key_name,
+      severity: finding.severity,
+    },
   };
 }
 

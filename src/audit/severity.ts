@@ -1,4 +1,3 @@
-
 export type Severity = 'high' | 'medium' | 'low';
 
 /** Most severe first: the order of tables, summaries and sorting. */

@@ -8,13 +8,21 @@ import { summaryLine, type AuditReport } from './report.js';
 import { severities, type Severity } from './severity.js';
 
 /** Lays a table out to the terminal's width (Presenter.layout). */
-export type Layout = (columns: readonly TableColumn[], rows: TableCell[][]) => Promise<{ text: string; clipped: boolean }>;
+export type Layout = (
+  columns: readonly TableColumn[],
+  rows: TableCell[][],
+) => Promise<{ text: string; clipped: boolean }>;
 
 /** For a person at a terminal: findings grouped by severity in colour, a key-age histogram, a one-line summary. */
 export async function auditTable(report: AuditReport, style: Style, now: Date, layout: Layout): Promise<string> {
   const { chalk } = style;
-  const paint: Record<Severity, ChalkInstance> = { high: chalk.red.bold, medium: chalk.yellow.bold, low: chalk.cyan.bold };
-  const showProfile = new Set(report.keys.map((k) => k.profile)).size > 1 || new Set(report.findings.map((f) => f.profile)).size > 1;
+  const paint: Record<Severity, ChalkInstance> = {
+    high: chalk.red.bold,
+    medium: chalk.yellow.bold,
+    low: chalk.cyan.bold,
+  };
+  const showProfile =
+    new Set(report.keys.map((k) => k.profile)).size > 1 || new Set(report.findings.map((f) => f.profile)).size > 1;
   const columns: TableColumn[] = [
     { header: 'RULE', fit: 'fixed' },
     ...(showProfile ? [{ header: 'PROFILE', fit: 'truncate', drop: 2 } as const] : []),
@@ -33,7 +41,9 @@ export async function auditTable(report: AuditReport, style: Style, now: Date, l
       style.orDash(f.key_name),
       { text: inert(f.message) },
     ]);
-    blocks.push(`${paint[severity](severity.toUpperCase())} ${chalk.dim(`(${group.length})`)}\n${(await layout(columns, rows)).text}`);
+    blocks.push(
+      `${paint[severity](severity.toUpperCase())} ${chalk.dim(`(${group.length})`)}\n${(await layout(columns, rows)).text}`,
+    );
   }
   blocks.push(ageHistogram(report.keys, now, report.policy.thresholds.maxAgeMs, chalk));
   const worst = severities.find((s) => report.findings.some((f) => f.severity === s));
@@ -44,7 +54,8 @@ export async function auditTable(report: AuditReport, style: Style, now: Date, l
 
 /** Not a terminal: one finding a line, tab-separated, no header or colour (use -o json or csv in scripts). */
 export function auditLines(report: AuditReport): string {
-  const line = (f: Finding): string => [f.severity, f.rule, f.profile, f.key_id, f.key_name ?? '', f.message].map(tsvField).join('\t');
+  const line = (f: Finding): string =>
+    [f.severity, f.rule, f.profile, f.key_id, f.key_name ?? '', f.message].map(tsvField).join('\t');
   return report.findings.map((f) => `${line(f)}\n`).join('');
 }
 

@@ -18,7 +18,10 @@ const helpOption: OptionSpec = { flags: '-h, --help', description: '' };
 /** An option's names (`-o`, `--output`), and whether it takes a value. */
 function names(option: OptionSpec): { names: string[]; takesValue: boolean } {
   const [spelling] = option.flags.split(/ [<[]/);
-  return { names: spelling!.split(', ').map((n) => n.trim()), takesValue: /[<[]/.test(option.flags) && !option.flags.includes('[') };
+  return {
+    names: spelling!.split(', ').map((n) => n.trim()),
+    takesValue: /[<[]/.test(option.flags) && !option.flags.includes('['),
+  };
 }
 
 function findOption(word: string, options: readonly OptionSpec[]): OptionSpec | undefined {
@@ -35,7 +38,11 @@ async function optionValues(option: OptionSpec, sources: CompletionSources): Pro
   return [];
 }
 
-async function argumentValues(argument: ArgumentSpec | undefined, profile: string | undefined, sources: CompletionSources): Promise<string[]> {
+async function argumentValues(
+  argument: ArgumentSpec | undefined,
+  profile: string | undefined,
+  sources: CompletionSources,
+): Promise<string[]> {
   switch (argument?.completes) {
     case 'keys':
       return sources.keys(profile);
@@ -52,7 +59,11 @@ async function argumentValues(argument: ArgumentSpec | undefined, profile: strin
  * The words that may come next on a command line, given the words typed so far after `keywarden` (the last one being
  * the word under the cursor, perhaps empty): commands, flags, flag values, profile names, provider ids and key ids.
  */
-export async function completions(words: readonly string[], tree: readonly Declaration[], sources: CompletionSources): Promise<string[]> {
+export async function completions(
+  words: readonly string[],
+  tree: readonly Declaration[],
+  sources: CompletionSources,
+): Promise<string[]> {
   const current = words.at(-1) ?? '';
   let level: readonly Declaration[] = tree.filter((c) => !c.hidden);
   let chosen: Declaration | undefined;
@@ -83,14 +94,18 @@ export async function completions(words: readonly string[], tree: readonly Decla
 
   let offered: string[];
   if (pending) offered = await optionValues(pending, sources);
-  else if (current.startsWith('-')) offered = inScope().flatMap((o) => names(o).names.filter((n) => n.startsWith('--') || current.length <= 2));
+  else if (current.startsWith('-'))
+    offered = inScope().flatMap((o) => names(o).names.filter((n) => n.startsWith('--') || current.length <= 2));
   else if (level.length > 0 && positional === 0 && (chosen === undefined || chosen.subcommands)) {
     offered = [...level.map((c) => c.name), ...(chosen === undefined ? ['help'] : [])];
     // a group with an action of its own (providers) also takes no argument, so its subcommands are all there is
   } else {
     const args = Object.values(chosen?.arguments ?? {});
     const argument = args[Math.min(positional, args.length - 1)];
-    offered = argument && (positional < args.length || argument.name.endsWith('...]')) ? await argumentValues(argument, profile, sources) : [];
+    offered =
+      argument && (positional < args.length || argument.name.endsWith('...]'))
+        ? await argumentValues(argument, profile, sources)
+        : [];
   }
   return [...new Set(offered)].filter((word) => word.startsWith(current)).sort();
 }
@@ -110,7 +125,9 @@ export async function complete(ctx: Context, words: readonly string[]): Promise<
       const name = profile ?? ctx.env.KEYWARDEN_PROFILE ?? config?.current;
       if (!name) return [];
       const index = new StoredIndex(join(ctx.dirs.state, 'stored-secrets.json'), { files: ctx.files });
-      return index.list().flatMap((entry) => (entry.account.startsWith(`${name}/`) ? [entry.account.slice(name.length + 1)] : []));
+      return index
+        .list()
+        .flatMap((entry) => (entry.account.startsWith(`${name}/`) ? [entry.account.slice(name.length + 1)] : []));
     },
   }).catch(() => []);
   if (offered.length > 0) await ctx.presenter(['table', 'json'] as const).text(`${offered.join('\n')}\n`);

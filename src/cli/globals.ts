@@ -5,7 +5,11 @@ export const globalOptions: readonly OptionSpec[] = [
   { flags: '-p, --profile <name>', description: 'the profile from the config file (env KEYWARDEN_PROFILE)' },
   { flags: '--provider <id>', description: "a built-in provider, or a provider manifest's path" },
   { flags: '--base-url <url>', description: "the provider API's base URL (http:// only for loopback)" },
-  { flags: '-o, --output <format>', description: 'table (default), json, ndjson, csv; audit adds sarif, markdown', choices: ['table', 'json', 'ndjson', 'csv', 'sarif', 'markdown'] },
+  {
+    flags: '-o, --output <format>',
+    description: 'table (default), json, ndjson, csv; audit adds sarif, markdown',
+    choices: ['table', 'json', 'ndjson', 'csv', 'sarif', 'markdown'],
+  },
   { flags: '--wide', description: "tables show every column and whole cells, whatever the terminal's width" },
   { flags: '--no-color', description: 'no colour (also NO_COLOR)' },
   { flags: '--no-input', description: 'never prompt; a needed answer that is missing is an error' },

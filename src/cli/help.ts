@@ -65,7 +65,9 @@ function inheritedBrief(width: number): string[] {
 }
 
 function usage(path: string[], spec: Declaration): string {
-  const args = Object.values(spec.arguments ?? {}).map((a) => a.name).join(' ');
+  const args = Object.values(spec.arguments ?? {})
+    .map((a) => a.name)
+    .join(' ');
   if (spec.subcommands && !spec.runs) return `keywarden ${path.join(' ')} <command> [flags]`;
   return ['keywarden', ...path, args, '[flags]'].filter(Boolean).join(' ');
 }
@@ -86,9 +88,30 @@ export function commandHelp(spec: Declaration, path: string[], width: number, st
     ...paragraph(spec.description ?? `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`, width),
     '',
     ...section('USAGE', [`${indent}${usage(path, spec)}`], style),
-    ...section('COMMANDS', definitions((spec.subcommands ?? []).map((c) => [`${c.name}:`, c.summary]), width), style),
-    ...section('ARGUMENTS', definitions(Object.values(spec.arguments ?? {}).map((a) => [a.name, a.description]), width), style),
-    ...section('FLAGS', definitions([...Object.values(spec.options ?? {}), helpFlag].map((o) => [flagTerm(o), o.description]), width), style),
+    ...section(
+      'COMMANDS',
+      definitions(
+        (spec.subcommands ?? []).map((c) => [`${c.name}:`, c.summary]),
+        width,
+      ),
+      style,
+    ),
+    ...section(
+      'ARGUMENTS',
+      definitions(
+        Object.values(spec.arguments ?? {}).map((a) => [a.name, a.description]),
+        width,
+      ),
+      style,
+    ),
+    ...section(
+      'FLAGS',
+      definitions(
+        [...Object.values(spec.options ?? {}), helpFlag].map((o) => [flagTerm(o), o.description]),
+        width,
+      ),
+      style,
+    ),
     ...section('INHERITED FLAGS', inheritedBrief(width), style),
     ...section('EXAMPLES', examples(spec.examples, width), style),
     ...section('LEARN MORE', learnMore(spec.subcommands ? path.join(' ') : '', width), style),
@@ -103,18 +126,35 @@ const groups: [group: NonNullable<Declaration['group']>, title: string][] = [
 ];
 
 /** `keywarden` alone, `keywarden --help` and `keywarden help`. */
-export function rootHelp(commands: readonly Declaration[], rootExamples: readonly ExampleSpec[], width: number, style: HelpStyle): string {
+export function rootHelp(
+  commands: readonly Declaration[],
+  rootExamples: readonly ExampleSpec[],
+  width: number,
+  style: HelpStyle,
+): string {
   const version = { flags: '-v, --version', description: 'the version of keywarden' };
   const lines = [
-    ...paragraph('List, create, revoke, rotate and audit API keys across SaaS providers, from a terminal, a CI job or a one-off audit. Every new secret goes to the secret store before anything else happens.', width),
+    ...paragraph(
+      'List, create, revoke, rotate and audit API keys across SaaS providers, from a terminal, a CI job or a one-off audit. Every new secret goes to the secret store before anything else happens.',
+      width,
+    ),
     '',
     ...section('USAGE', [`${indent}keywarden <command> [flags]`], style),
     ...groups.flatMap(([group, title]) => {
-      const listed: [string, string][] = commands.filter((c) => !c.hidden && (c.group ?? 'more') === group).map((c) => [`${c.name}:`, c.summary]);
+      const listed: [string, string][] = commands
+        .filter((c) => !c.hidden && (c.group ?? 'more') === group)
+        .map((c) => [`${c.name}:`, c.summary]);
       if (group === 'more') listed.push(['help:', 'the help of any command: keywarden help <command>']);
       return section(title, definitions(listed, width), style);
     }),
-    ...section('FLAGS (every command takes them)', definitions([...globalOptions, version, helpFlag].map((o) => [flagTerm(o), o.description]), width), style),
+    ...section(
+      'FLAGS (every command takes them)',
+      definitions(
+        [...globalOptions, version, helpFlag].map((o) => [flagTerm(o), o.description]),
+        width,
+      ),
+      style,
+    ),
     ...section('EXAMPLES', examples(rootExamples, width), style),
     ...section('LEARN MORE', learnMore('', width), style),
   ];

@@ -20,7 +20,11 @@ const options = {
   maxIdle: text('--max-idle <duration>', 'keys last used longer ago than this are idle (default 45d)'),
   expiringWithin: text('--expiring-within <duration>', 'keys expiring within this need rotating soon (default 14d)'),
   policy: text('--policy <file>', 'a JSON policy: rules on or off, severities, thresholds, waivers'),
-  failOn: choice('--fail-on <severity>', 'exit 3 when a finding is at or above low, medium or high', ['high', 'medium', 'low'] as const),
+  failOn: choice('--fail-on <severity>', 'exit 3 when a finding is at or above low, medium or high', [
+    'high',
+    'medium',
+    'low',
+  ] as const),
 };
 export type AuditOptions = Input<{ options: typeof options }>;
 
@@ -33,8 +37,15 @@ export const auditCommand = command({
   options,
   examples: [
     { note: 'findings for the current profile, grouped by severity', command: 'keywarden audit' },
-    { note: 'a CI gate on every profile, as SARIF for code scanning', command: 'keywarden audit --all-profiles --fail-on high -o sarif > keywarden.sarif', exits: 3 },
-    { note: 'stricter limits, as markdown for a pull request', command: 'keywarden audit --max-age 60d --max-idle 30d -o markdown' },
+    {
+      note: 'a CI gate on every profile, as SARIF for code scanning',
+      command: 'keywarden audit --all-profiles --fail-on high -o sarif > keywarden.sarif',
+      exits: 3,
+    },
+    {
+      note: 'stricter limits, as markdown for a pull request',
+      command: 'keywarden audit --max-age 60d --max-idle 30d -o markdown',
+    },
   ],
   run: audit,
 });
@@ -52,7 +63,9 @@ async function audit(ctx: Context, options: AuditOptions): Promise<Outcome> {
   const policy = await loadPolicy(options);
   const now = ctx.now();
   for (const waiver of expiredWaivers(policy, now)) {
-    ctx.note(`keywarden: warning: the policy's waiver of ${waiver.rule} for key ${waiver.keyId} expired ${day(waiver.expires.toISOString())} and no longer applies (${waiver.reason})`);
+    ctx.note(
+      `keywarden: warning: the policy's waiver of ${waiver.rule} for key ${waiver.keyId} expired ${day(waiver.expires.toISOString())} and no longer applies (${waiver.reason})`,
+    );
   }
 
   const profiles = options.allProfiles ? await allProfiles(ctx) : [await resolveProfile(ctx)];
@@ -70,7 +83,9 @@ async function audit(ctx: Context, options: AuditOptions): Promise<Outcome> {
     if (summaryFile && out.format !== 'markdown') {
       const { auditMarkdown } = await import('../audit/markdown.js');
       await appendFile(summaryFile, ctx.redact(`${auditMarkdown(report)}\n`)).catch((error: NodeJS.ErrnoException) =>
-        ctx.note(`keywarden: warning: the job summary could not be written to ${summaryFile} (${error.code ?? error.message})`),
+        ctx.note(
+          `keywarden: warning: the job summary could not be written to ${summaryFile} (${error.code ?? error.message})`,
+        ),
       );
     }
   }
@@ -79,7 +94,12 @@ async function audit(ctx: Context, options: AuditOptions): Promise<Outcome> {
   return outcome;
 }
 
-async function render(ctx: Context, out: Presenter<(typeof formats)[number]>, report: AuditReport, now: Date): Promise<string> {
+async function render(
+  ctx: Context,
+  out: Presenter<(typeof formats)[number]>,
+  report: AuditReport,
+  now: Date,
+): Promise<string> {
   switch (out.format) {
     case 'json':
       return `${safeJson(auditDocument(report), 2)}\n`;
@@ -98,14 +118,24 @@ async function render(ctx: Context, out: Presenter<(typeof formats)[number]>, re
 }
 
 /** Lists every profile's keys at once; a profile that fails is reported and the others are still audited. */
-async function scanProfiles(ctx: Context, profiles: Profile[]): Promise<{ scans: ProfileKeys[]; errors: ProfileError[]; outcome: Outcome }> {
+async function scanProfiles(
+  ctx: Context,
+  profiles: Profile[],
+): Promise<{ scans: ProfileKeys[]; errors: ProfileError[]; outcome: Outcome }> {
   const scans: ProfileKeys[] = [];
   const { outcome, failures } = await forEachProfile(ctx, profiles, async (profile) => {
     const provider = await connect(ctx, profile);
     const keys = await profileKeys(provider, profile.name);
-    scans.push({ profile: profile.name, provider: profile.definition.id, capabilities: profile.definition.capabilities, keys });
+    scans.push({
+      profile: profile.name,
+      provider: profile.definition.id,
+      capabilities: profile.definition.capabilities,
+      keys,
+    });
   });
   // the report lists profiles in the order they were given, whichever answered first
-  scans.sort((a, b) => profiles.findIndex((p) => p.name === a.profile) - profiles.findIndex((p) => p.name === b.profile));
+  scans.sort(
+    (a, b) => profiles.findIndex((p) => p.name === a.profile) - profiles.findIndex((p) => p.name === b.profile),
+  );
   return { scans, errors: failures, outcome };
 }

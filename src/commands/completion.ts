@@ -14,13 +14,15 @@ export const completionCommand = command({
     'Prints a script that completes commands, flags and their values, profile names, provider ids and the ids of keys keywarden stored secrets of. Completing asks keywarden itself, which reads only local files: no request is made.',
   arguments: shellArgument,
   examples: [
-    { note: 'bash, for every new shell', command: 'keywarden completion bash > ~/.local/share/bash-completion/completions/keywarden' },
+    {
+      note: 'bash, for every new shell',
+      command: 'keywarden completion bash > ~/.local/share/bash-completion/completions/keywarden',
+    },
     { note: 'zsh: a file named _keywarden on your $fpath', command: 'keywarden completion zsh > ~/.zfunc/_keywarden' },
     { note: 'fish', command: 'keywarden completion fish > ~/.config/fish/completions/keywarden.fish' },
   ],
   run: completion,
 });
-
 
 const scripts: Record<(typeof shells)[number], string> = {
   bash: `# keywarden completion for bash: source this file, or save it as
@@ -51,7 +53,8 @@ complete -c keywarden -f -a '(__keywarden_complete)'
 
 /** completion SHELL: the script that makes the shell ask keywarden what may come next. */
 async function completion(ctx: Context, { shell }: Input<{ arguments: typeof shellArgument }>): Promise<Outcome> {
-  if (!(shells as readonly string[]).includes(shell)) throw new UsageError(`completion: '${shell}' is not one of ${shells.join(', ')}`);
+  if (!(shells as readonly string[]).includes(shell))
+    throw new UsageError(`completion: '${shell}' is not one of ${shells.join(', ')}`);
   await ctx.presenter(['table'] as const).text(scripts[shell as (typeof shells)[number]]);
   return done;
 }

@@ -15,7 +15,10 @@ export interface KeyOptions {
 }
 
 function list(text: string, flag: string): string[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`${flag}: give a comma-separated list`);
   return items;
 }
@@ -24,7 +27,10 @@ function list(text: string, flag: string): string[] {
 export function createRequest(provider: ProviderInfo, name: string, options: KeyOptions, now: Date): CreateRequest {
   const need = (capability: keyof Capabilities, flag: string): void => {
     if (!provider.capabilities[capability]) {
-      throw new UsageError(`${provider.id} does not support ${flag}`, 'keywarden providers shows what each provider supports');
+      throw new UsageError(
+        `${provider.id} does not support ${flag}`,
+        'keywarden providers shows what each provider supports',
+      );
     }
   };
   if (name.trim() === '') throw new UsageError('the key needs a name');
@@ -37,11 +43,18 @@ export function createRequest(provider: ProviderInfo, name: string, options: Key
     need('environments', '--environment');
     request.environment = options.environment;
   }
-  const expiryFlags = [options.expiresIn && '--expires-in', options.expiresAt && '--expires-at', options.expireNow && '--expire-now'].filter(Boolean);
+  const expiryFlags = [
+    options.expiresIn && '--expires-in',
+    options.expiresAt && '--expires-at',
+    options.expireNow && '--expire-now',
+  ].filter(Boolean);
   if (expiryFlags.length > 1) throw new UsageError(`${expiryFlags.join(' and ')} cannot be used together`);
   if (options.expiresIn !== undefined || options.expiresAt !== undefined) {
     need('expiry', options.expiresIn !== undefined ? '--expires-in' : '--expires-at');
-    const at = options.expiresIn !== undefined ? new Date(now.getTime() + parseDuration(options.expiresIn, '--expires-in')) : parseDate(options.expiresAt!, '--expires-at');
+    const at =
+      options.expiresIn !== undefined
+        ? new Date(now.getTime() + parseDuration(options.expiresIn, '--expires-in'))
+        : parseDate(options.expiresAt!, '--expires-at');
     if (at.getTime() <= now.getTime()) throw new UsageError(`--expires-at: ${at.toISOString()} is not in the future`);
     request.expiresAt = at.toISOString();
   }

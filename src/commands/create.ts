@@ -25,7 +25,11 @@ const options = {
   expireNow: flag('--expire-now', 'create the key already expired (DialNexa)'),
   principal: text('--principal <id>', 'the principal the key belongs to (Cobo)'),
   ipAllowlist: text('--ip-allowlist <list>', 'comma-separated IPs or CIDRs allowed to use the key'),
-  store: choice('--store <store>', 'where the secret goes: keychain (default), file or none', ['keychain', 'file', 'none'] as const),
+  store: choice('--store <store>', 'where the secret goes: keychain (default), file or none', [
+    'keychain',
+    'file',
+    'none',
+  ] as const),
   deliver: deliverOption,
   reveal: flag('--reveal', 'print the secret even when stdout is not a terminal'),
 };
@@ -40,9 +44,19 @@ export const createCommand = command({
   arguments: args,
   options,
   examples: [
-    { note: 'a key that expires in 90 days, its secret in the keychain', command: 'keywarden create "ci deploy" --scopes dns:read --expires-in 90d' },
-    { note: 'hand the secret to your own script on its stdin', command: 'keywarden create "billing worker" --environment live --ip-allowlist 203.0.113.0/24 --deliver ./update-secret.sh' },
-    { note: 'the secret alone on stdout, stored nowhere', command: 'keywarden create "one-off test" --store none --reveal' },
+    {
+      note: 'a key that expires in 90 days, its secret in the keychain',
+      command: 'keywarden create "ci deploy" --scopes dns:read --expires-in 90d',
+    },
+    {
+      note: 'hand the secret to your own script on its stdin',
+      command:
+        'keywarden create "billing worker" --environment live --ip-allowlist 203.0.113.0/24 --deliver ./update-secret.sh',
+    },
+    {
+      note: 'the secret alone on stdout, stored nowhere',
+      command: 'keywarden create "one-off test" --store none --reveal',
+    },
   ],
   run: create,
 });
@@ -59,7 +73,8 @@ async function create(ctx: Context, { name, ...options }: CreateInput): Promise<
   const profile = await resolveProfile(ctx);
   requireCapability(profile.definition, 'create', 'create keys');
   const request = createRequest(profile.definition, name, options, ctx.now());
-  if (!profile.definition.capabilities.names) ctx.note(`note: ${profile.definition.displayName} keys have no names; '${name}' is not kept by the provider`);
+  if (!profile.definition.capabilities.names)
+    ctx.note(`note: ${profile.definition.displayName} keys have no names; '${name}' is not kept by the provider`);
   const destination = await prepareDestination(ctx, profile, options);
   const credentials = await createCredentials(ctx, profile.definition);
   const provider = await connect(ctx, profile);
@@ -84,12 +99,15 @@ async function createAndHandOver(
     created = await provider.create(request, { signal: step.signal, credentials });
   } catch (error) {
     if (step.signal.aborted) namePossibleOrphan(ctx, provider, profile, request.name, sentAt);
-    else if (error instanceof ProviderError && error.outcomeUnknown) await reportPossibleOrphans(ctx, provider, profile, request.name, sentAt);
+    else if (error instanceof ProviderError && error.outcomeUnknown)
+      await reportPossibleOrphans(ctx, provider, profile, request.name, sentAt);
     throw error;
   }
   const { record, secret } = ctx.services.keeper.accept(created);
   const key = withProfile(provider.id, profile, record);
-  step.beforeForcedStop(() => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored or delivered'));
+  step.beforeForcedStop(
+    () => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored or delivered'),
+  );
   const handover = await handOver(ctx, destination, key, secret, step);
   step.waitingFor('the new secret to be shown');
   const shown = await report(ctx, out, key, secret, handover, destination.reveal);
@@ -104,28 +122,47 @@ function orphanSearch(provider: Provider, profile: string, name: string, since: 
 
 /** Stopped before the create's answer came: the key it may have made is named by how to find it, with no request. */
 function namePossibleOrphan(ctx: Context, provider: Provider, profile: string, name: string, since: Date): void {
-  ctx.note(`keywarden: stopped before ${provider.displayName} answered the create request, which may have made a key whose secret nobody received`);
-  ctx.note(`find it with: ${orphanSearch(provider, profile, name, since)}, then revoke it: keywarden --profile ${profile} revoke <id>`);
+  ctx.note(
+    `keywarden: stopped before ${provider.displayName} answered the create request, which may have made a key whose secret nobody received`,
+  );
+  ctx.note(
+    `find it with: ${orphanSearch(provider, profile, name, since)}, then revoke it: keywarden --profile ${profile} revoke <id>`,
+  );
 }
 
 /**
  * The create request got no usable answer but may have been carried out. Any key it made has a secret nobody
  * received: name those keys and the command that revokes them, rather than leave them unseen.
  */
-async function reportPossibleOrphans(ctx: Context, provider: Provider, profile: string, name: string, since: Date): Promise<void> {
-  ctx.note(`keywarden: the create request may have made a key at ${provider.displayName}, but its answer was lost or unreadable`);
+async function reportPossibleOrphans(
+  ctx: Context,
+  provider: Provider,
+  profile: string,
+  name: string,
+  since: Date,
+): Promise<void> {
+  ctx.note(
+    `keywarden: the create request may have made a key at ${provider.displayName}, but its answer was lost or unreadable`,
+  );
   if (!provider.capabilities.names) {
-    ctx.note(`${provider.displayName} keys have no names; look for a key created since ${since.toISOString()}: ${orphanSearch(provider, profile, name, since)}`);
+    ctx.note(
+      `${provider.displayName} keys have no names; look for a key created since ${since.toISOString()}: ${orphanSearch(provider, profile, name, since)}`,
+    );
     return;
   }
   try {
     const orphans = await keysCreatedSince(provider, name, since);
-    if (orphans.length === 0) ctx.note(`no key named '${name}' was created since ${since.toISOString()}; nothing was left behind`);
+    if (orphans.length === 0)
+      ctx.note(`no key named '${name}' was created since ${since.toISOString()}; nothing was left behind`);
     for (const orphan of orphans) {
-      ctx.note(`orphan: ${orphan.id} ('${name}', created ${orphan.created_at}); its secret was never received; revoke it: keywarden --profile ${profile} revoke ${orphan.id}`);
+      ctx.note(
+        `orphan: ${orphan.id} ('${name}', created ${orphan.created_at}); its secret was never received; revoke it: keywarden --profile ${profile} revoke ${orphan.id}`,
+      );
     }
   } catch (error) {
-    ctx.note(`keywarden: could not check for a key left behind (${(error as Error).message}); look with: ${orphanSearch(provider, profile, name, since)}`);
+    ctx.note(
+      `keywarden: could not check for a key left behind (${(error as Error).message}); look with: ${orphanSearch(provider, profile, name, since)}`,
+    );
   }
 }
 
@@ -133,14 +170,23 @@ async function reportPossibleOrphans(ctx: Context, provider: Provider, profile: 
  * Prints the result: the secret in a box on a terminal, alone or in JSON with --reveal (or when nothing else took
  * it), else the key. False when a secret that had to be shown could not be, even on stderr.
  */
-async function report(ctx: Context, out: Presenter<'table' | 'json'>, key: Key, secret: Secret, handover: Handover, reveal: boolean): Promise<boolean> {
+async function report(
+  ctx: Context,
+  out: Presenter<'table' | 'json'>,
+  key: Key,
+  secret: Secret,
+  handover: Handover,
+  reveal: boolean,
+): Promise<boolean> {
   const { format } = out;
   const boxed = out.forPerson;
   const withSecret = boxed || reveal || handover.mustShow;
   for (const problem of handover.problems) ctx.note(`keywarden: ${problem}`);
   if (handover.mustShow) {
     // asked for with --store none --reveal, it is a note; left with nowhere else to go, a warning
-    ctx.note(`${reveal && handover.problems.length === 0 ? 'note' : 'keywarden: warning'}: the secret is printed below, and kept nowhere else; it will not be shown again`);
+    ctx.note(
+      `${reveal && handover.problems.length === 0 ? 'note' : 'keywarden: warning'}: the secret is printed below, and kept nowhere else; it will not be shown again`,
+    );
   }
   const summary = `created ${key.id}${handover.stored ? `, stored in ${handover.stored}` : ''}${handover.delivered ? ', delivered' : ''}`;
 

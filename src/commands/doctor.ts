@@ -19,7 +19,11 @@ export interface Check {
 
 const checksView: RecordsView<Check> = {
   columns: [
-    { header: '', fit: 'fixed', cell: (c, s) => ({ text: c.ok ? '✓' : '✗', paint: c.ok ? s.chalk.green : s.chalk.red }) },
+    {
+      header: '',
+      fit: 'fixed',
+      cell: (c, s) => ({ text: c.ok ? '✓' : '✗', paint: c.ok ? s.chalk.green : s.chalk.red }),
+    },
     { header: 'CHECK', fit: 'truncate', cell: (c, s) => s.plain(c.check) },
     { header: 'RESULT', fit: 'wrap', cell: (c, s) => s.plain(c.fix ? `${c.detail}; ${c.fix}` : c.detail) },
   ],
@@ -41,7 +45,9 @@ const fail = (check: string, detail: string, fix: string): Check => ({ check, ok
 
 function nodeCheck(): Check {
   const major = Number(process.versions.node.split('.')[0]);
-  return major >= minimumNode ? pass('node', `v${process.versions.node}`) : fail('node', `v${process.versions.node} is older than ${minimumNode}`, `install Node.js ${minimumNode} or newer`);
+  return major >= minimumNode
+    ? pass('node', `v${process.versions.node}`)
+    : fail('node', `v${process.versions.node} is older than ${minimumNode}`, `install Node.js ${minimumNode} or newer`);
 }
 
 /** A folder and the files in it: the user's own, and private, as keywarden writes them. */
@@ -50,7 +56,9 @@ function folderChecks(what: string, dir: string, uid: number | undefined): Check
   try {
     folder = statSync(dir);
   } catch {
-    return [pass(`${what} folder`, `${dir} does not exist yet; keywarden makes it, private, when it first writes there`)];
+    return [
+      pass(`${what} folder`, `${dir} does not exist yet; keywarden makes it, private, when it first writes there`),
+    ];
   }
   const problems: string[] = [];
   const fixes: string[] = [];
@@ -83,7 +91,11 @@ async function keychainCheck(ctx: Context, needed: boolean): Promise<Check> {
   } catch (error) {
     const problem = `${backend}: ${(error as Error).message}`;
     if (!needed) return pass('keychain', `${problem}; no profile keeps its secrets there`);
-    return fail('keychain', problem, 'keep secrets in the encrypted file instead: keywarden profile set <name> --store file');
+    return fail(
+      'keychain',
+      problem,
+      'keep secrets in the encrypted file instead: keywarden profile set <name> --store file',
+    );
   }
 }
 
@@ -103,25 +115,54 @@ async function profileChecks(ctx: Context, profile: Profile): Promise<Check[]> {
   } catch (error) {
     return [fail(`${name}: token`, (error as Error).message, `keywarden login --profile ${profile.name}`)];
   }
-  if (!token) return [fail(`${name}: token`, 'no admin token found', `keywarden login --profile ${profile.name}, or set ${tokenEnvName(profile.name)}`)];
+  if (!token)
+    return [
+      fail(
+        `${name}: token`,
+        'no admin token found',
+        `keywarden login --profile ${profile.name}, or set ${tokenEnvName(profile.name)}`,
+      ),
+    ];
   const checks = [pass(`${name}: token`, `from ${tokenSource(ctx, profile)}`)];
 
   const http = await ctx.services.http();
   let answeredAt: string | undefined;
-  const watched = { request: async (req: Parameters<typeof http.request>[0]) => {
-    const answer = await http.request(req);
-    answeredAt ??= answer.headers.date;
-    return answer;
-  } } as typeof http;
-  const provider = profile.definition.connect({ baseUrl: profile.baseUrl, token, settings: profile.settings, http: watched, now: () => ctx.now(), pageConcurrency: 1 });
+  const watched = {
+    request: async (req: Parameters<typeof http.request>[0]) => {
+      const answer = await http.request(req);
+      answeredAt ??= answer.headers.date;
+      return answer;
+    },
+  } as typeof http;
+  const provider = profile.definition.connect({
+    baseUrl: profile.baseUrl,
+    token,
+    settings: profile.settings,
+    http: watched,
+    now: () => ctx.now(),
+    pageConcurrency: 1,
+  });
   const pages = provider.listPages()[Symbol.asyncIterator]();
   try {
     const first = await pages.next();
     const count = first.done ? 0 : first.value.length;
-    checks.push(pass(`${name}: list`, `${profile.definition.displayName} at ${profile.baseUrl} answered: ${count} key${count === 1 ? '' : 's'} on the first page`));
+    checks.push(
+      pass(
+        `${name}: list`,
+        `${profile.definition.displayName} at ${profile.baseUrl} answered: ${count} key${count === 1 ? '' : 's'} on the first page`,
+      ),
+    );
   } catch (error) {
     const auth = error instanceof ProviderError && (error.kind === 'auth' || error.kind === 'forbidden');
-    checks.push(fail(`${name}: list`, (error as Error).message, auth ? `the token from ${tokenSource(ctx, profile)} was refused: keywarden login --profile ${profile.name}` : 'check the base URL and the network'));
+    checks.push(
+      fail(
+        `${name}: list`,
+        (error as Error).message,
+        auth
+          ? `the token from ${tokenSource(ctx, profile)} was refused: keywarden login --profile ${profile.name}`
+          : 'check the base URL and the network',
+      ),
+    );
   } finally {
     await pages.return?.();
   }
@@ -132,8 +173,15 @@ async function profileChecks(ctx: Context, profile: Profile): Promise<Check[]> {
   } else {
     const skew = ctx.now().getTime() - theirs;
     const seconds = Math.round(Math.abs(skew) / 1000);
-    const said = seconds === 0 ? `the same as ${profile.definition.displayName}'s, to the second` : `${seconds} s ${skew >= 0 ? 'ahead of' : 'behind'} ${profile.definition.displayName}'s`;
-    checks.push(Math.abs(skew) <= clockTolerance ? pass(`${name}: clock`, said) : fail(`${name}: clock`, said, 'set the clock right (NTP): expiry dates and signed requests depend on it'));
+    const said =
+      seconds === 0
+        ? `the same as ${profile.definition.displayName}'s, to the second`
+        : `${seconds} s ${skew >= 0 ? 'ahead of' : 'behind'} ${profile.definition.displayName}'s`;
+    checks.push(
+      Math.abs(skew) <= clockTolerance
+        ? pass(`${name}: clock`, said)
+        : fail(`${name}: clock`, said, 'set the clock right (NTP): expiry dates and signed requests depend on it'),
+    );
   }
   return checks;
 }
@@ -150,16 +198,28 @@ async function doctor(ctx: Context): Promise<Outcome> {
   const named = ctx.globals.profile ?? ctx.globals.provider ?? ctx.env.KEYWARDEN_PROFILE;
   let profiles: Profile[] = [];
   if (config) {
-    profiles = await (named !== undefined ? resolveProfile(ctx).then((p) => [p]) : Object.keys(config.profiles).length > 0 ? allProfiles(ctx) : Promise.resolve([])).catch((error: Error) => {
+    profiles = await (
+      named !== undefined
+        ? resolveProfile(ctx).then((p) => [p])
+        : Object.keys(config.profiles).length > 0
+          ? allProfiles(ctx)
+          : Promise.resolve([])
+    ).catch((error: Error) => {
       problems.push(fail('profiles', error.message, 'keywarden profile list shows them'));
       return [];
     });
-    if (profiles.length === 0 && named === undefined) problems.push(pass('profiles', 'none yet: keywarden profile add <name> --provider <id>'));
+    if (profiles.length === 0 && named === undefined)
+      problems.push(pass('profiles', 'none yet: keywarden profile add <name> --provider <id>'));
   }
   // the keychain is where secrets go unless a profile says otherwise
   const keychainNeeded = profiles.length === 0 || profiles.some((p) => (p.store ?? 'keychain') === 'keychain');
   const checks: Check[] = [nodeCheck(), await keychainCheck(ctx, keychainNeeded)];
-  checks.push(...folderChecks('config', ctx.dirs.config, uid), ...folderChecks('state', ctx.dirs.state, uid), ...folderChecks('data', ctx.dirs.data, uid), ...problems);
+  checks.push(
+    ...folderChecks('config', ctx.dirs.config, uid),
+    ...folderChecks('state', ctx.dirs.state, uid),
+    ...folderChecks('data', ctx.dirs.data, uid),
+    ...problems,
+  );
   for (const profile of profiles) checks.push(...(await profileChecks(ctx, profile)));
   await out.rows(checksView, checks);
   return checks.every((c) => c.ok) ? done : { kind: 'unhealthy' };

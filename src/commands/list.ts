@@ -33,7 +33,10 @@ export const listCommand = command({
   examples: [
     { note: 'the keys of the current profile', command: 'keywarden list' },
     { note: 'every key, revoked ones too, newest first', command: 'keywarden list --status all --sort created' },
-    { note: 'keys of one provider whose name holds "billing"', command: 'keywarden --provider edgedns list --search billing' },
+    {
+      note: 'keys of one provider whose name holds "billing"',
+      command: 'keywarden --provider edgedns list --search billing',
+    },
     { note: 'every profile, as JSON', command: 'keywarden list --all-profiles -o json' },
   ],
   run: list,
@@ -50,7 +53,8 @@ export function keyFilter(options: ListOptions): (key: Key) => boolean {
     const created = key.created_at === null ? undefined : Date.parse(key.created_at);
     if (after !== undefined && (created === undefined || created < after)) return false;
     if (before !== undefined && (created === undefined || created > before)) return false;
-    if (search && !(key.name ?? '').toLowerCase().includes(search) && !key.id.toLowerCase().startsWith(search)) return false;
+    if (search && !(key.name ?? '').toLowerCase().includes(search) && !key.id.toLowerCase().startsWith(search))
+      return false;
     return true;
   };
 }

@@ -12,7 +12,13 @@ export const loginCommand = command({
   summary: "store the profile's admin token in the secret store",
   description:
     "Reads the admin token hidden from a terminal, or from stdin when piped (never from a flag), checks it with one list request, and stores it in the profile's secret store. KEYWARDEN_TOKEN_<PROFILE> and KEYWARDEN_TOKEN are used before a stored token.",
-  examples: [{ note: 'the token piped in (or typed hidden), checked, then stored', command: 'keywarden login -p prod', readsToken: true }],
+  examples: [
+    {
+      note: 'the token piped in (or typed hidden), checked, then stored',
+      command: 'keywarden login -p prod',
+      readsToken: true,
+    },
+  ],
   run: login,
 });
 
@@ -35,7 +41,11 @@ async function readToken(ctx: Context, profile: Profile): Promise<string> {
   const { stdin } = ctx.runtime.streams;
   let token: string;
   if (stdin.isTTY) {
-    if (!ctx.interactive) throw new UsageError('login reads the token from a terminal or from stdin', 'pipe it in: keywarden login < token-file');
+    if (!ctx.interactive)
+      throw new UsageError(
+        'login reads the token from a terminal or from stdin',
+        'pipe it in: keywarden login < token-file',
+      );
     token = await ctx.prompter.secret(`Admin token for ${profile.name} (${profile.definition.displayName})`);
   } else {
     token = await readAll(stdin);
@@ -48,7 +58,13 @@ async function readToken(ctx: Context, profile: Profile): Promise<string> {
 
 /** Proves the token works with one list call before anything is stored. */
 async function checkToken(ctx: Context, profile: Profile, token: string): Promise<void> {
-  const provider = profile.definition.connect({ baseUrl: profile.baseUrl, token, http: await ctx.services.http(), now: () => ctx.now(), pageConcurrency: 1 });
+  const provider = profile.definition.connect({
+    baseUrl: profile.baseUrl,
+    token,
+    http: await ctx.services.http(),
+    now: () => ctx.now(),
+    pageConcurrency: 1,
+  });
   const pages = provider.listPages()[Symbol.asyncIterator]();
   try {
     await pages.next();
@@ -73,14 +89,21 @@ async function login(ctx: Context): Promise<Outcome> {
   const config = await ctx.services.config.load();
   if (!config.profiles[profile.name] && ctx.globals.provider) {
     await ctx.services.config.update((c) => {
-      c.profiles[profile.name] = { provider: profile.provider, ...(ctx.globals.baseUrl ? { base_url: profile.baseUrl } : {}) };
+      c.profiles[profile.name] = {
+        provider: profile.provider,
+        ...(ctx.globals.baseUrl ? { base_url: profile.baseUrl } : {}),
+      };
       c.current ??= profile.name;
     });
     ctx.note(`added profile ${profile.name}`);
   }
-  ctx.note(`logged in: the admin token of profile ${profile.name} (${profile.definition.displayName}) is in ${location}`);
+  ctx.note(
+    `logged in: the admin token of profile ${profile.name} (${profile.definition.displayName}) is in ${location}`,
+  );
   if (ctx.env[tokenEnvName(profile.name)] || ctx.env.KEYWARDEN_TOKEN) {
-    ctx.note(`note: ${ctx.env[tokenEnvName(profile.name)] ? tokenEnvName(profile.name) : 'KEYWARDEN_TOKEN'} is set and is used before the stored token`);
+    ctx.note(
+      `note: ${ctx.env[tokenEnvName(profile.name)] ? tokenEnvName(profile.name) : 'KEYWARDEN_TOKEN'} is set and is used before the stored token`,
+    );
   }
   return done;
 }
@@ -89,6 +112,10 @@ async function login(ctx: Context): Promise<Outcome> {
 async function logout(ctx: Context): Promise<Outcome> {
   const profile = await resolveProfile(ctx);
   const removed = await ctx.services.keeper.forgetAdminToken(profile);
-  ctx.note(removed ? `logged out: removed the admin token of profile ${profile.name}` : `no stored admin token for profile ${profile.name}`);
+  ctx.note(
+    removed
+      ? `logged out: removed the admin token of profile ${profile.name}`
+      : `no stored admin token for profile ${profile.name}`,
+  );
   return done;
 }

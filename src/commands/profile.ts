@@ -22,7 +22,12 @@ const profilesView: RecordsView<ProfileRow> = {
     { header: '', fit: 'fixed', cell: (r) => ({ text: r.current ? '*' : '' }) },
     { header: 'NAME', fit: 'id', cell: (r, s) => s.plain(r.name) },
     { header: 'PROVIDER', fit: 'truncate', cell: (r, s) => s.plain(r.provider) },
-    { header: 'BASE URL', fit: 'truncate', drop: 2, cell: (r, s) => (r.base_url === null ? s.dim('default') : s.plain(r.base_url)) },
+    {
+      header: 'BASE URL',
+      fit: 'truncate',
+      drop: 2,
+      cell: (r, s) => (r.base_url === null ? s.dim('default') : s.plain(r.base_url)),
+    },
     { header: 'STORE', fit: 'fixed', drop: 1, cell: (r, s) => s.plain(r.store) },
   ],
   empty: 'no profiles; add one with: keywarden profile add <name> --provider <id>',
@@ -44,8 +49,14 @@ async function list(ctx: Context): Promise<Outcome> {
   return done;
 }
 
-const storeOption = choice('--store <store>', 'where its secrets go: keychain (default) or file', ['keychain', 'file'] as const satisfies readonly StoreKind[]);
-const setOption = repeated('--set <name=value>', 'a setting its provider needs, e.g. account_sid=AC...; repeat for more');
+const storeOption = choice('--store <store>', 'where its secrets go: keychain (default) or file', [
+  'keychain',
+  'file',
+] as const satisfies readonly StoreKind[]);
+const setOption = repeated(
+  '--set <name=value>',
+  'a setting its provider needs, e.g. account_sid=AC...; repeat for more',
+);
 const profileOptions = { store: storeOption, set: setOption };
 const named = { name: required('<name>', 'the profile', 'profiles') };
 type Named = Input<{ arguments: typeof named }>;
@@ -61,11 +72,17 @@ function givenSettings(definition: ProviderDefinition, pairs: string[] = []): Re
     const declared = definition.settings.find((s) => s.name === name);
     if (!declared) {
       const known = definition.settings.map((s) => s.name);
-      throw new UsageError(`--set: ${definition.id} has no setting ${name}`, known.length > 0 ? `its settings: ${known.join(', ')}` : `${definition.id} takes no settings`);
+      throw new UsageError(
+        `--set: ${definition.id} has no setting ${name}`,
+        known.length > 0 ? `its settings: ${known.join(', ')}` : `${definition.id} takes no settings`,
+      );
     }
     const value = pair.slice(at + 1);
     if (declared.pattern !== undefined && !new RegExp(declared.pattern).test(value)) {
-      throw new UsageError(`--set: ${name} '${value}' is not ${declared.example ? `like ${declared.example}` : 'well-formed'}`, declared.description);
+      throw new UsageError(
+        `--set: ${name} '${value}' is not ${declared.example ? `like ${declared.example}` : 'well-formed'}`,
+        declared.description,
+      );
     }
     settings[name] = value;
   }
@@ -74,16 +91,24 @@ function givenSettings(definition: ProviderDefinition, pairs: string[] = []): Re
 
 async function add(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
   if (!profileNamePattern.test(name)) {
-    throw new UsageError(`'${name}' is not a profile name`, 'use letters, digits, dot, dash and underscore, starting with a letter or digit');
+    throw new UsageError(
+      `'${name}' is not a profile name`,
+      'use letters, digits, dot, dash and underscore, starting with a letter or digit',
+    );
   }
   const provider = ctx.globals.provider;
-  if (!provider) throw new UsageError('profile add needs --provider', 'for example: keywarden profile add prod --provider dialnexa');
+  if (!provider)
+    throw new UsageError('profile add needs --provider', 'for example: keywarden profile add prod --provider dialnexa');
   const definition = await providerDefinition(provider, ctx);
   const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl, '--base-url') : undefined;
   const { store } = options;
   const settings = givenSettings(definition, options.set);
   const config = await ctx.services.config.update((c) => {
-    if (c.profiles[name]) throw new UsageError(`profile '${name}' exists already`, `change it: keywarden profile set ${name} --base-url <url> --store <store> --set <name>=<value>`);
+    if (c.profiles[name])
+      throw new UsageError(
+        `profile '${name}' exists already`,
+        `change it: keywarden profile set ${name} --base-url <url> --store <store> --set <name>=<value>`,
+      );
     c.profiles[name] = {
       provider: providerReference(provider),
       ...(baseUrl ? { base_url: baseUrl } : {}),
@@ -92,9 +117,14 @@ async function add(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
     };
     c.current ??= name;
   });
-  ctx.note(`added profile ${name} (${definition.displayName}${baseUrl ? ` at ${baseUrl}` : ''})${config.current === name ? ', now current' : ''}`);
+  ctx.note(
+    `added profile ${name} (${definition.displayName}${baseUrl ? ` at ${baseUrl}` : ''})${config.current === name ? ', now current' : ''}`,
+  );
   const missing = definition.settings.filter((s) => s.required && settings[s.name] === undefined);
-  if (missing.length > 0) ctx.note(`note: ${definition.id} needs ${missing.map((s) => s.name).join(', ')}: keywarden profile set ${name} ${missing.map((s) => `--set ${s.name}=${s.example ?? '<value>'}`).join(' ')}`);
+  if (missing.length > 0)
+    ctx.note(
+      `note: ${definition.id} needs ${missing.map((s) => s.name).join(', ')}: keywarden profile set ${name} ${missing.map((s) => `--set ${s.name}=${s.example ?? '<value>'}`).join(' ')}`,
+    );
   return done;
 }
 
@@ -104,7 +134,10 @@ async function set(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
   if (!current) throw new UsageError(`no profile '${name}'`, `add it: keywarden profile add ${name} --provider <id>`);
   const baseUrl = ctx.globals.baseUrl;
   if (baseUrl === undefined && options.store === undefined && (options.set ?? []).length === 0) {
-    throw new UsageError('profile set changes nothing without --base-url, --store or --set', `for example: keywarden profile set ${name} --base-url https://api.example.com/v1`);
+    throw new UsageError(
+      'profile set changes nothing without --base-url, --store or --set',
+      `for example: keywarden profile set ${name} --base-url https://api.example.com/v1`,
+    );
   }
   const definition = await providerDefinition(current.provider, ctx);
   const checkedUrl = baseUrl === undefined ? undefined : checkBaseUrl(baseUrl, '--base-url');
@@ -116,7 +149,11 @@ async function set(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
     if (store !== undefined) entry.store = store;
     if (Object.keys(settings).length > 0) entry.settings = { ...entry.settings, ...settings };
   });
-  const changed = [checkedUrl && `base URL ${checkedUrl}`, store && `store ${store}`, ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)].filter(Boolean);
+  const changed = [
+    checkedUrl && `base URL ${checkedUrl}`,
+    store && `store ${store}`,
+    ...Object.entries(settings).map(([k, v]) => `${k}=${v}`),
+  ].filter(Boolean);
   ctx.note(`changed profile ${name}: ${changed.join(', ')}`);
   return done;
 }
@@ -130,7 +167,8 @@ async function remove(ctx: Context, { name }: Named): Promise<Outcome> {
   });
   ctx.note(`removed profile ${name}`);
   try {
-    if (await ctx.services.keeper.forgetAdminToken({ name }, { indexedOnly: true })) ctx.note('removed its stored admin token');
+    if (await ctx.services.keeper.forgetAdminToken({ name }, { indexedOnly: true }))
+      ctx.note('removed its stored admin token');
   } catch (error) {
     ctx.note(`keywarden: warning: its stored admin token was not removed: ${(error as Error).message}`);
   }
@@ -140,7 +178,10 @@ async function remove(ctx: Context, { name }: Named): Promise<Outcome> {
 async function use(ctx: Context, { name }: Named): Promise<Outcome> {
   await ctx.services.config.update((c) => {
     if (!c.profiles[name]) {
-      throw new UsageError(`no profile '${name}'`, Object.keys(c.profiles).length ? `profiles: ${Object.keys(c.profiles).join(', ')}` : undefined);
+      throw new UsageError(
+        `no profile '${name}'`,
+        Object.keys(c.profiles).length ? `profiles: ${Object.keys(c.profiles).join(', ')}` : undefined,
+      );
     }
     c.current = name;
   });
@@ -169,8 +210,15 @@ export const profileCommand = command({
       options: profileOptions,
       examples: [
         { note: 'a provider at its default base URL', command: 'keywarden profile add billing --provider dialnexa' },
-        { note: 'Twilio, with the account its keys belong to', command: 'keywarden profile add sms --provider twilio --set account_sid=AC0123456789abcdef0123456789abcdef' },
-        { note: 'a self-hosted API, its secrets in the encrypted file', command: 'keywarden profile add internal --provider edgedns --base-url https://edgedns.internal.example/v1 --store file' },
+        {
+          note: 'Twilio, with the account its keys belong to',
+          command: 'keywarden profile add sms --provider twilio --set account_sid=AC0123456789abcdef0123456789abcdef',
+        },
+        {
+          note: 'a self-hosted API, its secrets in the encrypted file',
+          command:
+            'keywarden profile add internal --provider edgedns --base-url https://edgedns.internal.example/v1 --store file',
+        },
       ],
       run: add,
     }),
@@ -179,7 +227,12 @@ export const profileCommand = command({
       summary: 'change a profile in place; its stored admin token stays',
       arguments: named,
       options: profileOptions,
-      examples: [{ note: 'point a profile at another base URL', command: 'keywarden profile set prod --base-url https://edgedns.eu.example/v1' }],
+      examples: [
+        {
+          note: 'point a profile at another base URL',
+          command: 'keywarden profile set prod --base-url https://edgedns.eu.example/v1',
+        },
+      ],
       run: set,
     }),
     command({
@@ -193,7 +246,9 @@ export const profileCommand = command({
       name: 'use',
       summary: 'make a profile the current one',
       arguments: named,
-      examples: [{ note: 'commands without --profile use staging from now on', command: 'keywarden profile use staging' }],
+      examples: [
+        { note: 'commands without --profile use staging from now on', command: 'keywarden profile use staging' },
+      ],
       run: use,
     }),
   ],

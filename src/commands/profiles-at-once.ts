@@ -31,6 +31,7 @@ export async function forEachProfile(
     failures.push({ profile, error: error.message });
     errors.push(error);
   });
-  const outcome: Outcome = errors.length === 0 ? done : { kind: 'profiles-failed', errors, every: errors.length === profiles.length };
+  const outcome: Outcome =
+    errors.length === 0 ? done : { kind: 'profiles-failed', errors, every: errors.length === profiles.length };
   return { outcome, failures };
 }

@@ -18,7 +18,12 @@ export const validateCommand = command({
   name: 'validate',
   summary: 'check a provider manifest and show the requests it would send, sending none',
   arguments: args,
-  examples: [{ note: "a built-in provider's manifest and its request plan", command: 'keywarden providers validate manifests/twilio.json' }],
+  examples: [
+    {
+      note: "a built-in provider's manifest and its request plan",
+      command: 'keywarden providers validate manifests/twilio.json',
+    },
+  ],
   run: validate,
 });
 
@@ -66,11 +71,19 @@ async function validate(ctx: Context, { file }: Input<{ arguments: typeof args }
     return { kind: 'invalid' };
   }
   // the plan shows where values from the environment, settings and credentials go, never a value
-  const fromEnv = manifest.auth.extra_header && 'from_env' in manifest.auth.extra_header ? manifest.auth.extra_header.from_env : undefined;
+  const fromEnv =
+    manifest.auth.extra_header && 'from_env' in manifest.auth.extra_header
+      ? manifest.auth.extra_header.from_env
+      : undefined;
   const definition = manifestDefinition(manifest, { env: fromEnv ? { [fromEnv]: `<$${fromEnv}>` } : {} });
-  const baseUrl = ctx.globals.baseUrl ? checkBaseUrl(ctx.globals.baseUrl, '--base-url') : (definition.defaultBaseUrl ?? 'https://your-base-url.example');
+  const baseUrl = ctx.globals.baseUrl
+    ? checkBaseUrl(ctx.globals.baseUrl, '--base-url')
+    : (definition.defaultBaseUrl ?? 'https://your-base-url.example');
   const settings = Object.fromEntries(definition.settings.map((s) => [s.name, s.example ?? standIn(s.name)]));
-  const token = manifest.auth.scheme === 'basic' && !manifest.auth.username ? `${standIn('user')}:${placeholderToken}` : placeholderToken;
+  const token =
+    manifest.auth.scheme === 'basic' && !manifest.auth.username
+      ? `${standIn('user')}:${placeholderToken}`
+      : placeholderToken;
   const sample = definition.capabilities.create ? sampleCreate(definition, ctx) : undefined;
   const plan = await requestPlan(
     manifest,
@@ -107,18 +120,31 @@ async function validate(ctx: Context, { file }: Input<{ arguments: typeof args }
   }
   const request = (r: PlannedRequest): string => `${r.method} ${shownUrl(r.url)}`;
   // HTTP Basic as what it carries, so the plan says whose name and which secret go where
-  const header = (value: string): string => (value.startsWith('Basic ') ? `Basic base64(${Buffer.from(value.slice(6), 'base64').toString()})` : value);
-  const body = (r: PlannedRequest): string[] => (r.body === undefined ? ['          no body'] : [`          body ${typeof r.body === 'string' ? r.body : safeJson(r.body)}`]);
+  const header = (value: string): string =>
+    value.startsWith('Basic ') ? `Basic base64(${Buffer.from(value.slice(6), 'base64').toString()})` : value;
+  const body = (r: PlannedRequest): string[] =>
+    r.body === undefined
+      ? ['          no body']
+      : [`          body ${typeof r.body === 'string' ? r.body : safeJson(r.body)}`];
   const lines = [
     `${file}: valid`,
     `provider  ${definition.displayName} (${definition.id}) at ${baseUrl}`,
-    ...definition.settings.map((s, i) => `${i === 0 ? 'settings' : '        '}  ${s.name}: ${s.description}${s.example ? `, e.g. ${s.example}` : ''}${s.required ? '' : ' (optional)'}`),
-    `auth      ${Object.entries(plan.list.headers).map(([name, value]) => `${name}: ${header(value)}`).join(', ')}`,
+    ...definition.settings.map(
+      (s, i) =>
+        `${i === 0 ? 'settings' : '        '}  ${s.name}: ${s.description}${s.example ? `, e.g. ${s.example}` : ''}${s.required ? '' : ' (optional)'}`,
+    ),
+    `auth      ${Object.entries(plan.list.headers)
+      .map(([name, value]) => `${name}: ${header(value)}`)
+      .join(', ')}`,
     '',
     'requests it would send (none was sent):',
     `list      ${request(plan.list)}`,
     `          pagination ${plan.list.pagination.style}: ${plan.list.pagination.how}`,
-    ...(plan.list.page_size ? [`          page size ${plan.list.page_size.param}=${plan.list.page_size.value}, the largest the provider allows`] : []),
+    ...(plan.list.page_size
+      ? [
+          `          page size ${plan.list.page_size.param}=${plan.list.page_size.value}, the largest the provider allows`,
+        ]
+      : []),
     ...(plan.create && sample
       ? [
           `create    ${request(plan.create)}`,
@@ -127,7 +153,10 @@ async function validate(ctx: Context, { file }: Input<{ arguments: typeof args }
           ...Object.entries(plan.create.headers)
             .filter(([name]) => !(name in plan.list.headers))
             .map(([name, value]) => `          ${name}: ${value}`),
-          ...definition.credentials.map((c) => `          ${c.name}: ${c.description}, from ${c.env}${c.prompt ? ' or asked hidden on a terminal' : ''}${c.required ? '' : ' (when set)'}`),
+          ...definition.credentials.map(
+            (c) =>
+              `          ${c.name}: ${c.description}, from ${c.env}${c.prompt ? ' or asked hidden on a terminal' : ''}${c.required ? '' : ' (when set)'}`,
+          ),
         ]
       : ['create    none: the provider has no create']),
     ...(plan.revoke
@@ -137,7 +166,13 @@ async function validate(ctx: Context, { file }: Input<{ arguments: typeof args }
           ...(plan.revoke.if_405 ? [`          if answered 405: ${request(plan.revoke.if_405)}`] : []),
         ]
       : ['revoke    none: the provider has no revoke']),
-    ...(plan.rotate ? [`rotate    ${request(plan.rotate)}`, '          a new secret for the same key; the old one ends when the grace period does', ...(plan.rotate.body === undefined ? [] : body(plan.rotate))] : []),
+    ...(plan.rotate
+      ? [
+          `rotate    ${request(plan.rotate)}`,
+          '          a new secret for the same key; the old one ends when the grace period does',
+          ...(plan.rotate.body === undefined ? [] : body(plan.rotate)),
+        ]
+      : []),
   ];
   await out.document(null, lines.map(inert));
   return done;

@@ -13,12 +13,28 @@ const providersView: RecordsView<ProviderDefinition> = {
   columns: [
     { header: 'ID', fit: 'fixed', cell: (p, s) => s.plain(p.id) },
     { header: 'NAME', fit: 'truncate', cell: (p, s) => s.plain(p.displayName) },
-    { header: 'DEFAULT BASE URL', fit: 'truncate', drop: 1, cell: (p, s) => (p.defaultBaseUrl === null ? s.dim(noDefault) : s.plain(p.defaultBaseUrl)) },
+    {
+      header: 'DEFAULT BASE URL',
+      fit: 'truncate',
+      drop: 1,
+      cell: (p, s) => (p.defaultBaseUrl === null ? s.dim(noDefault) : s.plain(p.defaultBaseUrl)),
+    },
     { header: 'CAPABILITIES', fit: 'wrap', cell: (p, s) => s.plain(capabilityList(p.capabilities).join(', ')) },
-    { header: 'SETTINGS', fit: 'truncate', drop: 2, cell: (p, s) => s.orDash(p.settings.map((setting) => setting.name).join(', ')) },
+    {
+      header: 'SETTINGS',
+      fit: 'truncate',
+      drop: 2,
+      cell: (p, s) => s.orDash(p.settings.map((setting) => setting.name).join(', ')),
+    },
   ],
   empty: 'no providers',
-  line: (p) => [p.id, p.displayName, p.defaultBaseUrl ?? noDefault, capabilityList(p.capabilities).join(', '), p.settings.map((s) => s.name).join(', ')],
+  line: (p) => [
+    p.id,
+    p.displayName,
+    p.defaultBaseUrl ?? noDefault,
+    capabilityList(p.capabilities).join(', '),
+    p.settings.map((s) => s.name).join(', '),
+  ],
   json: (p) => ({
     id: p.id,
     name: p.displayName,

@@ -44,7 +44,14 @@ export interface RevokeFailure {
 }
 
 /** The keys a revoke names: references first, then those the selectors pick; each once, already-revoked ones left out. */
-async function chooseTargets(ctx: Context, keys: Key[], references: string[], options: RevokeOptions, usageTracked: boolean, providerId: string): Promise<Key[]> {
+async function chooseTargets(
+  ctx: Context,
+  keys: Key[],
+  references: string[],
+  options: RevokeOptions,
+  usageTracked: boolean,
+  providerId: string,
+): Promise<Key[]> {
   const chosen = new Map<string, Key>();
   for (const reference of references) {
     const key = resolveKeyReference(reference, keys);
@@ -53,7 +60,10 @@ async function chooseTargets(ctx: Context, keys: Key[], references: string[], op
   }
   if (options.unusedFor !== undefined) {
     const ms = parseDuration(options.unusedFor, '--unused-for');
-    if (!usageTracked) throw new UsageError(`${providerId} does not report when a key was last used, so --unused-for cannot choose keys`);
+    if (!usageTracked)
+      throw new UsageError(
+        `${providerId} does not report when a key was last used, so --unused-for cannot choose keys`,
+      );
     for (const key of keys.filter(unusedFor(ms, ctx.now()))) chosen.set(key.id, key);
   }
   if (options.expired) for (const key of keys.filter((k) => k.status === 'expired')) chosen.set(key.id, key);
@@ -65,7 +75,11 @@ async function chooseTargets(ctx: Context, keys: Key[], references: string[], op
  * finished even when the person interrupts, so the report says exactly what was revoked; keys not yet begun are
  * then left alone and reported as not revoked.
  */
-async function revokeAll(ctx: Context, provider: Provider, targets: Key[]): Promise<{ revoked: Key[]; failed: RevokeFailure[] }> {
+async function revokeAll(
+  ctx: Context,
+  provider: Provider,
+  targets: Key[],
+): Promise<{ revoked: Key[]; failed: RevokeFailure[] }> {
   const revoked: Key[] = [];
   const failed: RevokeFailure[] = [];
   const queue = [...targets];
@@ -86,7 +100,11 @@ async function revokeAll(ctx: Context, provider: Provider, targets: Key[]): Prom
         return;
       }
       const interrupted = error instanceof InterruptedError;
-      const why = !interrupted ? (error as Error).message : sent ? 'stopped while its revocation was under way: it may be revoked or not' : 'not revoked: interrupted';
+      const why = !interrupted
+        ? (error as Error).message
+        : sent
+          ? 'stopped while its revocation was under way: it may be revoked or not'
+          : 'not revoked: interrupted';
       failed.push({ id: key.id, error: why });
       return;
     }
@@ -113,10 +131,22 @@ async function revoke(ctx: Context, { references, ...options }: RevokeInput): Pr
   requireCapability(profile.definition, 'revoke', 'revoke keys');
   const provider = await connect(ctx, profile);
   const keys = await profileKeys(provider, profile.name);
-  const targets = await chooseTargets(ctx, keys, references, options, profile.definition.capabilities.usageTracking, profile.definition.id);
+  const targets = await chooseTargets(
+    ctx,
+    keys,
+    references,
+    options,
+    profile.definition.capabilities.usageTracking,
+    profile.definition.id,
+  );
 
   if (targets.length === 0 || options.dryRun) {
-    if (out.format === 'table') ctx.note(targets.length === 0 ? 'nothing to revoke' : `would revoke ${targets.length} key${targets.length === 1 ? '' : 's'} (dry run):`);
+    if (out.format === 'table')
+      ctx.note(
+        targets.length === 0
+          ? 'nothing to revoke'
+          : `would revoke ${targets.length} key${targets.length === 1 ? '' : 's'} (dry run):`,
+      );
     await out.document(
       { dry_run: options.dryRun === true, revoked: options.dryRun ? targets : [], failed: [] },
       targets.map((key) => describeKey(key)),
@@ -126,9 +156,16 @@ async function revoke(ctx: Context, { references, ...options }: RevokeInput): Pr
 
   if (!ctx.globals.yes && ctx.interactive) {
     ctx.note(`About to revoke ${targets.length} key${targets.length === 1 ? '' : 's'} of profile ${profile.name}:`);
-    for (const key of targets) ctx.note(`  ${describeKey(key)}${key.last_used_at ? `, last used ${relativeTime(key.last_used_at, ctx.now())}` : ''}`);
+    for (const key of targets)
+      ctx.note(
+        `  ${describeKey(key)}${key.last_used_at ? `, last used ${relativeTime(key.last_used_at, ctx.now())}` : ''}`,
+      );
   }
-  if (!(await ctx.confirm(`Revoke ${targets.length === 1 ? 'this key' : `these ${targets.length} keys`}? Anything using ${targets.length === 1 ? 'it' : 'them'} stops working at once.`))) {
+  if (
+    !(await ctx.confirm(
+      `Revoke ${targets.length === 1 ? 'this key' : `these ${targets.length} keys`}? Anything using ${targets.length === 1 ? 'it' : 'them'} stops working at once.`,
+    ))
+  ) {
     ctx.note('keywarden: not confirmed; nothing was revoked');
     return declined;
   }
@@ -136,10 +173,17 @@ async function revoke(ctx: Context, { references, ...options }: RevokeInput): Pr
   const { revoked, failed } = await revokeAll(ctx, provider, targets);
   const style = await ctx.style();
   const lines = out.forPerson
-    ? [...revoked.map((key) => `${style.tick} revoked ${describeKey(key)}`), ...failed.map((f) => `${style.cross} ${inert(f.id)}: ${inert(f.error)}`)]
-    : [...revoked.map((key) => `revoked\t${tsvField(key.id)}`), ...failed.map((f) => `failed\t${tsvField(f.id)}\t${tsvField(f.error)}`)];
+    ? [
+        ...revoked.map((key) => `${style.tick} revoked ${describeKey(key)}`),
+        ...failed.map((f) => `${style.cross} ${inert(f.id)}: ${inert(f.error)}`),
+      ]
+    : [
+        ...revoked.map((key) => `revoked\t${tsvField(key.id)}`),
+        ...failed.map((f) => `failed\t${tsvField(f.id)}\t${tsvField(f.error)}`),
+      ];
   await out.document({ dry_run: false, revoked, failed }, lines);
-  if (ctx.interrupts.interrupted) ctx.note(`keywarden: interrupted: ${revoked.length} of ${targets.length} keys revoked, ${failed.length} not`);
+  if (ctx.interrupts.interrupted)
+    ctx.note(`keywarden: interrupted: ${revoked.length} of ${targets.length} keys revoked, ${failed.length} not`);
   else if (failed.length > 0) ctx.note(`keywarden: ${failed.length} of ${targets.length} revocations failed`);
   return failed.length > 0 ? partlyFailed : done;
 }

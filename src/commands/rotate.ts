@@ -21,11 +21,18 @@ import { choice, command, flag, optional, optionalValue, text, type Input } from
 const args = { reference: optional('[key]', 'the key to rotate: id, unique id prefix or unique name', 'keys') };
 const options = {
   deliver: deliverOption,
-  verifyUse: optionalValue('--verify-use [timeout]', 'wait until the new key is used before revoking the old one (default 10m)'),
+  verifyUse: optionalValue(
+    '--verify-use [timeout]',
+    'wait until the new key is used before revoking the old one (default 10m)',
+  ),
   grace: text('--grace <duration>', 'wait this long before revoking the old key'),
   keepOld: flag('--keep-old', 'do not revoke the old key'),
   name: text('--name <name>', 'the name of the new key (default: the old key name)'),
-  store: choice('--store <store>', 'where the new secret goes: keychain (default) or file', ['keychain', 'file', 'none'] as const),
+  store: choice('--store <store>', 'where the new secret goes: keychain (default) or file', [
+    'keychain',
+    'file',
+    'none',
+  ] as const),
   olderThan: text('--older-than <duration>', 'rotate every key older than this, one journal each'),
   resume: optionalValue('--resume [id]', 'finish an interrupted rotation; without an id, the only unfinished one'),
   list: flag('--list', 'the rotations on record, newest first, with the step each is at'),
@@ -45,8 +52,14 @@ export const rotateCommand = command({
   options,
   examples: [
     { note: 'the steps a rotation would take', command: 'keywarden rotate "Billing worker" --dry-run' },
-    { note: 'deliver the new key, wait until it is used, then revoke the old one', command: 'keywarden rotate "Billing worker" --deliver ./update-secret.sh --verify-use 5m --yes' },
-    { note: 'every key older than 90 days, the old ones left for you to retire', command: 'keywarden rotate --older-than 90d --keep-old --yes' },
+    {
+      note: 'deliver the new key, wait until it is used, then revoke the old one',
+      command: 'keywarden rotate "Billing worker" --deliver ./update-secret.sh --verify-use 5m --yes',
+    },
+    {
+      note: 'every key older than 90 days, the old ones left for you to retire',
+      command: 'keywarden rotate --older-than 90d --keep-old --yes',
+    },
     { note: 'the rotations on record', command: 'keywarden rotate --list' },
   ],
   run: rotate,
@@ -60,7 +73,8 @@ export function newKeyRequest(old: Key, provider: ProviderInfo, name: string | u
   const request: CreateRequest = { name: name ?? old.name ?? `rotation of ${old.id}` };
   if (capabilities.scopes && old.scopes.length > 0) request.scopes = old.scopes;
   if (capabilities.environments && old.environment) request.environment = old.environment;
-  if (capabilities.ipAllowlist && old.ip_allowlist && old.ip_allowlist.length > 0) request.ipAllowlist = old.ip_allowlist;
+  if (capabilities.ipAllowlist && old.ip_allowlist && old.ip_allowlist.length > 0)
+    request.ipAllowlist = old.ip_allowlist;
   if (capabilities.principal && old.owner) request.principal = old.owner;
   if (capabilities.expiry && old.expires_at && old.created_at) {
     const lifetime = Date.parse(old.expires_at) - Date.parse(old.created_at);
@@ -73,22 +87,45 @@ export function newKeyRequest(old: Key, provider: ProviderInfo, name: string | u
 function planOptions(profile: Profile, options: RotateOptions): Omit<RotationPlan, 'request'> {
   const store = options.store ?? profile.store ?? 'keychain';
   if (store === 'none') {
-    throw new UsageError('rotate keeps the new secret in a secret store, so that an interrupted rotation can be finished', 'use --store keychain or --store file');
+    throw new UsageError(
+      'rotate keeps the new secret in a secret store, so that an interrupted rotation can be finished',
+      'use --store keychain or --store file',
+    );
   }
-  if (options.deliver !== undefined && options.deliver.trim() === '') throw new UsageError('--deliver: the command is empty');
+  if (options.deliver !== undefined && options.deliver.trim() === '')
+    throw new UsageError('--deliver: the command is empty');
   const { capabilities, id } = profile.definition;
   const native = capabilities.nativeRotate;
-  const verify = options.verifyUse === undefined ? null : parseDuration(options.verifyUse === true ? defaultVerifyTimeout : options.verifyUse, '--verify-use');
+  const verify =
+    options.verifyUse === undefined
+      ? null
+      : parseDuration(options.verifyUse === true ? defaultVerifyTimeout : options.verifyUse, '--verify-use');
   if (verify !== null && !capabilities.usageTracking) {
-    throw new UsageError(`${id} does not report when a key was last used, so --verify-use cannot work`, 'drop --verify-use, and consider --grace to leave time for the switch');
+    throw new UsageError(
+      `${id} does not report when a key was last used, so --verify-use cannot work`,
+      'drop --verify-use, and consider --grace to leave time for the switch',
+    );
   }
   if (native && verify !== null) {
-    throw new UsageError(`${id} gives the key a new secret under the same id, so its last use cannot tell the new secret from the old one; --verify-use cannot work`, 'use --grace to leave time for the switch');
+    throw new UsageError(
+      `${id} gives the key a new secret under the same id, so its last use cannot tell the new secret from the old one; --verify-use cannot work`,
+      'use --grace to leave time for the switch',
+    );
   }
-  if (native && options.keepOld) throw new UsageError(`${id}'s own rotate ends the old secret; --keep-old cannot keep it`, 'use --grace to keep the old secret working for a while');
-  if (!native && !capabilities.create) throw new UsageError(`${profile.definition.displayName} (${id}) cannot create keys through its API, so keywarden cannot rotate them`);
+  if (native && options.keepOld)
+    throw new UsageError(
+      `${id}'s own rotate ends the old secret; --keep-old cannot keep it`,
+      'use --grace to keep the old secret working for a while',
+    );
+  if (!native && !capabilities.create)
+    throw new UsageError(
+      `${profile.definition.displayName} (${id}) cannot create keys through its API, so keywarden cannot rotate them`,
+    );
   if (!native && !capabilities.revoke && !options.keepOld) {
-    throw new UsageError(`${profile.definition.displayName} (${id}) cannot revoke keys through its API`, 'rotate with --keep-old, then retire the old key by hand');
+    throw new UsageError(
+      `${profile.definition.displayName} (${id}) cannot revoke keys through its API`,
+      'rotate with --keep-old, then retire the old key by hand',
+    );
   }
   return {
     store,
@@ -100,7 +137,10 @@ function planOptions(profile: Profile, options: RotateOptions): Omit<RotationPla
   };
 }
 
-export function describePlan(journal: Pick<Journal, 'old' | 'plan' | 'profile' | 'provider'>, storeLocation: string): string[] {
+export function describePlan(
+  journal: Pick<Journal, 'old' | 'plan' | 'profile' | 'provider'>,
+  storeLocation: string,
+): string[] {
   const { plan, old } = journal;
   const { request } = plan;
   const properties = [
@@ -115,10 +155,14 @@ export function describePlan(journal: Pick<Journal, 'old' | 'plan' | 'profile' |
     `store its secret in ${storeLocation}`,
   ];
   if (plan.deliver) lines.push(`deliver it: ${plan.deliver}`);
-  if (plan.verify_use_ms !== null) lines.push(`wait until the new key is used, up to ${formatDuration(plan.verify_use_ms)}`);
+  if (plan.verify_use_ms !== null)
+    lines.push(`wait until the new key is used, up to ${formatDuration(plan.verify_use_ms)}`);
   if (plan.grace_ms !== null) lines.push(`wait ${formatDuration(plan.grace_ms)} before revoking`);
   lines.push(plan.keep_old ? `keep ${old.id} active (--keep-old)` : `revoke ${old.id} and delete its stored secret`);
-  return [`rotate ${describeKey(old)} on profile ${journal.profile} (${journal.provider}):`, ...lines.map((line, i) => `  ${i + 1}. ${inert(line)}`)];
+  return [
+    `rotate ${describeKey(old)} on profile ${journal.profile} (${journal.provider}):`,
+    ...lines.map((line, i) => `  ${i + 1}. ${inert(line)}`),
+  ];
 }
 
 function resultDoc(journal: Journal, store: SecretStore) {
@@ -138,14 +182,23 @@ async function rotate(ctx: Context, { reference, ...options }: RotateInput): Pro
   const out = ctx.presenter(['table', 'json'] as const);
   ctx.checkPrivateState();
   const journals = rotationJournals(ctx);
-  const modes = [options.resume !== undefined && '--resume', options.list && '--list', options.abort !== undefined && '--abort'].filter(Boolean);
+  const modes = [
+    options.resume !== undefined && '--resume',
+    options.list && '--list',
+    options.abort !== undefined && '--abort',
+  ].filter(Boolean);
   if (modes.length > 1) throw new UsageError(`${modes.join(' and ')} cannot be used together`);
-  if (modes.length === 1 && reference !== undefined) throw new UsageError(`${modes[0]} takes no key`, 'keywarden rotate --list shows the rotations and their ids');
+  if (modes.length === 1 && reference !== undefined)
+    throw new UsageError(`${modes[0]} takes no key`, 'keywarden rotate --list shows the rotations and their ids');
   if (options.list) return (await import('./rotations.js')).listRotations(journals, out);
-  if (options.abort !== undefined) return (await import('./rotations.js')).abortRotation(ctx, journals, options.abort, out);
-  if (options.resume !== undefined) return resume(ctx, journals, options.resume === true ? undefined : options.resume, options, out);
-  if (reference !== undefined && options.olderThan !== undefined) throw new UsageError('name one key or use --older-than, not both');
-  if (reference === undefined && options.olderThan === undefined) throw new UsageError('name the key to rotate, or choose keys with --older-than DUR');
+  if (options.abort !== undefined)
+    return (await import('./rotations.js')).abortRotation(ctx, journals, options.abort, out);
+  if (options.resume !== undefined)
+    return resume(ctx, journals, options.resume === true ? undefined : options.resume, options, out);
+  if (reference !== undefined && options.olderThan !== undefined)
+    throw new UsageError('name one key or use --older-than, not both');
+  if (reference === undefined && options.olderThan === undefined)
+    throw new UsageError('name the key to rotate, or choose keys with --older-than DUR');
 
   const profile = await resolveProfile(ctx);
   const settings = planOptions(profile, options);
@@ -155,8 +208,10 @@ async function rotate(ctx: Context, { reference, ...options }: RotateInput): Pro
     reference !== undefined
       ? [resolveKeyReference(reference, keys)]
       : keys.filter(olderThan(parseDuration(options.olderThan!, '--older-than'), ctx.now()));
-  for (const key of targets) if (key.status === 'revoked') throw new UsageError(`${key.id} is revoked; there is nothing to rotate`);
-  if (options.name !== undefined && targets.length > 1) throw new UsageError('--name renames one key; it cannot be used with --older-than');
+  for (const key of targets)
+    if (key.status === 'revoked') throw new UsageError(`${key.id} is revoked; there is nothing to rotate`);
+  if (options.name !== undefined && targets.length > 1)
+    throw new UsageError('--name renames one key; it cannot be used with --older-than');
 
   const now = ctx.now();
   const journalsToRun: Journal[] = targets.map((old) => ({
@@ -188,12 +243,18 @@ async function rotate(ctx: Context, { reference, ...options }: RotateInput): Pro
   const where = `${settings.store}:keywarden/${profile.name}/<new id>`;
   const planLines = journalsToRun.flatMap((journal) => describePlan(journal, where));
   if (options.dryRun) {
-    await out.document({ dry_run: true, rotations: journalsToRun.map((j) => ({ old: j.old, plan: j.plan })) }, planLines);
+    await out.document(
+      { dry_run: true, rotations: journalsToRun.map((j) => ({ old: j.old, plan: j.plan })) },
+      planLines,
+    );
     return done;
   }
   if (ctx.interactive && !ctx.globals.yes) for (const line of planLines) ctx.note(line);
   const destructive = !settings.keep_old;
-  if (destructive && !(await ctx.confirm(journalsToRun.length === 1 ? 'Rotate this key?' : `Rotate these ${journalsToRun.length} keys?`))) {
+  if (
+    destructive &&
+    !(await ctx.confirm(journalsToRun.length === 1 ? 'Rotate this key?' : `Rotate these ${journalsToRun.length} keys?`))
+  ) {
     ctx.note('keywarden: not confirmed; nothing was rotated');
     return declined;
   }
@@ -227,10 +288,18 @@ async function runOne(ctx: Context, deps: Omit<RotationDeps, 'ctx' | 'progress'>
   return runner.run();
 }
 
-async function report(ctx: Context, out: Presenter<'table' | 'json'>, finished: Journal[], failed: { key_id: string; rotation_id: string; error: string }[], store: SecretStore, single: boolean): Promise<void> {
+async function report(
+  ctx: Context,
+  out: Presenter<'table' | 'json'>,
+  finished: Journal[],
+  failed: { key_id: string; rotation_id: string; error: string }[],
+  store: SecretStore,
+  single: boolean,
+): Promise<void> {
   if (!single) ctx.note(`${finished.length} rotated, ${failed.length} failed`);
   const docs = finished.map((j) => resultDoc(j, store));
-  const oldFate = (j: Journal): string => (j.old_revoked ? 'old revoked' : j.plan.native && !j.plan.keep_old ? `old secret ends ${j.grace_until}` : 'old kept');
+  const oldFate = (j: Journal): string =>
+    j.old_revoked ? 'old revoked' : j.plan.native && !j.plan.keep_old ? `old secret ends ${j.grace_until}` : 'old kept';
   const style = await ctx.style();
   const lines = finished.map((j) =>
     out.forPerson
@@ -249,7 +318,12 @@ export function rotationJournals(ctx: Context): JournalStore {
  * A --deliver command runs a program with a live secret: on resume it comes from the command line, or the person
  * confirms the one in the journal (--yes without a terminal), never from a file alone.
  */
-async function confirmDeliver(ctx: Context, journals: JournalStore, journal: Journal, given: string | undefined): Promise<boolean> {
+async function confirmDeliver(
+  ctx: Context,
+  journals: JournalStore,
+  journal: Journal,
+  given: string | undefined,
+): Promise<boolean> {
   if (journal.plan.deliver === null || journal.done.deliver !== undefined) return true;
   if (given !== undefined) {
     if (given.trim() === '') throw new UsageError('--deliver: the command is empty');
@@ -257,11 +331,18 @@ async function confirmDeliver(ctx: Context, journals: JournalStore, journal: Jou
     await journals.save(journal);
     return true;
   }
-  if (ctx.interactive && !ctx.globals.yes) ctx.note(`the rotation will run the --deliver command its journal holds: ${journal.plan.deliver}`);
+  if (ctx.interactive && !ctx.globals.yes)
+    ctx.note(`the rotation will run the --deliver command its journal holds: ${journal.plan.deliver}`);
   return ctx.confirm('Run it with the new secret?');
 }
 
-async function resume(ctx: Context, journals: JournalStore, id: string | undefined, options: RotateOptions, out: Presenter<'table' | 'json'>): Promise<Outcome> {
+async function resume(
+  ctx: Context,
+  journals: JournalStore,
+  id: string | undefined,
+  options: RotateOptions,
+  out: Presenter<'table' | 'json'>,
+): Promise<Outcome> {
   if (id === undefined) {
     const open = await journals.unfinished();
     if (open.length === 0) {
@@ -275,8 +356,15 @@ async function resume(ctx: Context, journals: JournalStore, id: string | undefin
     id = open[0]!.id;
   }
   const journal = await journals.load(id);
-  if (journal.aborted_at) throw new UsageError(`rotation ${journal.id} was aborted at ${journal.aborted_at}; there is nothing to resume`, `start a new one: keywarden --profile ${journal.profile} rotate ${journal.old.id}`);
-  const profile = await makeProfile(ctx, journal.profile, journal.provider_ref, { baseUrl: journal.base_url, store: journal.plan.store });
+  if (journal.aborted_at)
+    throw new UsageError(
+      `rotation ${journal.id} was aborted at ${journal.aborted_at}; there is nothing to resume`,
+      `start a new one: keywarden --profile ${journal.profile} rotate ${journal.old.id}`,
+    );
+  const profile = await makeProfile(ctx, journal.profile, journal.provider_ref, {
+    baseUrl: journal.base_url,
+    store: journal.plan.store,
+  });
   const store = await ctx.services.keeper.usableStore(journal.plan.store);
   if (journal.finished_at === null) {
     if (!(await confirmDeliver(ctx, journals, journal, options.deliver))) {

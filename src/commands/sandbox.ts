@@ -5,7 +5,13 @@ import { done, type Outcome } from '../outcome.js';
 import { safeJson } from '../render/inert.js';
 import { sandboxGithubOrg } from '../sandbox/github-org.js';
 import { npmSandboxAccount } from '../sandbox/npm.js';
-import { defaultSandboxToken, sandboxProviders, simulatedProviders, startSandbox, vendorSimulators } from '../sandbox/server.js';
+import {
+  defaultSandboxToken,
+  sandboxProviders,
+  simulatedProviders,
+  startSandbox,
+  vendorSimulators,
+} from '../sandbox/server.js';
 import { sandboxTwilioAccountSid } from '../sandbox/twilio.js';
 import { command, text, type Input } from '../command-spec.js';
 
@@ -17,7 +23,10 @@ const flags = {
   failEvery: text('--fail-every <n>', 'answer every Nth request with --fail-status'),
   failStatus: text('--fail-status <code>', 'the status for --fail-every (default 503)'),
   retryAfter: text('--retry-after <seconds>', 'Retry-After sent with those failures'),
-  rateLimitReset: text('--rate-limit-reset <seconds>', 'X-RateLimit-Reset sent with those failures, this many seconds ahead'),
+  rateLimitReset: text(
+    '--rate-limit-reset <seconds>',
+    'X-RateLimit-Reset sent with those failures, this many seconds ahead',
+  ),
   rateLimitRemaining: text('--rate-limit-remaining <n>', 'X-RateLimit-Remaining sent with those failures'),
   resetEvery: text('--reset-every <n>', 'drop the connection of every Nth request'),
   stallEvery: text('--stall-every <n>', 'never answer every Nth request'),
@@ -34,14 +43,19 @@ export const sandboxCommand = command({
   options: flags,
   examples: [
     { note: 'on any free port, 50 keys a provider', command: 'keywarden sandbox --port 0 --keys 50', serves: true },
-    { note: 'slow and flaky, to test a rotation job', command: 'keywarden sandbox --port 0 --latency 200 --fail-every 5', serves: true },
+    {
+      note: 'slow and flaky, to test a rotation job',
+      command: 'keywarden sandbox --port 0 --latency 200 --fail-every 5',
+      serves: true,
+    },
   ],
   run: sandbox,
 });
 
 function count(text: string | undefined, flag: string, max = 1_000_000, min = 0): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) > max || Number(text) < min) throw new UsageError(`${flag}: '${text}' is not a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(text) || Number(text) > max || Number(text) < min)
+    throw new UsageError(`${flag}: '${text}' is not a whole number from ${min} to ${max}`);
   return Number(text);
 }
 
@@ -67,7 +81,11 @@ async function sandbox(ctx: Context, options: Input<{ options: typeof flags }>):
       loseAnswerEvery: count(options.loseAnswerEvery, '--lose-answer-every'),
     },
   }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') throw new UsageError(`--port: ${options.port ?? 4010} is in use`, 'pick another with --port, or --port 0 for any free one');
+    if (error.code === 'EADDRINUSE')
+      throw new UsageError(
+        `--port: ${options.port ?? 4010} is in use`,
+        'pick another with --port, or --port 0 for any free one',
+      );
     throw error;
   });
 
@@ -77,7 +95,9 @@ async function sandbox(ctx: Context, options: Input<{ options: typeof flags }>):
   const muxToken = '<any id>:<admin token>';
   if (out.format === 'json') {
     // one line, so a script can read it while the sandbox serves on
-    await out.text(`${safeJson({ url: sandbox.url, base_urls: baseUrls, settings, npm_account: npmSandboxAccount, mux_token: muxToken })}\n`);
+    await out.text(
+      `${safeJson({ url: sandbox.url, base_urls: baseUrls, settings, npm_account: npmSandboxAccount, mux_token: muxToken })}\n`,
+    );
   } else {
     const lines = [
       `keywarden sandbox: a simulator of each built-in provider on ${sandbox.url}`,

@@ -14,14 +14,18 @@ export function resolveKeyReference(reference: string, keys: Key[]): Key {
   if (ref === '') throw new UsageError('an empty key reference names no key');
   const exact = keys.find((k) => k.id === ref);
   if (exact) return exact;
-  const matches = (pool: Key[]): Key[] => pool.filter((k) => (ref.length >= 4 && k.id.startsWith(ref)) || k.name === ref);
+  const matches = (pool: Key[]): Key[] =>
+    pool.filter((k) => (ref.length >= 4 && k.id.startsWith(ref)) || k.name === ref);
   const live = matches(keys.filter((k) => k.status !== 'revoked'));
   const candidates = live.length > 0 ? live : matches(keys);
   if (candidates.length === 1) return candidates[0]!;
   if (candidates.length > 1) {
     throw new UsageError(`'${ref}' is ambiguous: ${shortList(candidates)}`, 'give the full id');
   }
-  throw new UsageError(`no key matches '${ref}'`, ref.length < 4 ? 'an id prefix needs at least 4 characters' : 'keywarden list shows the keys');
+  throw new UsageError(
+    `no key matches '${ref}'`,
+    ref.length < 4 ? 'an id prefix needs at least 4 characters' : 'keywarden list shows the keys',
+  );
 }
 
 /** Keys not used for `ms`: last used that long ago, or never used and created that long ago. */

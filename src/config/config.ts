@@ -29,7 +29,10 @@ const stores: readonly string[] = ['keychain', 'file'] satisfies StoreKind[];
  */
 export function parseConfig(text: string, path: string): ConfigFile {
   const fail = (field: string, problem: string): never => {
-    throw new UsageError(`${path}: ${field ? `${field}: ` : ''}${problem}`, 'fix or remove the file; it holds only profiles');
+    throw new UsageError(
+      `${path}: ${field ? `${field}: ` : ''}${problem}`,
+      'fix or remove the file; it holds only profiles',
+    );
   };
   let parsed: unknown;
   try {
@@ -37,7 +40,8 @@ export function parseConfig(text: string, path: string): ConfigFile {
   } catch (error) {
     fail('', `is not valid JSON (${(error as Error).message})`);
   }
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
   if (!isObject(parsed)) return fail('', 'is not a keywarden config (an object with "profiles")');
   const { current, profiles = {} } = parsed;
   if (current !== undefined && typeof current !== 'string') fail('current', 'must be a profile name');
@@ -47,9 +51,11 @@ export function parseConfig(text: string, path: string): ConfigFile {
     const at = `profiles.${name}`;
     if (!profileNamePattern.test(name)) fail(at, 'is not a profile name (letters, digits, dot, dash and underscore)');
     if (!isObject(entry)) return fail(at, 'must be an object');
-    if (typeof entry.provider !== 'string' || entry.provider === '') fail(`${at}.provider`, 'must be a provider id or a manifest path');
+    if (typeof entry.provider !== 'string' || entry.provider === '')
+      fail(`${at}.provider`, 'must be a provider id or a manifest path');
     if (entry.base_url !== undefined && typeof entry.base_url !== 'string') fail(`${at}.base_url`, 'must be a URL');
-    if (entry.store !== undefined && !stores.includes(entry.store as string)) fail(`${at}.store`, 'must be keychain or file');
+    if (entry.store !== undefined && !stores.includes(entry.store as string))
+      fail(`${at}.store`, 'must be keychain or file');
     if (entry.settings !== undefined) {
       if (!isObject(entry.settings)) fail(`${at}.settings`, 'must be an object of settings by name');
       for (const [setting, value] of Object.entries(entry.settings as object)) {
@@ -80,7 +86,9 @@ export class ConfigStore {
       text = this.files.readPrivate(this.path);
     } catch (error) {
       if (error instanceof KeywardenError) throw error;
-      throw new KeywardenError(`cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new KeywardenError(
+        `cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     if (text === undefined) return { profiles: Object.create(null) as ConfigFile['profiles'] };
     return parseConfig(text, this.path);
@@ -90,7 +98,9 @@ export class ConfigStore {
     try {
       await this.files.writeAtomic(this.path, this.redactor.redact(`${JSON.stringify(config, null, 2)}\n`));
     } catch (error) {
-      throw new KeywardenError(`cannot write ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; it is as it was`);
+      throw new KeywardenError(
+        `cannot write ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; it is as it was`,
+      );
     }
   }
 

@@ -22,7 +22,11 @@ export function platformDirs(env: Env, platform: NodeJS.Platform = process.platf
   } else if (platform === 'win32') {
     const roaming = env.APPDATA || join(home, 'AppData', 'Roaming');
     const local = env.LOCALAPPDATA || join(home, 'AppData', 'Local');
-    dirs = { config: join(roaming, 'keywarden', 'Config'), state: join(local, 'keywarden', 'State'), data: join(local, 'keywarden', 'Data') };
+    dirs = {
+      config: join(roaming, 'keywarden', 'Config'),
+      state: join(local, 'keywarden', 'State'),
+      data: join(local, 'keywarden', 'Data'),
+    };
   } else {
     dirs = {
       config: join(env.XDG_CONFIG_HOME || join(home, '.config'), 'keywarden'),

@@ -12,11 +12,22 @@ export class DeliveryError extends KeywardenError {}
  * prints goes to our stderr, masked and made inert, so stdout keeps only keywarden's result. `signal` (a guarded
  * step's) stops the command only when the person insists.
  */
-export async function deliver(ctx: Context, command: string, key: Key, secret: Secret, signal?: AbortSignal): Promise<void> {
+export async function deliver(
+  ctx: Context,
+  command: string,
+  key: Key,
+  secret: Secret,
+  signal?: AbortSignal,
+): Promise<void> {
   const child = spawn(command, {
     shell: true,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...ctx.childEnv(), KEYWARDEN_KEY_ID: key.id, KEYWARDEN_KEY_NAME: key.name ?? '', KEYWARDEN_PROFILE: key.profile },
+    env: {
+      ...ctx.childEnv(),
+      KEYWARDEN_KEY_ID: key.id,
+      KEYWARDEN_KEY_NAME: key.name ?? '',
+      KEYWARDEN_PROFILE: key.profile,
+    },
     signal,
   });
   const relays = [child.stdout, child.stderr].map((stream) => {
@@ -26,17 +37,23 @@ export async function deliver(ctx: Context, command: string, key: Key, secret: S
     return new Promise<void>((resolve) => stream.on('close', () => resolve(lines.end())));
   });
   // stopped without waiting: what the command started in the background may hold its output open; stop listening
-  signal?.addEventListener('abort', () => [child.stdout, child.stderr].forEach((stream) => stream.destroy()), { once: true });
+  signal?.addEventListener('abort', () => [child.stdout, child.stderr].forEach((stream) => stream.destroy()), {
+    once: true,
+  });
   child.stdin.on('error', () => undefined); // a command that does not read stdin closes it early; its exit code decides
   child.stdin.end(`${secret.expose()}\n`);
-  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.on('error', (error) => resolve({ code: null, signal: null, error }));
-    child.on('close', (code, exitSignal) => resolve({ code, signal: exitSignal }));
-  });
+  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
+    (resolve) => {
+      child.on('error', (error) => resolve({ code: null, signal: null, error }));
+      child.on('close', (code, exitSignal) => resolve({ code, signal: exitSignal }));
+    },
+  );
   await Promise.all(relays);
   if (signal?.aborted) throw new InterruptedError('--deliver was stopped before it finished');
   if (outcome.error) throw new DeliveryError(`--deliver could not start: ${outcome.error.message}`);
   if (outcome.code !== 0) {
-    throw new DeliveryError(`--deliver command failed (${outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.code}`})`);
+    throw new DeliveryError(
+      `--deliver command failed (${outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.code}`})`,
+    );
   }
 }

@@ -26,13 +26,21 @@ const alternatives = 'use --store file, or --store none with --deliver CMD or --
  * Decides where the secret of a key about to be created goes, and proves the store can take it (a probe entry
  * written and deleted). Nothing able to take the secret is exit 2, before the provider is called.
  */
-export async function prepareDestination(ctx: Context, profile: Profile, options: DestinationOptions): Promise<Destination> {
+export async function prepareDestination(
+  ctx: Context,
+  profile: Profile,
+  options: DestinationOptions,
+): Promise<Destination> {
   const kind = options.store ?? profile.store ?? 'keychain';
   const destination: Destination = { deliver: options.deliver, reveal: options.reveal === true };
-  if (options.deliver !== undefined && options.deliver.trim() === '') throw new UsageError('--deliver: the command is empty');
+  if (options.deliver !== undefined && options.deliver.trim() === '')
+    throw new UsageError('--deliver: the command is empty');
   if (kind === 'none') {
     if (!destination.deliver && !destination.reveal) {
-      throw new UsageError('--store none leaves the new secret nowhere to go; no key was created', 'add --deliver CMD or --reveal');
+      throw new UsageError(
+        '--store none leaves the new secret nowhere to go; no key was created',
+        'add --deliver CMD or --reveal',
+      );
     }
     return destination;
   }
@@ -64,7 +72,13 @@ export interface Handover {
  * delivery: a failure after creation must not drop the secret. Once the secret is safe, a forced stop has nothing
  * more to show.
  */
-export async function handOver(ctx: Context, destination: Destination, key: Key, secret: Secret, step: GuardedStep): Promise<Handover> {
+export async function handOver(
+  ctx: Context,
+  destination: Destination,
+  key: Key,
+  secret: Secret,
+  step: GuardedStep,
+): Promise<Handover> {
   const result: Handover = { stored: null, delivered: false, mustShow: false, problems: [] };
   if (destination.store) {
     step.waitingFor(`the secret store to keep the secret of ${key.id}`);

@@ -27,7 +27,8 @@ export function secretBox(style: Style, key: Key, secret: Secret, handover: Hand
   const warning = chalk.yellow('Copy it now: it will not be shown again.');
   const value = secret.expose();
   const inner = Math.max(displayWidth(title), displayWidth(value) + 2, displayWidth(warning), displayWidth(where)) + 2;
-  if (width !== undefined && inner + 2 > width) return [title, '', chalk.bold(value), '', warning, where, ''].join('\n');
+  if (width !== undefined && inner + 2 > width)
+    return [title, '', chalk.bold(value), '', warning, where, ''].join('\n');
   const lines = [title, '', `  ${chalk.bold(value)}`, '', warning, where];
   const row = (text: string): string => `│ ${text}${' '.repeat(inner - displayWidth(text) - 1)}│`;
   return [`┌${'─'.repeat(inner)}┐`, ...lines.map(row), `└${'─'.repeat(inner)}┘`, ''].join('\n');
@@ -37,7 +38,12 @@ export function secretBox(style: Style, key: Key, secret: Secret, handover: Hand
  * The last way a secret reaches the person, when it could go nowhere else (no store took it, stdout was closed,
  * the person stopped keywarden while it held it): on stderr, once, after a line that says why.
  */
-export async function revealAsLastResort(ctx: Context, key: Pick<Key, 'id' | 'name'>, secret: Secret, why: string): Promise<void> {
+export async function revealAsLastResort(
+  ctx: Context,
+  key: Pick<Key, 'id' | 'name'>,
+  secret: Secret,
+  why: string,
+): Promise<void> {
   ctx.note(`keywarden: ${why}; the secret of ${describeKey(key)} follows, and will not be shown again:`);
   await ctx.output.reveal(`${secret.expose()}\n`, secret, 'stderr');
 }

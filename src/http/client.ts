@@ -75,9 +75,20 @@ export class TransportError extends Error {
   }
 }
 
-const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const notSentCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
-type FailedDispatch = Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> };
+type FailedDispatch = Error & {
+  statusCode?: number;
+  code?: string;
+  headers?: Record<string, string | string[] | undefined>;
+};
 
 /** One pooled keep-alive dispatcher for the whole run, with undici's retry interceptor under our policy. */
 interface Pool {
@@ -96,7 +107,10 @@ export class HttpClient {
   private connection(): Pool {
     if (!this.pool) {
       const undici = loadUndici();
-      const agent = new undici.Agent({ keepAliveTimeout: 10_000, connect: { timeout: this.options.timeoutMs, lookup: loopbackLookup } });
+      const agent = new undici.Agent({
+        keepAliveTimeout: 10_000,
+        connect: { timeout: this.options.timeoutMs, lookup: loopbackLookup },
+      });
       this.pool = { agent, dispatcher: agent.compose(undici.retry({ throwOnError: false })), undici };
     }
     return this.pool;
@@ -126,10 +140,20 @@ export class HttpClient {
 
     // undici calls this after every failed attempt (a network error, or any status >= 300 since throwOnError
     // is off); calling back with the error ends the retries and hands that outcome to us.
-    const retry = (err: FailedDispatch, context: { state: { counter: number } }, callback: (e?: Error | null) => void): void => {
+    const retry = (
+      err: FailedDispatch,
+      context: { state: { counter: number } },
+      callback: (e?: Error | null) => void,
+    ): void => {
       attempt = context.state.counter;
       const delay = repeatable
-        ? retryDecision(policy, { attempt, status: err.statusCode, code: err.code, headers: err.headers, elapsedMs: policy.now() - firstStart })
+        ? retryDecision(policy, {
+            attempt,
+            status: err.statusCode,
+            code: err.code,
+            headers: err.headers,
+            elapsedMs: policy.now() - firstStart,
+          })
         : null;
       if (delay === null) {
         callback(err);
@@ -159,7 +183,11 @@ export class HttpClient {
         bodyTimeout: timeoutMs,
         retryOptions: { retry },
       } as Dispatcher.RequestOptions);
-      const text = await readBody(response, this.options.maxResponseBytes ?? defaultMaxResponseBytes, attemptStart + timeoutMs - policy.now());
+      const text = await readBody(
+        response,
+        this.options.maxResponseBytes ?? defaultMaxResponseBytes,
+        attemptStart + timeoutMs - policy.now(),
+      );
       traceAttempt(response.statusCode);
       return { status: response.statusCode, headers: flattenHeaders(response.headers), text };
     } catch (error) {
@@ -181,8 +209,12 @@ export class HttpClient {
 
 /** `*.localhost` is this machine (RFC 6761): it is never asked of DNS, which could answer with another host. */
 const loopbackLookup: LookupFunction = (hostname, options, callback) => {
-  if (!hostname.endsWith('.localhost')) return lookup(hostname, options, callback);
-  if (options.all) (callback as (error: null, addresses: LookupAddress[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+  if (!hostname.endsWith('.localhost')) {
+    lookup(hostname, options, callback);
+    return;
+  }
+  if (options.all)
+    (callback as (error: null, addresses: LookupAddress[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
   else callback(null, '127.0.0.1', 4);
 };
 
@@ -197,7 +229,10 @@ async function readBody(response: Dispatcher.ResponseData, limit: number, msLeft
     body.destroy();
     throw new AnswerTooLarge(limit);
   }
-  const timer = setTimeout(() => body.destroy(Object.assign(new Error('deadline'), { code: 'UND_ERR_BODY_TIMEOUT' })), Math.max(0, msLeft));
+  const timer = setTimeout(
+    () => body.destroy(Object.assign(new Error('deadline'), { code: 'UND_ERR_BODY_TIMEOUT' })),
+    Math.max(0, msLeft),
+  );
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -216,7 +251,11 @@ async function readBody(response: Dispatcher.ResponseData, limit: number, msLeft
 }
 
 export function formatBytes(bytes: number): string {
-  for (const [unit, size] of [['GB', 1024 ** 3], ['MB', 1024 ** 2], ['KB', 1024]] as const) {
+  for (const [unit, size] of [
+    ['GB', 1024 ** 3],
+    ['MB', 1024 ** 2],
+    ['KB', 1024],
+  ] as const) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
   }
   return `${bytes} bytes`;

@@ -53,7 +53,9 @@ export function retryDecision(policy: RetryPolicy, failed: FailedAttempt): numbe
   }
   if (failed.attempt >= policy.maxAttempts) return null;
   const advised = serverAdvisedDelayMs(failed.status, failed.headers, policy.now());
-  const delay = advised ?? Math.floor(policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failed.attempt - 1)));
+  const delay =
+    advised ??
+    Math.floor(policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failed.attempt - 1)));
   if (failed.elapsedMs + delay > policy.maxTotalMs) return null;
   return delay;
 }
@@ -64,7 +66,11 @@ export function retryDecision(policy: RetryPolicy, failed: FailedAttempt): numbe
  * answer, so it means "wait" only on a 429, or when X-RateLimit-Remaining says the quota is used up; a 503 with
  * quota left is an outage, and backs off.
  */
-export function serverAdvisedDelayMs(status: number | undefined, headers: FailedAttempt['headers'], nowMs: number): number | null {
+export function serverAdvisedDelayMs(
+  status: number | undefined,
+  headers: FailedAttempt['headers'],
+  nowMs: number,
+): number | null {
   const retryAfter = header(headers, 'retry-after');
   if (retryAfter !== undefined && (status === 429 || status === 503)) {
     if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);

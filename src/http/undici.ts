@@ -26,16 +26,24 @@ export function loadUndici(): Undici {
   if (loaded) return loaded;
   setFlagsFromString('--liftoff-only --optimize-for-size');
   try {
-    const request = require('undici/lib/api/api-request.js') as (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+    const request = require('undici/lib/api/api-request.js') as (
+      this: Dispatcher,
+      options: Dispatcher.RequestOptions,
+    ) => Promise<Dispatcher.ResponseData>;
     const parts: Undici = {
       Agent: require('undici/lib/dispatcher/agent.js') as typeof Agent,
       retry: require('undici/lib/interceptor/retry.js') as typeof interceptors.retry,
       request: (dispatcher, options) => request.call(dispatcher, options),
     };
-    if (typeof parts.Agent === 'function' && typeof parts.retry === 'function' && typeof request === 'function') return (loaded = parts);
+    if (typeof parts.Agent === 'function' && typeof parts.retry === 'function' && typeof request === 'function')
+      return (loaded = parts);
   } catch {
     // a layout this code does not know: the index below has everything
   }
   const undici = require('undici') as typeof import('undici');
-  return (loaded = { Agent: undici.Agent, retry: undici.interceptors.retry, request: (dispatcher, options) => dispatcher.request(options) });
+  return (loaded = {
+    Agent: undici.Agent,
+    retry: undici.interceptors.retry,
+    request: (dispatcher, options) => dispatcher.request(options),
+  });
 }

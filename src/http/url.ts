@@ -23,7 +23,10 @@ export function checkBaseUrl(text: string, source: string): string {
   if (url.protocol === 'https:') return text.replace(/\/+$/, '');
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return text.replace(/\/+$/, '');
   if (url.protocol === 'http:') {
-    throw new UsageError(`${source}: http:// is allowed only for loopback hosts, not ${url.hostname}`, 'use https://, so the admin token is never sent in clear');
+    throw new UsageError(
+      `${source}: http:// is allowed only for loopback hosts, not ${url.hostname}`,
+      'use https://, so the admin token is never sent in clear',
+    );
   }
   throw new UsageError(`${source}: '${url.protocol}' is not supported; use https://`);
 }

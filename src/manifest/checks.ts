@@ -60,12 +60,21 @@ function capabilityProblems(manifest: Manifest): SchemaProblem[] {
   const { create } = manifest;
   const body = Object.entries(create?.body ?? {});
   const sent = new Set(body.map(([, value]) => optionOf(value)));
-  for (const [name, { option, field }] of Object.entries(backing) as [CapabilityName, (typeof backing)[CapabilityName]][]) {
+  for (const [name, { option, field }] of Object.entries(backing) as [
+    CapabilityName,
+    (typeof backing)[CapabilityName],
+  ][]) {
     if (!has(name)) continue;
     // a provider without create may still have names, scopes and expiry on the keys it lists
-    if (option && create && !sent.has(option)) problems.push({ path: `capabilities.${name}`, message: `is true, but create.body never sends the option ${option}` });
-    if (option && !field && !create) problems.push({ path: `capabilities.${name}`, message: 'is true, but the manifest has no create' });
-    if (field && manifest.key_fields[field] === undefined) problems.push({ path: `capabilities.${name}`, message: `is true, but key_fields.${field} is not mapped` });
+    if (option && create && !sent.has(option))
+      problems.push({
+        path: `capabilities.${name}`,
+        message: `is true, but create.body never sends the option ${option}`,
+      });
+    if (option && !field && !create)
+      problems.push({ path: `capabilities.${name}`, message: 'is true, but the manifest has no create' });
+    if (field && manifest.key_fields[field] === undefined)
+      problems.push({ path: `capabilities.${name}`, message: `is true, but key_fields.${field} is not mapped` });
   }
   for (const [field, value] of body) {
     const option = optionOf(value);
@@ -81,7 +90,9 @@ function capabilityProblems(manifest: Manifest): SchemaProblem[] {
   if (has('idempotent_create') !== (create?.idempotency_header !== undefined)) {
     problems.push({
       path: has('idempotent_create') ? 'capabilities.idempotent_create' : 'create.idempotency_header',
-      message: has('idempotent_create') ? 'is true, but create.idempotency_header is not set' : 'is set, so capabilities.idempotent_create must be true',
+      message: has('idempotent_create')
+        ? 'is true, but create.idempotency_header is not set'
+        : 'is set, so capabilities.idempotent_create must be true',
     });
   }
   return problems;
@@ -107,7 +118,12 @@ const credentialLike = /auth|token|secret|key|password|passwd|cookie|session|sig
 function credentialProblems(manifest: Manifest): SchemaProblem[] {
   const extra = manifest.auth.extra_header;
   if (!extra || !('value' in extra) || !credentialLike.test(extra.name)) return [];
-  return [{ path: 'auth.extra_header.value', message: `${extra.name} looks like a credential, which a manifest must not hold; read it with "from_env"` }];
+  return [
+    {
+      path: 'auth.extra_header.value',
+      message: `${extra.name} looks like a credential, which a manifest must not hold; read it with "from_env"`,
+    },
+  ];
 }
 
 type RequestKind = 'list' | 'create' | 'revoke' | 'rotate';
@@ -118,7 +134,8 @@ function referenceProblems(manifest: Manifest): SchemaProblem[] {
   const settings = new Set(Object.keys(manifest.settings ?? {}));
   const credentials = new Set(Object.keys(manifest.create?.credentials ?? {}));
   const setting = (name: string, path: string): void => {
-    if (!settings.has(name)) problems.push({ path, message: `names the setting ${name}, which settings does not declare` });
+    if (!settings.has(name))
+      problems.push({ path, message: `names the setting ${name}, which settings does not declare` });
   };
   const requests: [RequestKind, { path: string; query?: object; body?: object; headers?: object } | undefined][] = [
     ['list', manifest.list],
@@ -131,11 +148,15 @@ function referenceProblems(manifest: Manifest): SchemaProblem[] {
     let usesId = false;
     for (const [, name] of request.path.matchAll(/\{([a-z][a-z0-9_]*)\}/g)) {
       if (name === 'id' && (kind === 'revoke' || kind === 'rotate')) usesId = true;
-      else if (name === 'id') problems.push({ path: `${kind}.path`, message: '{id} is the key id, which only revoke and rotate have' });
+      else if (name === 'id')
+        problems.push({ path: `${kind}.path`, message: '{id} is the key id, which only revoke and rotate have' });
       else setting(name!, `${kind}.path`);
     }
     for (const part of ['query', 'body', 'headers'] as const) {
-      for (const [field, source] of Object.entries((request as Record<string, unknown>)[part] ?? {}) as [string, ValueSource | string | number | boolean][]) {
+      for (const [field, source] of Object.entries((request as Record<string, unknown>)[part] ?? {}) as [
+        string,
+        ValueSource | string | number | boolean,
+      ][]) {
         const at = `${kind}.${part}.${field}`;
         if (kind === 'list') {
           if (typeof source === 'object' && 'setting' in source) setting(source.setting, at);
@@ -143,11 +164,17 @@ function referenceProblems(manifest: Manifest): SchemaProblem[] {
         }
         const value = source as ValueSource;
         if (typeof value === 'string' || 'option' in value) {
-          if (kind !== 'create') problems.push({ path: at, message: 'an option of keywarden create can be sent by create only' });
+          if (kind !== 'create')
+            problems.push({ path: at, message: 'an option of keywarden create can be sent by create only' });
         } else if ('setting' in value) setting(value.setting, at);
         else if ('credential' in value) {
-          if (kind !== 'create' && kind !== 'rotate') problems.push({ path: at, message: 'a credential can be sent by create or rotate only' });
-          else if (!credentials.has(value.credential)) problems.push({ path: at, message: `names the credential ${value.credential}, which create.credentials does not declare` });
+          if (kind !== 'create' && kind !== 'rotate')
+            problems.push({ path: at, message: 'a credential can be sent by create or rotate only' });
+          else if (!credentials.has(value.credential))
+            problems.push({
+              path: at,
+              message: `names the credential ${value.credential}, which create.credentials does not declare`,
+            });
         } else if ('key_id' in value) {
           if (kind === 'create') problems.push({ path: at, message: 'create has no key id yet' });
           usesId = true;
@@ -157,12 +184,16 @@ function referenceProblems(manifest: Manifest): SchemaProblem[] {
       }
     }
     if ((kind === 'revoke' || kind === 'rotate') && !usesId) {
-      problems.push({ path: `${kind}.path`, message: `must say where the key id goes: {id} in the path, or {"key_id": ...} in the query or body` });
+      problems.push({
+        path: `${kind}.path`,
+        message: `must say where the key id goes: {id} in the path, or {"key_id": ...} in the query or body`,
+      });
     }
   }
   const auth = manifest.auth;
   if (auth.scheme === 'basic' && auth.username) setting(auth.username.setting, 'auth.username.setting');
-  if (auth.extra_header && 'setting' in auth.extra_header) setting(auth.extra_header.setting, 'auth.extra_header.setting');
+  if (auth.extra_header && 'setting' in auth.extra_header)
+    setting(auth.extra_header.setting, 'auth.extra_header.setting');
   for (const [name, spec] of Object.entries(manifest.settings ?? {})) {
     if (spec.pattern === undefined) continue;
     try {
@@ -183,12 +214,14 @@ const keywardenOwn = /^KEYWARDEN_(TOKEN|TOKEN_.*|FILE_PASSPHRASE|PROFILE|CONFIG_
  */
 function environmentProblems(manifest: Manifest, builtin: boolean): SchemaProblem[] {
   const own = `KEYWARDEN_${manifest.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
-  const allowed = (name: string): boolean => !keywardenOwn.test(name) && (name.startsWith('KEYWARDEN_MANIFEST_') || (builtin && name.startsWith(own)));
+  const allowed = (name: string): boolean =>
+    !keywardenOwn.test(name) && (name.startsWith('KEYWARDEN_MANIFEST_') || (builtin && name.startsWith(own)));
   return Object.entries(manifest.create?.credentials ?? {})
     .filter(([, spec]) => !allowed(spec.from_env))
     .map(([name]) => ({
       path: `create.credentials.${name}.from_env`,
-      message: "must be a variable named KEYWARDEN_MANIFEST_<NAME> (upper case): a manifest may read no other, so never keywarden's own credentials",
+      message:
+        "must be a variable named KEYWARDEN_MANIFEST_<NAME> (upper case): a manifest may read no other, so never keywarden's own credentials",
     }));
 }
 
@@ -199,7 +232,8 @@ function encodingProblems(manifest: Manifest): SchemaProblem[] {
     const request = manifest[kind];
     if (request?.encoding !== 'form') continue;
     for (const field of Object.keys(request.body ?? {})) {
-      if (field.includes('.')) problems.push({ path: `${kind}.body.${field}`, message: 'a form-encoded body cannot nest fields' });
+      if (field.includes('.'))
+        problems.push({ path: `${kind}.body.${field}`, message: 'a form-encoded body cannot nest fields' });
     }
   }
   return problems;

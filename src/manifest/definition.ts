@@ -4,7 +4,15 @@ import { checkBaseUrl } from '../http/url.js';
 import { ProviderApi, type ApiCall } from '../providers/api.js';
 import { ProviderError } from '../providers/errors.js';
 import { objectAt, ShapeError } from '../providers/shape.js';
-import type { CreatedKey, CredentialInfo, Provider, ProviderDefinition, ProviderInfo, ProviderSettings, SettingInfo } from '../providers/types.js';
+import type {
+  CreatedKey,
+  CredentialInfo,
+  Provider,
+  ProviderDefinition,
+  ProviderInfo,
+  ProviderSettings,
+  SettingInfo,
+} from '../providers/types.js';
 import { Secret } from '../secrets/secret.js';
 import { recordWithoutSecret } from '../providers/without-secret.js';
 import { listPages } from './listing.js';
@@ -21,7 +29,11 @@ export interface ManifestEnvironment {
 
 /** The profile settings a manifest declares, as callers see them. */
 export function settingsOf(manifest: Manifest): SettingInfo[] {
-  return Object.entries(manifest.settings ?? {}).map(([name, spec]) => ({ name, ...spec, required: spec.required !== false }));
+  return Object.entries(manifest.settings ?? {}).map(([name, spec]) => ({
+    name,
+    ...spec,
+    required: spec.required !== false,
+  }));
 }
 
 export function credentialsOf(manifest: Manifest): CredentialInfo[] {
@@ -35,15 +47,22 @@ export function credentialsOf(manifest: Manifest): CredentialInfo[] {
 }
 
 /** The first profile setting a provider needs that is missing or malformed, and why; undefined when all are right. */
-export function settingProblem(info: ProviderInfo, settings: Record<string, string> = {}): { setting: SettingInfo; message: string } | undefined {
+export function settingProblem(
+  info: ProviderInfo,
+  settings: Record<string, string> = {},
+): { setting: SettingInfo; message: string } | undefined {
   for (const setting of info.settings) {
     const value = settings[setting.name];
     if (value === undefined || value === '') {
-      if (setting.required) return { setting, message: `${info.id} needs the profile setting ${setting.name} (${setting.description})` };
+      if (setting.required)
+        return { setting, message: `${info.id} needs the profile setting ${setting.name} (${setting.description})` };
       continue;
     }
     if (setting.pattern !== undefined && !new RegExp(setting.pattern).test(value)) {
-      return { setting, message: `${info.id}: the profile setting ${setting.name} '${value}' is not ${setting.example ? `like ${setting.example}` : 'well-formed'}` };
+      return {
+        setting,
+        message: `${info.id}: the profile setting ${setting.name} '${value}' is not ${setting.example ? `like ${setting.example}` : 'well-formed'}`,
+      };
     }
   }
   return undefined;
@@ -55,14 +74,23 @@ export function checkSettings(info: ProviderInfo, settings: Record<string, strin
   if (problem) throw new UsageError(problem.message);
 }
 
-function authHeaders(id: string, auth: Auth, token: string, settings: Record<string, string>, environment: ManifestEnvironment): Record<string, string> {
+function authHeaders(
+  id: string,
+  auth: Auth,
+  token: string,
+  settings: Record<string, string>,
+  environment: ManifestEnvironment,
+): Record<string, string> {
   let headers: Record<string, string>;
   if (auth.scheme === 'bearer') headers = { authorization: `Bearer ${token}` };
   else if (auth.scheme === 'header') headers = { [auth.header.toLowerCase()]: `${auth.prefix ?? ''}${token}` };
   else {
     const user = auth.username === undefined ? undefined : settings[auth.username.setting];
     const pair = user === undefined ? token : `${user}:${token}`;
-    if (!pair.includes(':')) throw new UsageError(`${id}: the admin token must be given as user:password, which ${id} sends as HTTP Basic auth`);
+    if (!pair.includes(':'))
+      throw new UsageError(
+        `${id}: the admin token must be given as user:password, which ${id} sends as HTTP Basic auth`,
+      );
     // each half is as secret as the whole, wherever it might show
     for (const part of pair.split(':')) environment.secret?.(part);
     headers = { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
@@ -72,18 +100,31 @@ function authHeaders(id: string, auth: Auth, token: string, settings: Record<str
   return headers;
 }
 
-function extraHeaderValue(id: string, extra: NonNullable<Auth['extra_header']>, settings: Record<string, string>, environment: ManifestEnvironment): string {
+function extraHeaderValue(
+  id: string,
+  extra: NonNullable<Auth['extra_header']>,
+  settings: Record<string, string>,
+  environment: ManifestEnvironment,
+): string {
   if ('value' in extra) return extra.value;
   if ('setting' in extra) return settings[extra.setting] ?? '';
   const value = environment.env[extra.from_env];
-  if (!value) throw new UsageError(`${id}: the ${extra.name} header is read from ${extra.from_env}, which is not set`, `set ${extra.from_env}`);
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new UsageError(`${id}: ${extra.from_env} holds a control character, which a header cannot carry`);
+  if (!value)
+    throw new UsageError(
+      `${id}: the ${extra.name} header is read from ${extra.from_env}, which is not set`,
+      `set ${extra.from_env}`,
+    );
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new UsageError(`${id}: ${extra.from_env} holds a control character, which a header cannot carry`);
   environment.secret?.(value);
   return value;
 }
 
 /** A manifest as a ProviderDefinition: to every caller, just another provider. */
-export function manifestDefinition(manifest: Manifest, environment: ManifestEnvironment = { env: {} }): ProviderDefinition {
+export function manifestDefinition(
+  manifest: Manifest,
+  environment: ManifestEnvironment = { env: {} },
+): ProviderDefinition {
   const info: ProviderInfo = {
     id: manifest.id,
     displayName: manifest.name,
@@ -99,8 +140,17 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
     connect(settings: ProviderSettings): Provider {
       const profileSettings = settings.settings ?? {};
       checkSettings(info, profileSettings);
-      const api = new ProviderApi(info.id, settings, authHeaders(info.id, manifest.auth, settings.token, profileSettings, environment), errorReader(manifest.errors));
-      const reading = (): KeyReading => ({ usageTracked: info.capabilities.usageTracking, allowlists: info.capabilities.ipAllowlist, now: settings.now() });
+      const api = new ProviderApi(
+        info.id,
+        settings,
+        authHeaders(info.id, manifest.auth, settings.token, profileSettings, environment),
+        errorReader(manifest.errors),
+      );
+      const reading = (): KeyReading => ({
+        usageTracked: info.capabilities.usageTracking,
+        allowlists: info.capabilities.ipAllowlist,
+        now: settings.now(),
+      });
       const unsupported = (what: string): never => {
         throw new UsageError(`${info.id} cannot ${what}`);
       };
@@ -111,12 +161,22 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
         const secret = new Secret(firstString(root, listOf(spec.secret)));
         const keyPaths = listOf(spec.key);
         const holder = objectOrRoot(root, keyPaths);
-        const key = readKey(holder.raw, holder === root ? '' : (keyPaths.find((p) => p !== '') ?? ''), fields, reading());
+        const key = readKey(
+          holder.raw,
+          holder === root ? '' : (keyPaths.find((p) => p !== '') ?? ''),
+          fields,
+          reading(),
+        );
         return { secret, key: recordWithoutSecret(key, secret.expose()) };
       };
 
       /** A revoke or rotate request for one key: its path, query and body, from the manifest's spec. */
-      const keyCall = (spec: RevokeSpec | RotateSpec, defaultMethod: ApiCall['method'], context: ValueContext, signal?: AbortSignal): ApiCall => {
+      const keyCall = (
+        spec: RevokeSpec | RotateSpec,
+        defaultMethod: ApiCall['method'],
+        context: ValueContext,
+        signal?: AbortSignal,
+      ): ApiCall => {
         let body;
         try {
           body = spec.body === undefined ? {} : encodedBody(bodyOf(spec.body, context), spec.encoding);
@@ -149,7 +209,8 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
         async create(request, options = {}) {
           if (!create) return unsupported('create keys');
           const context: ValueContext = { request, settings: profileSettings, credentials: options.credentials };
-          const idempotencyKey = create.idempotency_header === undefined ? undefined : (request.idempotencyKey ?? randomUUID());
+          const idempotencyKey =
+            create.idempotency_header === undefined ? undefined : (request.idempotencyKey ?? randomUUID());
           const call: ApiCall = {
             method: create.method ?? 'POST',
             path: create.path,
@@ -157,7 +218,9 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
             query: textsOf(create.query, context),
             signal: options.signal,
             headers: {
-              ...Object.fromEntries(Object.entries(textsOf(create.headers, context)).map(([name, value]) => [name.toLowerCase(), value])),
+              ...Object.fromEntries(
+                Object.entries(textsOf(create.headers, context)).map(([name, value]) => [name.toLowerCase(), value]),
+              ),
               // the same idempotency key on every attempt makes the create safe to send again
               ...(idempotencyKey === undefined ? {} : { [create.idempotency_header!.toLowerCase()]: idempotencyKey }),
             },
@@ -170,7 +233,8 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
             // what the answer leaves out but the request settled
             if (created.key.name === null && info.capabilities.names) created.key.name = request.name;
             if (request.expireNow && created.key.status === 'active') created.key.status = 'expired';
-            if (created.key.hint === null && create.secret_hint) created.key.hint = created.secret.expose().slice(-create.secret_hint.last);
+            if (created.key.hint === null && create.secret_hint)
+              created.key.hint = created.secret.expose().slice(-create.secret_hint.last);
             return created;
           });
         },
@@ -190,7 +254,12 @@ export function manifestDefinition(manifest: Manifest, environment: ManifestEnvi
           ? {}
           : {
               async rotate(id, options) {
-                const context: ValueContext = { settings: profileSettings, keyId: id, credentials: options.credentials, oldSecretExpiresAt: options.oldSecretExpiresAt };
+                const context: ValueContext = {
+                  settings: profileSettings,
+                  keyId: id,
+                  credentials: options.credentials,
+                  oldSecretExpiresAt: options.oldSecretExpiresAt,
+                };
                 const call = keyCall(rotate, 'POST', context, options.signal);
                 const answer = await api.call(call);
                 return api.read(answer, call, (body) => {

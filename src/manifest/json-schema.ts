@@ -20,9 +20,28 @@ interface SchemaObject {
 
 /** The keywords this validator applies, and the annotations it reads or ignores. */
 export const supportedKeywords: readonly string[] = [
-  '$schema', '$ref', '$defs', 'title', 'description', 'x-message',
-  'type', 'enum', 'const', 'pattern', 'minLength', 'minimum', 'maximum', 'items', 'minItems',
-  'properties', 'required', 'additionalProperties', 'propertyNames', 'dependentRequired', 'oneOf', 'anyOf',
+  '$schema',
+  '$ref',
+  '$defs',
+  'title',
+  'description',
+  'x-message',
+  'type',
+  'enum',
+  'const',
+  'pattern',
+  'minLength',
+  'minimum',
+  'maximum',
+  'items',
+  'minItems',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'dependentRequired',
+  'oneOf',
+  'anyOf',
 ];
 
 type Segment = string | number;
@@ -45,31 +64,47 @@ export class SchemaValidator {
     if (schema.type !== undefined && !typeMatches(schema.type, data)) {
       return [...problems, problem(at, `must be ${typeWords(schema.type)}`)];
     }
-    if ('const' in schema && !sameJson(schema.const, data)) problems.push(problem(at, `must be ${JSON.stringify(schema.const)}`));
+    if ('const' in schema && !sameJson(schema.const, data))
+      problems.push(problem(at, `must be ${JSON.stringify(schema.const)}`));
     if (Array.isArray(schema.enum) && !schema.enum.some((value) => sameJson(value, data))) {
-      problems.push(problem(at, `must be one of ${schema.enum.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}`));
+      problems.push(
+        problem(
+          at,
+          `must be one of ${schema.enum.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}`,
+        ),
+      );
     }
     if (typeof data === 'string') problems.push(...this.checkString(schema, data, at));
     if (typeof data === 'number') {
-      if (typeof schema.minimum === 'number' && data < schema.minimum) problems.push(problem(at, `must be at least ${schema.minimum}`));
-      if (typeof schema.maximum === 'number' && data > schema.maximum) problems.push(problem(at, `must be at most ${schema.maximum}`));
+      if (typeof schema.minimum === 'number' && data < schema.minimum)
+        problems.push(problem(at, `must be at least ${schema.minimum}`));
+      if (typeof schema.maximum === 'number' && data > schema.maximum)
+        problems.push(problem(at, `must be at most ${schema.maximum}`));
     }
     if (Array.isArray(data)) {
-      if (typeof schema.minItems === 'number' && data.length < schema.minItems) problems.push(problem(at, `must hold at least ${schema.minItems} item(s)`));
-      if (schema.items !== undefined) data.forEach((item, i) => problems.push(...this.check(schema.items as Schema, item, [...at, i])));
+      if (typeof schema.minItems === 'number' && data.length < schema.minItems)
+        problems.push(problem(at, `must hold at least ${schema.minItems} item(s)`));
+      if (schema.items !== undefined)
+        data.forEach((item, i) => problems.push(...this.check(schema.items as Schema, item, [...at, i])));
     }
     if (isObject(data)) problems.push(...this.checkObject(schema, data, at));
-    if (Array.isArray(schema.oneOf)) problems.push(...this.checkAlternatives(schema.oneOf as Schema[], data, at, 'one'));
-    if (Array.isArray(schema.anyOf)) problems.push(...this.checkAlternatives(schema.anyOf as Schema[], data, at, 'any'));
+    if (Array.isArray(schema.oneOf))
+      problems.push(...this.checkAlternatives(schema.oneOf as Schema[], data, at, 'one'));
+    if (Array.isArray(schema.anyOf))
+      problems.push(...this.checkAlternatives(schema.anyOf as Schema[], data, at, 'any'));
     return problems;
   }
 
   private checkString(schema: SchemaObject, data: string, at: Segment[]): SchemaProblem[] {
     if (typeof schema.minLength === 'number' && [...data].length < schema.minLength) {
-      return [problem(at, schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`)];
+      return [
+        problem(at, schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`),
+      ];
     }
     if (typeof schema.pattern === 'string' && !this.regex(schema.pattern).test(data)) {
-      return [problem(at, typeof schema['x-message'] === 'string' ? schema['x-message'] : `must match ${schema.pattern}`)];
+      return [
+        problem(at, typeof schema['x-message'] === 'string' ? schema['x-message'] : `must match ${schema.pattern}`),
+      ];
     }
     return [];
   }
@@ -82,11 +117,13 @@ export class SchemaValidator {
     }
     for (const [name, required] of Object.entries((schema.dependentRequired ?? {}) as Record<string, string[]>)) {
       if (!Object.hasOwn(data, name)) continue;
-      for (const other of required) if (!Object.hasOwn(data, other)) problems.push(problem([...at, other], `is required with ${name}`));
+      for (const other of required)
+        if (!Object.hasOwn(data, other)) problems.push(problem([...at, other], `is required with ${name}`));
     }
     for (const [name, value] of Object.entries(data)) {
       if (schema.propertyNames !== undefined) {
-        for (const p of this.check(schema.propertyNames as Schema, name, [...at, name])) problems.push({ path: p.path, message: `the name ${p.message}` });
+        for (const p of this.check(schema.propertyNames as Schema, name, [...at, name]))
+          problems.push({ path: p.path, message: `the name ${p.message}` });
       }
       if (Object.hasOwn(properties, name)) {
         problems.push(...this.check(properties[name]!, value, [...at, name]));
@@ -122,7 +159,8 @@ export class SchemaValidator {
       const values = candidates.map((i) => constOf(resolved[i]!, discriminator));
       if (!Object.hasOwn(data, discriminator)) return [problem([...at, discriminator], 'is required')];
       const chosen = candidates.filter((_, n) => sameJson(values[n], data[discriminator]));
-      if (chosen.length === 0) return [problem([...at, discriminator], `must be one of ${values.map((v) => String(v)).join(', ')}`)];
+      if (chosen.length === 0)
+        return [problem([...at, discriminator], `must be one of ${values.map((v) => String(v)).join(', ')}`)];
       candidates = chosen;
     }
     const best = candidates.reduce((a, b) => (results[b]!.length < results[a]!.length ? b : a));
@@ -200,8 +238,10 @@ function typeWords(type: unknown): string {
 /** The property every branch pins to one value with `const`, if there is one. */
 function discriminatorOf(branches: SchemaObject[]): string | undefined {
   const [first] = branches;
-  const names = Object.keys((first?.properties ?? {}) as object);
-  return names.find((name) => branches.every((b) => constOf(b, name) !== undefined && ((b.required ?? []) as string[]).includes(name)));
+  const names = Object.keys(first?.properties ?? {});
+  return names.find((name) =>
+    branches.every((b) => constOf(b, name) !== undefined && ((b.required ?? []) as string[]).includes(name)),
+  );
 }
 
 function constOf(schema: SchemaObject, property: string): unknown {
@@ -215,7 +255,12 @@ function sameJson(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
-  return keysA.length === keysB.length && keysA.every((k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    keysA.length === keysB.length &&
+    keysA.every(
+      (k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }
 
 function problem(at: Segment[], message: string): SchemaProblem {

@@ -42,7 +42,13 @@ export function urlBelow(baseUrl: string, request: PageRequest, params: Record<s
  * URL that answered. Refused, as a usage error naming `list.pagination`, when it leaves the base URL's origin or
  * path.
  */
-export function nextPageRequest(provider: string, target: string, answered: URL, baseUrl: string, style: 'link' | 'next_url' = 'link'): PageRequest {
+export function nextPageRequest(
+  provider: string,
+  target: string,
+  answered: URL,
+  baseUrl: string,
+  style: 'link' | 'next_url' = 'link',
+): PageRequest {
   const base = new URL(baseUrl);
   const given = style === 'link' ? "the Link header's next page" : 'the next page the answer gives';
   let next: URL;
@@ -59,7 +65,8 @@ export function nextPageRequest(provider: string, target: string, answered: URL,
   };
   if (next.origin !== base.origin) refuse(`on ${next.origin}, not on the base URL's ${base.origin}`);
   const basePath = base.pathname.replace(/\/+$/, '');
-  if (next.pathname !== basePath && !next.pathname.startsWith(`${basePath}/`)) refuse(`${next.pathname}, outside the base URL's path ${basePath || '/'}`);
+  if (next.pathname !== basePath && !next.pathname.startsWith(`${basePath}/`))
+    refuse(`${next.pathname}, outside the base URL's path ${basePath || '/'}`);
   const path = next.pathname.slice(basePath.length) || '/';
   // ProviderApi appends the path to the base path; '//host' there would read as another host
   if (path.startsWith('//')) refuse(`${next.pathname}, whose path begins with '//'`);

@@ -41,10 +41,16 @@ export function listPages(lister: Lister): AsyncIterable<KeyRecord[]> {
   const pagination = spec.pagination;
   const call: ApiCall = { method: spec.method ?? 'GET', path: spec.path, params: settings };
   const fail = (detail: string) => api.fail('bad_response', call, detail);
-  const sizeQuery: Record<string, string> = 'page_size' in pagination && pagination.page_size ? { [pagination.page_size.param]: String(pagination.page_size.max) } : {};
+  const sizeQuery: Record<string, string> =
+    'page_size' in pagination && pagination.page_size
+      ? { [pagination.page_size.param]: String(pagination.page_size.max) }
+      : {};
   const query = { ...listQuery(spec, settings), ...sizeQuery };
 
-  async function fetchPage<T>(request: PageRequest, more: (page: Page, headers: Record<string, string>) => T): Promise<T & { items: KeyRecord[] }> {
+  async function fetchPage<T>(
+    request: PageRequest,
+    more: (page: Page, headers: Record<string, string>) => T,
+  ): Promise<T & { items: KeyRecord[] }> {
     const answer = await api.call({ ...call, ...request });
     return api.read(answer, { ...call, path: request.path }, (body) => {
       const { root, list, base } = pageItems(body, spec.items);
@@ -67,12 +73,15 @@ export function listPages(lister: Lister): AsyncIterable<KeyRecord[]> {
       let perPage: number | undefined;
       return numberedPages(
         (page) =>
-          fetchPage({ path: spec.path, query: { ...query, [pagination.page_param]: String(page - 1 + first) } }, ({ root, items }) => {
-            perPage ??= optionalInteger(root, pagination.page_size_field) || items.length;
-            const pages = optionalInteger(root, pagination.total_pages);
-            const keys = optionalInteger(root, pagination.total_items);
-            return { totalPages: pages ?? (keys === null ? null : Math.ceil(keys / Math.max(perPage, 1))) };
-          }),
+          fetchPage(
+            { path: spec.path, query: { ...query, [pagination.page_param]: String(page - 1 + first) } },
+            ({ root, items }) => {
+              perPage ??= optionalInteger(root, pagination.page_size_field) || items.length;
+              const pages = optionalInteger(root, pagination.total_pages);
+              const keys = optionalInteger(root, pagination.total_items);
+              return { totalPages: pages ?? (keys === null ? null : Math.ceil(keys / Math.max(perPage, 1))) };
+            },
+          ),
         lister.pageConcurrency,
         fail,
       );
@@ -84,13 +93,16 @@ export function listPages(lister: Lister): AsyncIterable<KeyRecord[]> {
       let full: number | undefined;
       return cursorPages(
         () =>
-          fetchPage({ path: spec.path, query: { ...query, [pagination.offset_param]: String(offset) } }, ({ root, items }) => {
-            full ??= items.length;
-            offset += items.length;
-            const total = optionalInteger(root, pagination.total_items);
-            const done = total !== null ? offset >= total : items.length === 0 || items.length < full;
-            return { next: done ? null : String(offset) };
-          }),
+          fetchPage(
+            { path: spec.path, query: { ...query, [pagination.offset_param]: String(offset) } },
+            ({ root, items }) => {
+              full ??= items.length;
+              offset += items.length;
+              const total = optionalInteger(root, pagination.total_items);
+              const done = total !== null ? offset >= total : items.length === 0 || items.length < full;
+              return { next: done ? null : String(offset) };
+            },
+          ),
         fail,
       );
     }
@@ -98,22 +110,38 @@ export function listPages(lister: Lister): AsyncIterable<KeyRecord[]> {
     case 'cursor':
       return cursorPages(
         (cursor) =>
-          fetchPage({ path: spec.path, query: { ...query, ...(cursor === undefined ? {} : { [pagination.cursor_param]: cursor }) } }, ({ root }) => {
-            if (pagination.has_more !== undefined && !flag(root, pagination.has_more)) return { next: null };
-            const next = cursorAt(root, pagination.next_cursor);
-            if (next === null && pagination.has_more !== undefined) throw new ShapeError(pagination.next_cursor, `a cursor, since ${pagination.has_more} says more pages follow`);
-            return { next };
-          }),
+          fetchPage(
+            {
+              path: spec.path,
+              query: { ...query, ...(cursor === undefined ? {} : { [pagination.cursor_param]: cursor }) },
+            },
+            ({ root }) => {
+              if (pagination.has_more !== undefined && !flag(root, pagination.has_more)) return { next: null };
+              const next = cursorAt(root, pagination.next_cursor);
+              if (next === null && pagination.has_more !== undefined)
+                throw new ShapeError(
+                  pagination.next_cursor,
+                  `a cursor, since ${pagination.has_more} says more pages follow`,
+                );
+              return { next };
+            },
+          ),
         fail,
       );
 
     case 'last_id':
       return cursorPages(
         (cursor) =>
-          fetchPage({ path: spec.path, query: { ...query, ...(cursor === undefined ? {} : { [pagination.cursor_param]: cursor }) } }, ({ root, items }) => {
-            const more = pagination.has_more === undefined ? items.length > 0 : flag(root, pagination.has_more);
-            return { next: more && items.length > 0 ? items[items.length - 1]!.id : null };
-          }),
+          fetchPage(
+            {
+              path: spec.path,
+              query: { ...query, ...(cursor === undefined ? {} : { [pagination.cursor_param]: cursor }) },
+            },
+            ({ root, items }) => {
+              const more = pagination.has_more === undefined ? items.length > 0 : flag(root, pagination.has_more);
+              return { next: more && items.length > 0 ? items[items.length - 1]!.id : null };
+            },
+          ),
         fail,
       );
 
@@ -129,21 +157,18 @@ export function listPages(lister: Lister): AsyncIterable<KeyRecord[]> {
         if (typeof value !== 'string') throw new ShapeError(pagination.next, 'a URL');
         return value;
       };
-      return cursorPages(
-        (cursor) => {
-          const request = cursor === undefined ? firstPage : pages.get(cursor)!;
-          return fetchPage(request, ({ root }, headers) => {
-            const target = nextTarget(root, headers);
-            if (target === undefined) return { next: null };
-            const answered = urlBelow(lister.baseUrl, request, settings);
-            const next = nextPageRequest(api.provider, target, answered, lister.baseUrl, pagination.style);
-            const key = urlBelow(lister.baseUrl, next, settings).href;
-            pages.set(key, next);
-            return { next: key };
-          });
-        },
-        fail,
-      );
+      return cursorPages((cursor) => {
+        const request = cursor === undefined ? firstPage : pages.get(cursor)!;
+        return fetchPage(request, ({ root }, headers) => {
+          const target = nextTarget(root, headers);
+          if (target === undefined) return { next: null };
+          const answered = urlBelow(lister.baseUrl, request, settings);
+          const next = nextPageRequest(api.provider, target, answered, lister.baseUrl, pagination.style);
+          const key = urlBelow(lister.baseUrl, next, settings).href;
+          pages.set(key, next);
+          return { next: key };
+        });
+      }, fail);
     }
   }
 }

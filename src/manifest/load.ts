@@ -10,7 +10,9 @@ export const schemaUrl = new URL('../../schema/provider-manifest.schema.json', i
 let validator: Promise<SchemaValidator> | undefined;
 
 export function manifestSchema(): Promise<SchemaValidator> {
-  validator ??= readFile(schemaUrl, 'utf8').then((text) => new SchemaValidator(JSON.parse(text) as Record<string, unknown>));
+  validator ??= readFile(schemaUrl, 'utf8').then(
+    (text) => new SchemaValidator(JSON.parse(text) as Record<string, unknown>),
+  );
   return validator;
 }
 
@@ -23,7 +25,9 @@ export class ManifestError extends UsageError {
     const more = problems.length - 1;
     super(
       problemLine(file, problems[0]!),
-      more > 0 ? `${more} more problem${more === 1 ? '' : 's'}: keywarden providers validate ${file} lists them all` : undefined,
+      more > 0
+        ? `${more} more problem${more === 1 ? '' : 's'}: keywarden providers validate ${file} lists them all`
+        : undefined,
     );
   }
 
@@ -40,23 +44,38 @@ export function problemLine(file: string, problem: SchemaProblem): string {
  * Reads, parses and checks a manifest; `shownAs` is how messages name the file (as the person typed it), `builtin`
  * for keywarden's own (checked when keywarden is built).
  */
-export async function readManifest(path: string, shownAs = path, options: { builtin?: boolean } = {}): Promise<Manifest> {
+export async function readManifest(
+  path: string,
+  shownAs = path,
+  options: { builtin?: boolean } = {},
+): Promise<Manifest> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException;
-    throw new ManifestError(shownAs, [{ path: '', message: code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (error as Error).message})` }]);
+    throw new ManifestError(shownAs, [
+      {
+        path: '',
+        message: code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (error as Error).message})`,
+      },
+    ]);
   }
   return parseManifest(text, shownAs, options);
 }
 
-export async function parseManifest(text: string, shownAs: string, options: { builtin?: boolean } = {}): Promise<Manifest> {
+export async function parseManifest(
+  text: string,
+  shownAs: string,
+  options: { builtin?: boolean } = {},
+): Promise<Manifest> {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ManifestError(shownAs, [{ path: '', message: `is not valid JSON: ${jsonErrorText(error as Error, text)}` }]);
+    throw new ManifestError(shownAs, [
+      { path: '', message: `is not valid JSON: ${jsonErrorText(error as Error, text)}` },
+    ]);
   }
   const schemaProblems = (await manifestSchema()).validate(data);
   if (schemaProblems.length > 0) throw new ManifestError(shownAs, schemaProblems);

@@ -11,13 +11,15 @@ export interface PlannedRequest {
 }
 
 export interface RequestPlan {
-  list: PlannedRequest & { pagination: { style: Pagination['style']; how: string }; page_size: { param: string; value: number } | null };
+  list: PlannedRequest & {
+    pagination: { style: Pagination['style']; how: string };
+    page_size: { param: string; value: number } | null;
+  };
   /** null where the provider has no create (or no revoke, or no native rotate) */
   create: PlannedRequest | null;
   revoke: (PlannedRequest & { if_405: PlannedRequest | null }) | null;
   rotate: PlannedRequest | null;
 }
-
 
 /** Thrown by the recording client once it holds the request it was waiting for: nothing goes on the wire. */
 class Recorded extends Error {}
@@ -48,7 +50,14 @@ async function recorded(
   answers?: HttpResponse[],
 ): Promise<PlannedRequest[]> {
   const { client, sent } = recordingClient(answers);
-  const provider = definition.connect({ baseUrl: target.baseUrl, token: target.token, settings: target.settings, http: client, now: () => new Date(), pageConcurrency: 1 });
+  const provider = definition.connect({
+    baseUrl: target.baseUrl,
+    token: target.token,
+    settings: target.settings,
+    http: client,
+    now: () => new Date(),
+    pageConcurrency: 1,
+  });
   try {
     await run(provider);
   } catch (error) {
@@ -106,20 +115,40 @@ export interface PlanSample {
   oldSecretExpiresAt: Date;
 }
 
-export async function requestPlan(manifest: Manifest, definition: ProviderDefinition, target: PlanTarget, sample: PlanSample): Promise<RequestPlan> {
+export async function requestPlan(
+  manifest: Manifest,
+  definition: ProviderDefinition,
+  target: PlanTarget,
+  sample: PlanSample,
+): Promise<RequestPlan> {
   const [list] = await recorded(definition, target, async (p) => {
     for await (const _ of p.listPages()) break;
   });
-  const [create] = manifest.create ? await recorded(definition, target, (p) => p.create(sample.create, { credentials: sample.credentials })) : [];
+  const [create] = manifest.create
+    ? await recorded(definition, target, (p) => p.create(sample.create, { credentials: sample.credentials }))
+    : [];
   const notAllowed: HttpResponse = { status: 405, headers: {}, text: '' };
-  const [revoke, fallback] = manifest.revoke ? await recorded(definition, target, (p) => p.revoke(sample.keyId), manifest.revoke.fallback_method ? [notAllowed] : []) : [];
+  const [revoke, fallback] = manifest.revoke
+    ? await recorded(
+        definition,
+        target,
+        (p) => p.revoke(sample.keyId),
+        manifest.revoke.fallback_method ? [notAllowed] : [],
+      )
+    : [];
   const [rotate] = manifest.rotate
-    ? await recorded(definition, target, (p) => p.rotate!(sample.keyId, { credentials: sample.credentials, oldSecretExpiresAt: sample.oldSecretExpiresAt }))
+    ? await recorded(definition, target, (p) =>
+        p.rotate!(sample.keyId, { credentials: sample.credentials, oldSecretExpiresAt: sample.oldSecretExpiresAt }),
+      )
     : [];
   const { pagination } = manifest.list;
   const size = 'page_size' in pagination ? pagination.page_size : undefined;
   return {
-    list: { ...list!, pagination: { style: pagination.style, how: paginationHow(pagination) }, page_size: size ? { param: size.param, value: size.max } : null },
+    list: {
+      ...list!,
+      pagination: { style: pagination.style, how: paginationHow(pagination) },
+      page_size: size ? { param: size.param, value: size.max } : null,
+    },
     create: create ?? null,
     revoke: revoke ? { ...revoke, if_405: fallback ?? null } : null,
     rotate: rotate ?? null,

@@ -86,7 +86,10 @@ export function cursorAt(root: Fields | undefined, path: string): string | null 
 }
 
 /** The keys of a page: at `items` in the answer, or the answer itself when `items` is left out. */
-export function pageItems(body: unknown, items: string | undefined): { root: Fields | undefined; list: unknown[]; base: string } {
+export function pageItems(
+  body: unknown,
+  items: string | undefined,
+): { root: Fields | undefined; list: unknown[]; base: string } {
   if (items === undefined) return { root: undefined, list: arrayAt(body, 'the body'), base: '' };
   const root = objectAt(body, '');
   const at = locate(root, items);
@@ -125,7 +128,12 @@ function time(root: Fields, spec: TimeField | undefined, base: string): string |
   return timeAs(at.holder.raw[at.name], spec.format, joined(base, path));
 }
 
-const formatWords: Record<TimeFormat, string> = { iso8601: 'an ISO 8601 time', unix_seconds: 'unix seconds', unix_ms: 'unix milliseconds', rfc2822: 'an RFC 2822 time' };
+const formatWords: Record<TimeFormat, string> = {
+  iso8601: 'an ISO 8601 time',
+  unix_seconds: 'unix seconds',
+  unix_ms: 'unix milliseconds',
+  rfc2822: 'an RFC 2822 time',
+};
 
 /** A time in a declared format, where toIsoTime would guess: unix milliseconds below 1e11 are not seconds here. */
 function timeAs(value: unknown, format: TimeFormat, path: string): string | null {
@@ -135,7 +143,8 @@ function timeAs(value: unknown, format: TimeFormat, path: string): string | null
   };
   if (format === 'iso8601' || format === 'rfc2822') {
     if (typeof value !== 'string') return fail();
-    const ms = format === 'iso8601' ? (/^\d{4}-\d{2}-\d{2}/.test(value) ? parseIsoUtc(value) : Number.NaN) : Date.parse(value);
+    const ms =
+      format === 'iso8601' ? (/^\d{4}-\d{2}-\d{2}/.test(value) ? parseIsoUtc(value) : Number.NaN) : Date.parse(value);
     return isoFromMs(ms) ?? fail();
   }
   const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
@@ -149,7 +158,13 @@ function truthy(value: unknown): boolean {
   return value !== undefined && value !== null && value !== false && value !== 0 && value !== '';
 }
 
-function status(root: Fields, spec: StatusSpec | undefined, expiresAt: string | null, now: Date, base: string): KeyStatus {
+function status(
+  root: Fields,
+  spec: StatusSpec | undefined,
+  expiresAt: string | null,
+  now: Date,
+  base: string,
+): KeyStatus {
   let revoked = spec?.revoked_if !== undefined && truthy(rawAt(root, spec.revoked_if));
   let expired = spec?.expired_if !== undefined && truthy(rawAt(root, spec.expired_if));
   const value = spec?.path === undefined ? undefined : rawAt(root, spec.path);

@@ -29,7 +29,8 @@ export interface SettingSpec {
   required?: boolean;
 }
 
-export type ExtraHeader = { name: string; value: string } | { name: string; setting: string } | { name: string; from_env: string };
+export type ExtraHeader =
+  { name: string; value: string } | { name: string; setting: string } | { name: string; from_env: string };
 
 export type Auth = (
   | { scheme: 'bearer' }
@@ -43,7 +44,15 @@ export interface PageSize {
 }
 
 export type Pagination =
-  | { style: 'page'; page_param: string; first_page?: number; page_size?: PageSize; total_pages?: string; total_items?: string; page_size_field?: string }
+  | {
+      style: 'page';
+      page_param: string;
+      first_page?: number;
+      page_size?: PageSize;
+      total_pages?: string;
+      total_items?: string;
+      page_size_field?: string;
+    }
   | { style: 'offset'; offset_param: string; page_size?: PageSize; total_items?: string }
   | { style: 'cursor'; cursor_param: string; next_cursor: string; has_more?: string; page_size?: PageSize }
   | { style: 'last_id'; cursor_param: string; has_more?: string; page_size?: PageSize }
@@ -92,7 +101,15 @@ export interface KeyFields {
   ip_allowlist?: string | string[];
 }
 
-export const createOptions = ['name', 'scopes', 'environment', 'expires_at', 'expire_now', 'principal', 'ip_allowlist'] as const;
+export const createOptions = [
+  'name',
+  'scopes',
+  'environment',
+  'expires_at',
+  'expire_now',
+  'principal',
+  'ip_allowlist',
+] as const;
 export type CreateOption = (typeof createOptions)[number];
 
 export type KeyIdForm = 'string' | 'number' | 'string_list' | 'number_list';
@@ -172,7 +189,8 @@ export type CapabilityName = keyof typeof capabilityNames;
 
 export function capabilitiesOf(manifest: Manifest): Capabilities {
   const capabilities = {} as Capabilities;
-  for (const [name, property] of Object.entries(capabilityNames)) capabilities[property] = manifest.capabilities?.[name as CapabilityName] === true;
+  for (const [name, property] of Object.entries(capabilityNames))
+    capabilities[property] = manifest.capabilities?.[name as CapabilityName] === true;
   capabilities.create = manifest.create !== undefined;
   capabilities.revoke = manifest.revoke !== undefined;
   capabilities.nativeRotate = manifest.rotate !== undefined;

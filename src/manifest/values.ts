@@ -80,7 +80,9 @@ export function valueOf(source: ValueSource, context: ValueContext): unknown {
   if ('setting' in source) return context.settings[source.setting];
   if ('credential' in source) return context.credentials?.[source.credential];
   if ('key_id' in source) return context.keyId === undefined ? undefined : keyIdAs(context.keyId, source.key_id);
-  return context.oldSecretExpiresAt === undefined ? undefined : timeAs(context.oldSecretExpiresAt, source.old_secret_expires);
+  return context.oldSecretExpiresAt === undefined
+    ? undefined
+    : timeAs(context.oldSecretExpiresAt, source.old_secret_expires);
 }
 
 /**
@@ -97,7 +99,10 @@ export function bodyOf(spec: Record<string, ValueSource>, context: ValueContext)
     for (const name of names.slice(0, -1)) {
       const next = holder[name];
       // a copy, so a constant object of the manifest is never changed
-      const copy = Object.assign(Object.create(null), typeof next === 'object' && next !== null && !Array.isArray(next) ? next : {}) as Record<string, unknown>;
+      const copy = Object.assign(
+        Object.create(null),
+        typeof next === 'object' && next !== null && !Array.isArray(next) ? next : {},
+      ) as Record<string, unknown>;
       holder[name] = copy;
       holder = copy;
     }
@@ -117,11 +122,15 @@ export function textsOf(spec: Record<string, ValueSource> | undefined, context: 
 }
 
 /** A body and how it travels: JSON, or form-encoded (a list repeats its field, as Twilio and others expect). */
-export function encodedBody(body: Record<string, unknown>, encoding: Encoding = 'json'): { json?: unknown; form?: [string, string][] } {
+export function encodedBody(
+  body: Record<string, unknown>,
+  encoding: Encoding = 'json',
+): { json?: unknown; form?: [string, string][] } {
   if (encoding === 'json') return { json: body };
   const pairs: [string, string][] = [];
   for (const [name, value] of Object.entries(body)) {
-    for (const item of Array.isArray(value) ? value : [value]) pairs.push([name, typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item)]);
+    for (const item of Array.isArray(value) ? value : [value])
+      pairs.push([name, typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item)]);
   }
   return { form: pairs };
 }

@@ -46,7 +46,13 @@ export class ProviderApi {
   }
 
   /** `carriedOut`: the provider answered 2xx, so the request took effect although its answer cannot be used */
-  fail(kind: ProviderError['kind'], call: Pick<ApiCall, 'method' | 'path'>, detail: string, status?: number, carriedOut = false): ProviderError {
+  fail(
+    kind: ProviderError['kind'],
+    call: Pick<ApiCall, 'method' | 'path'>,
+    detail: string,
+    status?: number,
+    carriedOut = false,
+  ): ProviderError {
     return new ProviderError(kind, this.provider, this.endpoint(call), this.scrub(detail), status, carriedOut);
   }
 
@@ -66,10 +72,26 @@ export class ProviderApi {
       });
     } catch (error) {
       if (error instanceof TransportError) {
-        throw new ProviderError('unavailable', this.provider, endpoint, `${error.detail} (${url.host})`, undefined, error.maybeProcessed);
+        throw new ProviderError(
+          'unavailable',
+          this.provider,
+          endpoint,
+          `${error.detail} (${url.host})`,
+          undefined,
+          error.maybeProcessed,
+        );
       }
       // the request was answered, so it may have been carried out
-      if (error instanceof AnswerTooLarge) throw new ProviderError('bad_response', this.provider, endpoint, error.message, undefined, true, 'if the provider really sends answers this large, raise the limit with --max-response');
+      if (error instanceof AnswerTooLarge)
+        throw new ProviderError(
+          'bad_response',
+          this.provider,
+          endpoint,
+          error.message,
+          undefined,
+          true,
+          'if the provider really sends answers this large, raise the limit with --max-response',
+        );
       throw error;
     }
     const body = this.parse(call, response.status, response.text, response.headers['content-type']);
@@ -88,7 +110,8 @@ export class ProviderApi {
     try {
       return reader(answer.body);
     } catch (error) {
-      if (error instanceof ShapeError) throw this.fail('bad_response', call, `unexpected answer: ${error.message}`, answer.status, true);
+      if (error instanceof ShapeError)
+        throw this.fail('bad_response', call, `unexpected answer: ${error.message}`, answer.status, true);
       throw error;
     }
   }
@@ -98,10 +121,13 @@ export class ProviderApi {
     const path = call.path.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = call.params?.[name] ?? '';
       // `DELETE /api-keys/` with the id missing can mean "every key" (Dakota): never send a path with a hole in it
-      if (value.trim() === '') throw new UsageError(`${this.provider}: refusing ${this.endpoint(call)} with an empty ${name}`);
+      if (value.trim() === '')
+        throw new UsageError(`${this.provider}: refusing ${this.endpoint(call)} with an empty ${name}`);
       // `.` and `..` would address the path above the key, and a server may decode %2F, %3F or %23 before routing
       if (value === '.' || value === '..' || /[/?#\\\u0000-\u001f\u007f]/.test(value)) {
-        throw new KeywardenError(`${this.provider}: refusing ${this.endpoint(call)} with the ${name} '${value}', which would address another path`);
+        throw new KeywardenError(
+          `${this.provider}: refusing ${this.endpoint(call)} with the ${name} '${value}', which would address another path`,
+        );
       }
       return encodeURIComponent(value);
     });
@@ -119,11 +145,23 @@ export class ProviderApi {
       body = JSON.parse(text);
     } catch {
       if (status >= 400) return text;
-      throw this.fail('bad_response', call, `the answer (${status}, ${contentType ?? 'no content type'}) is not JSON`, status, true);
+      throw this.fail(
+        'bad_response',
+        call,
+        `the answer (${status}, ${contentType ?? 'no content type'}) is not JSON`,
+        status,
+        true,
+      );
     }
     if (nestedDeeperThan(text, maxDepth)) {
       if (status >= 400) return undefined;
-      throw this.fail('bad_response', call, `the answer (${status}) nests deeper than ${maxDepth} levels`, status, true);
+      throw this.fail(
+        'bad_response',
+        call,
+        `the answer (${status}) nests deeper than ${maxDepth} levels`,
+        status,
+        true,
+      );
     }
     return body;
   }

@@ -1,13 +1,7 @@
 import { ExitCode, KeywardenError } from '../errors.js';
 
 export type ProviderErrorKind =
-  | 'auth'
-  | 'forbidden'
-  | 'not_found'
-  | 'rate_limited'
-  | 'invalid'
-  | 'unavailable'
-  | 'bad_response';
+  'auth' | 'forbidden' | 'not_found' | 'rate_limited' | 'invalid' | 'unavailable' | 'bad_response';
 
 const exitCodes: Record<ProviderErrorKind, ExitCode> = {
   auth: ExitCode.auth,

@@ -49,7 +49,12 @@ export async function keysCreatedSince(provider: Provider, name: string, since: 
 }
 
 /** Active keys created between two moments (ms), of one name, or of any where `name` is null. */
-export async function activeKeysCreatedBetween(provider: Provider, name: string | null, from: number, to: number): Promise<KeyRecord[]> {
+export async function activeKeysCreatedBetween(
+  provider: Provider,
+  name: string | null,
+  from: number,
+  to: number,
+): Promise<KeyRecord[]> {
   const found: KeyRecord[] = [];
   for await (const key of uniqueKeys(provider)) {
     if (key.status !== 'active' || key.created_at === null || (name !== null && key.name !== name)) continue;

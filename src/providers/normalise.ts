@@ -20,7 +20,10 @@ export function keyRecord(fields: Partial<KeyRecord> & Pick<KeyRecord, 'id' | 's
   };
 }
 
-export function statusOf(facts: { revoked?: boolean; expired?: boolean; expiresAt?: string | null }, now: Date): KeyStatus {
+export function statusOf(
+  facts: { revoked?: boolean; expired?: boolean; expiresAt?: string | null },
+  now: Date,
+): KeyStatus {
   if (facts.revoked) return 'revoked';
   if (facts.expired) return 'expired';
   if (facts.expiresAt && Date.parse(facts.expiresAt) <= now.getTime()) return 'expired';

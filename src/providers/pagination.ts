@@ -91,7 +91,8 @@ export async function* cursorPages<T extends { id: string }>(
   let cursor: string | undefined;
   for (let page = 1; ; page++) {
     const { items, next } = await fetchPage(cursor);
-    if (items.length > 0 && items.every((item) => listed.has(item.id))) throw fail(`page ${page} holds only keys already listed; stopping rather than looping`);
+    if (items.length > 0 && items.every((item) => listed.has(item.id)))
+      throw fail(`page ${page} holds only keys already listed; stopping rather than looping`);
     for (const item of items) listed.add(item.id);
     yield items;
     if (next === null) return;

@@ -9,7 +9,8 @@ export class ShapeError extends Error {
 }
 
 export function objectAt(value: unknown, path: string): Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ShapeError(path || 'the body', 'an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ShapeError(path || 'the body', 'an object');
   return new Fields(value as Record<string, unknown>, path);
 }
 
@@ -37,7 +38,8 @@ export function toIsoTime(value: unknown, path: string): string | null {
   let ms: number;
   if (typeof value === 'number' && Number.isFinite(value)) ms = value < 1e11 ? value * 1000 : value;
   else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) ms = parseIsoUtc(value);
-  else if (typeof value === 'string' && /^\d+$/.test(value)) ms = Number(value) < 1e11 ? Number(value) * 1000 : Number(value);
+  else if (typeof value === 'string' && /^\d+$/.test(value))
+    ms = Number(value) < 1e11 ? Number(value) * 1000 : Number(value);
   else if (typeof value === 'string' && rfc2822.test(value)) ms = Date.parse(value);
   else throw new ShapeError(path, 'a time');
   const iso = isoFromMs(ms);
@@ -91,7 +93,8 @@ export class Fields {
     const value = this.raw[name];
     if (value === undefined || value === null) return [];
     if (typeof value === 'string') return value.split(/[,\s]+/).filter(Boolean);
-    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new ShapeError(this.at(name), 'a list of strings');
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+      throw new ShapeError(this.at(name), 'a list of strings');
     return value as string[];
   }
 
@@ -108,7 +111,8 @@ export class Fields {
 
   integer(name: string): number {
     const value = this.raw[name];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ShapeError(this.at(name), 'a whole number');
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+      throw new ShapeError(this.at(name), 'a whole number');
     return value;
   }
 

@@ -37,7 +37,10 @@ export function inertKeepingBreaks(text: string): string {
  * C0 controls, and this escapes the C1 controls, bidirectional and invisible characters it leaves raw.
  */
 export function safeJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(unsafeInJson, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, indent).replace(
+    unsafeInJson,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A field of tab-separated output: tabs, line breaks and backslashes escaped, so a value can never add a column or a row. */

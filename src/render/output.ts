@@ -3,7 +3,6 @@ import { Redactor } from '../secrets/redactor.js';
 import type { Secret } from '../secrets/secret.js';
 import { inert } from './inert.js';
 
-
 /** The reader of stdout went away (`keywarden list | head -1`): the run stops at once, quietly, exit 0. */
 export class OutputClosedError extends KeywardenError {
   constructor() {

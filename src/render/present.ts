@@ -73,7 +73,15 @@ export class Presenter<F extends OutputFormat = OutputFormat> {
     const encode = (rows: readonly R[]): string => {
       if (format === 'ndjson') return rows.map((row) => `${safeJson(view.json(row))}\n`).join('');
       if (format === 'csv') return rows.map((row) => csvRow([...view.csv!.row(row)])).join('');
-      return rows.map((row) => `${view.line(row).map((field) => tsvField(field ?? '')).join('\t')}\n`).join('');
+      return rows
+        .map(
+          (row) =>
+            `${view
+              .line(row)
+              .map((field) => tsvField(field ?? ''))
+              .join('\t')}\n`,
+        )
+        .join('');
     };
     let started = false;
     const start = async (): Promise<void> => {
@@ -96,7 +104,13 @@ export class Presenter<F extends OutputFormat = OutputFormat> {
       },
       end: async () => {
         await start();
-        if (format === 'json') return output.result(`${safeJson(held.map((row) => view.json(row)), 2)}\n`);
+        if (format === 'json')
+          return output.result(
+            `${safeJson(
+              held.map((row) => view.json(row)),
+              2,
+            )}\n`,
+          );
         if (table) return this.table(view, held);
         if (!streams && held.length > 0) await output.result(encode(held));
       },
@@ -112,7 +126,8 @@ export class Presenter<F extends OutputFormat = OutputFormat> {
 
   /** One result: the document in json; for a person or a pipe, the lines given (none: nothing on stdout). */
   async document(doc: unknown, lines: readonly string[] = []): Promise<void> {
-    if (this.deps.format === 'json' || this.deps.format === 'ndjson') return this.deps.output.result(`${safeJson(doc, this.deps.format === 'json' ? 2 : undefined)}\n`);
+    if (this.deps.format === 'json' || this.deps.format === 'ndjson')
+      return this.deps.output.result(`${safeJson(doc, this.deps.format === 'json' ? 2 : undefined)}\n`);
     if (lines.length > 0) await this.deps.output.result(`${lines.join('\n')}\n`);
   }
 

@@ -1,4 +1,3 @@
-
 /** Where the status line goes: Output.status, which shows it only to a person at a terminal. */
 export interface StatusLine {
   status(text: string | undefined): void;
@@ -44,7 +43,10 @@ export class Progress {
   listing(what: string): { page(keys: number): void; done(): void } {
     let keys = 0;
     let pages = 0;
-    const activity: Activity = { text: () => `listing ${what}: ${keys.toLocaleString('en-US')} key${keys === 1 ? '' : 's'} so far, ${pages} page${pages === 1 ? '' : 's'}` };
+    const activity: Activity = {
+      text: () =>
+        `listing ${what}: ${keys.toLocaleString('en-US')} key${keys === 1 ? '' : 's'} so far, ${pages} page${pages === 1 ? '' : 's'}`,
+    };
     this.start(activity);
     return {
       page: (count) => {
@@ -58,7 +60,9 @@ export class Progress {
 
   /** A wait with its end in sight: the time left, counted down, and what to know meanwhile. */
   countdown(what: string, deadline: number, note = ''): { done(): void } {
-    const activity: Activity = { text: () => `${what}: ${timeLeft(deadline - this.now())} left${note ? ` (${note})` : ''}` };
+    const activity: Activity = {
+      text: () => `${what}: ${timeLeft(deadline - this.now())} left${note ? ` (${note})` : ''}`,
+    };
     this.start(activity);
     return { done: () => this.stop(activity) };
   }

@@ -29,7 +29,10 @@ export class Style {
   }
 
   status(status: KeyStatus): TableCell {
-    return { text: status, paint: { active: this.chalk.green, expired: this.chalk.yellow, revoked: this.chalk.red }[status] };
+    return {
+      text: status,
+      paint: { active: this.chalk.green, expired: this.chalk.yellow, revoked: this.chalk.red }[status],
+    };
   }
 
   dim(text: string): TableCell {

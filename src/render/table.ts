@@ -72,7 +72,11 @@ const tableWidth = (widths: number[]): number => edge + widths.reduce((sum, w) =
  * their narrowest; if that is still too wide, columns are dropped in their `drop` order. Widths are display widths,
  * so CJK text and emoji line up.
  */
-export function renderTable(columns: TableColumn[], rows: TableCell[][], options: { width?: number; bold: (text: string) => string }): RenderedTable {
+export function renderTable(
+  columns: TableColumn[],
+  rows: TableCell[][],
+  options: { width?: number; bold: (text: string) => string },
+): RenderedTable {
   const texts = columns.map((_, i) => rows.map((row) => row[i]!.text));
   const natural = columns.map((column, i) => Math.max(displayWidth(column.header), ...texts[i]!.map(displayWidth)));
   const least = columns.map((column, i) => narrowest(column, natural[i]!, texts[i]!));
@@ -81,8 +85,12 @@ export function renderTable(columns: TableColumn[], rows: TableCell[][], options
 
   if (limit !== undefined) {
     // columns are dropped while the rest could not be shown with their ids whole and their other cells readable
-    const comfortable = columns.map((column, i) => (column.fit === 'id' ? natural[i]! : Math.max(least[i]!, Math.min(natural[i]!, readable))));
-    const droppable = shown.filter((i) => columns[i]!.drop !== undefined).sort((a, b) => columns[b]!.drop! - columns[a]!.drop!);
+    const comfortable = columns.map((column, i) =>
+      column.fit === 'id' ? natural[i]! : Math.max(least[i]!, Math.min(natural[i]!, readable)),
+    );
+    const droppable = shown
+      .filter((i) => columns[i]!.drop !== undefined)
+      .sort((a, b) => columns[b]!.drop! - columns[a]!.drop!);
     while (tableWidth(shown.map((i) => comfortable[i]!)) > limit && droppable.length > 0) {
       const dropped = droppable.shift()!;
       shown = shown.filter((i) => i !== dropped);
@@ -117,7 +125,12 @@ export function renderTable(columns: TableColumn[], rows: TableCell[][], options
       laidOut = column.fit === 'wrap' ? wrapToWidth(cell.text, width).join('\n') : truncateToWidth(cell.text, width);
     }
     const paint = cell.paint;
-    return paint ? laidOut.split('\n').map((line) => paint(line)).join('\n') : laidOut;
+    return paint
+      ? laidOut
+          .split('\n')
+          .map((line) => paint(line))
+          .join('\n')
+      : laidOut;
   };
 
   const table = new Table({

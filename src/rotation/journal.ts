@@ -66,7 +66,10 @@ export interface Journal {
 }
 
 export function newRotationId(now: Date): string {
-  return `rot-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `rot-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 export const isOpen = (journal: Journal): boolean => journal.finished_at === null && !journal.aborted_at;
@@ -79,7 +82,8 @@ export function currentStep(journal: Journal): Step | 'aborted' {
   return steps.find((step) => journal.done[step] === undefined) ?? 'revoke';
 }
 
-const lockName = (profile: string, keyId: string): string => `${encodeURIComponent(profile)}--${encodeURIComponent(keyId)}.lock`;
+const lockName = (profile: string, keyId: string): string =>
+  `${encodeURIComponent(profile)}--${encodeURIComponent(keyId)}.lock`;
 
 interface LockOwner {
   rotation: string;
@@ -106,7 +110,8 @@ export class JournalStore {
   }
 
   private path(id: string): string {
-    if (!/^rot-[\w-]{1,64}$/.test(id)) throw new UsageError(`'${id}' is not a rotation id`, 'keywarden rotate --list shows them');
+    if (!/^rot-[\w-]{1,64}$/.test(id))
+      throw new UsageError(`'${id}' is not a rotation id`, 'keywarden rotate --list shows them');
     return join(this.dir, `${id}.json`);
   }
 
@@ -126,11 +131,15 @@ export class JournalStore {
         await this.files.createExclusive(lock, JSON.stringify(owner));
         break;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw this.cannotLock(journal, lock, error as NodeJS.ErrnoException);
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0)
+          throw this.cannotLock(journal, lock, error as NodeJS.ErrnoException);
         const holder = this.lockHolder(lock);
         const held = holder === undefined ? undefined : await this.load(holder).catch(() => undefined);
         if (held && isOpen(held)) {
-          throw new UsageError(`${journal.old.id} has an unfinished rotation (${held.id}); a second one is refused`, `finish it: keywarden rotate --resume ${held.id}, or end it: keywarden rotate --abort ${held.id}`);
+          throw new UsageError(
+            `${journal.old.id} has an unfinished rotation (${held.id}); a second one is refused`,
+            `finish it: keywarden rotate --resume ${held.id}, or end it: keywarden rotate --abort ${held.id}`,
+          );
         }
         await rm(lock, { force: true });
       }
@@ -139,8 +148,14 @@ export class JournalStore {
   }
 
   private cannotLock(journal: Journal, lock: string, error: NodeJS.ErrnoException): KeywardenError {
-    if (error.code === 'EEXIST') return new UsageError(`${journal.old.id} is being rotated by another keywarden right now`, `if none is running, remove ${lock}`);
-    return new KeywardenError(`cannot start the rotation of ${journal.old.id}: ${lock}: ${error.code ?? error.message}; nothing was changed`);
+    if (error.code === 'EEXIST')
+      return new UsageError(
+        `${journal.old.id} is being rotated by another keywarden right now`,
+        `if none is running, remove ${lock}`,
+      );
+    return new KeywardenError(
+      `cannot start the rotation of ${journal.old.id}: ${lock}: ${error.code ?? error.message}; nothing was changed`,
+    );
   }
 
   /** The rotation a lock names: its JSON owner, or the bare id older locks held. */
@@ -164,7 +179,9 @@ export class JournalStore {
     try {
       await this.files.writeAtomic(path, this.redact(`${JSON.stringify(journal, null, 2)}\n`));
     } catch (error) {
-      throw new KeywardenError(`cannot write the journal of rotation ${journal.id} (${path}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new KeywardenError(
+        `cannot write the journal of rotation ${journal.id} (${path}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   }
 
@@ -181,14 +198,19 @@ export class JournalStore {
       text = this.files.readPrivate(path);
     } catch (error) {
       if (error instanceof KeywardenError) throw error;
-      throw new KeywardenError(`cannot read the journal of rotation ${id}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new KeywardenError(
+        `cannot read the journal of rotation ${id}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     if (text === undefined) throw new UsageError(`no rotation ${id}`, 'keywarden rotate --list shows the rotations');
     let data: unknown;
     try {
       data = JSON.parse(text);
     } catch {
-      throw new UsageError(`${path} is not a rotation journal (not JSON)`, 'keywarden wrote none like it: remove it if nobody else did');
+      throw new UsageError(
+        `${path} is not a rotation journal (not JSON)`,
+        'keywarden wrote none like it: remove it if nobody else did',
+      );
     }
     return checkedJournal(data, id, path);
   }
@@ -216,16 +238,29 @@ export class JournalStore {
 /** A journal as read from disk, every field checked: anything else is refused, naming the file and the field. */
 export function checkedJournal(data: unknown, id: string, path: string): Journal {
   const fail = (field: string, problem: string): never => {
-    throw new UsageError(`${path}: ${field}: ${problem}; keywarden will not act on it`, 'keywarden wrote none like it: remove it if nobody else did');
+    throw new UsageError(
+      `${path}: ${field}: ${problem}; keywarden will not act on it`,
+      'keywarden wrote none like it: remove it if nobody else did',
+    );
   };
   const object = (value: unknown, field: string): Record<string, unknown> =>
-    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : fail(field, 'must be an object');
-  const text = (value: unknown, field: string): string => (typeof value === 'string' && value !== '' ? value : fail(field, 'must be text'));
-  const time = (value: unknown, field: string): string => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : fail(field, 'must be a time'));
-  const orNull = <T>(check: (value: unknown, field: string) => T) => (value: unknown, field: string): T | null => (value === null || value === undefined ? null : check(value, field));
-  const flag = (value: unknown, field: string): boolean => (typeof value === 'boolean' ? value : fail(field, 'must be true or false'));
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : fail(field, 'must be an object');
+  const text = (value: unknown, field: string): string =>
+    typeof value === 'string' && value !== '' ? value : fail(field, 'must be text');
+  const time = (value: unknown, field: string): string =>
+    typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : fail(field, 'must be a time');
+  const orNull =
+    <T>(check: (value: unknown, field: string) => T) =>
+    (value: unknown, field: string): T | null =>
+      value === null || value === undefined ? null : check(value, field);
+  const flag = (value: unknown, field: string): boolean =>
+    typeof value === 'boolean' ? value : fail(field, 'must be true or false');
   const span = (value: unknown, field: string): number =>
-    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= longestDuration ? value : fail(field, 'must be a duration in milliseconds');
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= longestDuration
+      ? value
+      : fail(field, 'must be a duration in milliseconds');
 
   const journal = object(data, 'the journal');
   if (journal.version !== 1) fail('version', 'must be 1');
@@ -258,7 +293,8 @@ export function checkedJournal(data: unknown, id: string, path: string): Journal
     if (!(steps as readonly string[]).includes(step)) fail(`done.${step}`, 'is not a step');
     time(at, `done.${step}`);
   }
-  for (const field of ['create_started_at', 'create_answer_by', 'grace_until', 'finished_at', 'aborted_at'] as const) orNull(time)(journal[field], field);
+  for (const field of ['create_started_at', 'create_answer_by', 'grace_until', 'finished_at', 'aborted_at'] as const)
+    orNull(time)(journal[field], field);
   if (!Array.isArray(journal.orphans)) fail('orphans', 'must be a list');
   (journal.orphans as unknown[]).forEach((orphan, i) => {
     const o = object(orphan, `orphans[${i}]`);

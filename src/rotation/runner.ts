@@ -93,14 +93,17 @@ export class RotationRunner {
         await work();
       } catch (error) {
         if (this.deps.ctx.signal.aborted) {
-          this.deps.ctx.note(`keywarden: rotation ${journal.id} interrupted at ${step}; the old key ${journal.old.id} is still ${journal.old_revoked ? 'revoked' : 'active'}; finish it: keywarden rotate --resume ${journal.id}`);
+          this.deps.ctx.note(
+            `keywarden: rotation ${journal.id} interrupted at ${step}; the old key ${journal.old.id} is still ${journal.old_revoked ? 'revoked' : 'active'}; finish it: keywarden rotate --resume ${journal.id}`,
+          );
           throw error;
         }
         journal.last_error = `${step}: ${(error as Error).message}`;
         // a journal that cannot be written (a full disk) must not hide why the rotation stopped
         const unrecorded = await this.deps.journals.save(journal).then(
           () => '',
-          (failure: NodeJS.ErrnoException) => `; the journal could not record this (${failure.code ?? failure.message})`,
+          (failure: NodeJS.ErrnoException) =>
+            `; the journal could not record this (${failure.code ?? failure.message})`,
         );
         throw new RotationFailed(journal, step, `${(error as Error).message}${unrecorded}`);
       }
@@ -124,22 +127,33 @@ export class RotationRunner {
     const sentAt = ctx.now().getTime();
     journal.create_started_at = new Date(sentAt).toISOString();
     // retries of an idempotent create stop within a minute of the first attempt
-    journal.create_answer_by = new Date(sentAt + ctx.settings.timeoutMs + (provider.capabilities.idempotentCreate ? 60_000 : 0)).toISOString();
+    journal.create_answer_by = new Date(
+      sentAt + ctx.settings.timeoutMs + (provider.capabilities.idempotentCreate ? 60_000 : 0),
+    ).toISOString();
     await this.deps.journals.save(journal);
     await ctx.interrupts.guard("the new key's create request and storing its secret", async (step) => {
       step.waitingFor(`${provider.displayName}'s answer to the create request`);
-      const created = await provider.create(journal.plan.request, { signal: step.signal, credentials: this.deps.credentials });
+      const created = await provider.create(journal.plan.request, {
+        signal: step.signal,
+        credentials: this.deps.credentials,
+      });
       const { record, secret } = ctx.services.keeper.accept(created);
       passed('create-answered', journal.id);
       const key = withProfile(journal.provider, journal.profile, record);
-      step.beforeForcedStop(() => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored'));
+      step.beforeForcedStop(
+        () => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored'),
+      );
       step.waitingFor(`the secret store to keep the secret of ${key.id}`);
       try {
         await ctx.services.keeper.keep(store, journal.profile, key.id, secret);
       } catch (error) {
         const revoked = await this.takeBack(key, secret);
         const cause = `the new key's secret could not be stored (${(error as Error).message})`;
-        throw new Error(revoked ? `${cause}, so the new key ${key.id} was revoked again` : `${cause}, and the new key ${key.id} could not be revoked either: its secret was printed above; revoke it: keywarden revoke ${key.id}`);
+        throw new Error(
+          revoked
+            ? `${cause}, so the new key ${key.id} was revoked again`
+            : `${cause}, and the new key ${key.id} could not be revoked either: its secret was printed above; revoke it: keywarden revoke ${key.id}`,
+        );
       }
       journal.new = key;
       await this.finishStep('create', 'store');
@@ -162,7 +176,8 @@ export class RotationRunner {
     let endsAt = oldSecretEnds;
     if (journal.create_started_at !== null && (await this.lostResetWentThrough())) endsAt = ctx.now().getTime();
     if (oldSecretEnds === undefined) {
-      oldSecretEnds = ctx.now().getTime() + (journal.plan.grace_ms ?? 0) + (journal.plan.deliver ? deliverAllowanceMs : 0);
+      oldSecretEnds =
+        ctx.now().getTime() + (journal.plan.grace_ms ?? 0) + (journal.plan.deliver ? deliverAllowanceMs : 0);
       journal.grace_until = new Date(oldSecretEnds).toISOString();
       endsAt = oldSecretEnds;
     }
@@ -170,23 +185,33 @@ export class RotationRunner {
     await this.deps.journals.save(journal);
     await ctx.interrupts.guard("the key's new secret and storing it", async (step) => {
       step.waitingFor(`${provider.displayName}'s answer to the rotate request`);
-      const created = await provider.rotate!(journal.old.id, { signal: step.signal, credentials: this.deps.credentials, oldSecretExpiresAt: new Date(endsAt!) });
+      const created = await provider.rotate!(journal.old.id, {
+        signal: step.signal,
+        credentials: this.deps.credentials,
+        oldSecretExpiresAt: new Date(endsAt!),
+      });
       const { record, secret } = ctx.services.keeper.accept(created);
       passed('create-answered', journal.id);
       const key = withProfile(journal.provider, journal.profile, record);
       // nothing can take the key back without taking the old secret with it: the person gets this one if need be
-      step.beforeForcedStop(() => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored'));
+      step.beforeForcedStop(
+        () => void revealAsLastResort(ctx, key, secret, 'stopped before the new secret was stored'),
+      );
       step.waitingFor(`the secret store to keep the new secret of ${key.id}`);
       try {
         await ctx.services.keeper.keep(store, journal.profile, key.id, secret);
       } catch (error) {
         await revealAsLastResort(ctx, key, secret, `the new secret of ${key.id} could not be stored`);
-        throw new Error(`the new secret could not be stored (${(error as Error).message}); it was printed above, and the old one ends at ${journal.grace_until}`);
+        throw new Error(
+          `the new secret could not be stored (${(error as Error).message}); it was printed above, and the old one ends at ${journal.grace_until}`,
+        );
       }
       journal.new = key;
       await this.finishStep('create', 'store');
       step.beforeForcedStop(undefined);
-      this.deps.progress(`gave ${key.id} a new secret, stored in ${store.location(this.account(key))}; the old one ends at ${journal.grace_until}`);
+      this.deps.progress(
+        `gave ${key.id} a new secret, stored in ${store.location(this.account(key))}; the old one ends at ${journal.grace_until}`,
+      );
     });
   }
 
@@ -196,7 +221,9 @@ export class RotationRunner {
     const { ctx, provider } = this.deps;
     const { old } = journal;
     if (old.hint === null && old.prefix === null) {
-      ctx.note(`keywarden: warning: ${provider.id} shows no part of a key's secret, so whether the interrupted reset of ${old.id} went through cannot be told; asking for a new secret again`);
+      ctx.note(
+        `keywarden: warning: ${provider.id} shows no part of a key's secret, so whether the interrupted reset of ${old.id} went through cannot be told; asking for a new secret again`,
+      );
       return false;
     }
     for await (const record of uniqueKeys(provider)) {
@@ -261,7 +288,8 @@ export class RotationRunner {
     const { ctx, store } = this.deps;
     const key = journal.new!;
     const secret = await ctx.services.keeper.read(store, journal.profile, key.id);
-    if (secret === undefined) throw new Error(`the secret of ${key.id} is no longer in ${store.location(this.account(key))}`);
+    if (secret === undefined)
+      throw new Error(`the secret of ${key.id} is no longer in ${store.location(this.account(key))}`);
     await ctx.interrupts.guard('the --deliver command', async (step) => {
       await deliver(ctx, journal.plan.deliver!, key, secret, step.signal);
       await this.finishStep('deliver');
@@ -276,7 +304,11 @@ export class RotationRunner {
     const timeout = journal.plan.verify_use_ms!;
     const interval = Math.min(15_000, Math.max(1_000, Math.floor(timeout / 20)));
     const deadline = ctx.now().getTime() + timeout;
-    const countdown = ctx.progress.countdown(`waiting for ${journal.new!.id} to be used`, deadline, `Ctrl-C stops; keywarden rotate --resume ${journal.id} goes on`);
+    const countdown = ctx.progress.countdown(
+      `waiting for ${journal.new!.id} to be used`,
+      deadline,
+      `Ctrl-C stops; keywarden rotate --resume ${journal.id} goes on`,
+    );
     try {
       await this.pollForUse(deadline, interval);
     } finally {
@@ -320,7 +352,9 @@ export class RotationRunner {
     }
     const until = Date.parse(journal.grace_until);
     if (until > ctx.now().getTime()) {
-      this.deps.progress(`waiting out the grace period, until ${journal.grace_until} (interrupted, it carries on with keywarden rotate --resume ${journal.id})`);
+      this.deps.progress(
+        `waiting out the grace period, until ${journal.grace_until} (interrupted, it carries on with keywarden rotate --resume ${journal.id})`,
+      );
       const countdown = ctx.progress.countdown('grace period', until, `then ${journal.old.id} is revoked`);
       try {
         await ctx.waitUntil(until);
@@ -340,11 +374,17 @@ export class RotationRunner {
       const ended = Date.parse(journal.grace_until!) <= ctx.now().getTime();
       journal.old_revoked = ended;
       await this.finishStep('revoke');
-      this.deps.progress(ended ? `the old secret of ${journal.old.id} has ended` : `the old secret of ${journal.old.id} ends at ${journal.grace_until}, when ${provider.displayName} ends it`);
+      this.deps.progress(
+        ended
+          ? `the old secret of ${journal.old.id} has ended`
+          : `the old secret of ${journal.old.id} ends at ${journal.grace_until}, when ${provider.displayName} ends it`,
+      );
       return;
     }
     try {
-      await ctx.interrupts.guard('revoking the old key', (step) => provider.revoke(journal.old.id, { signal: step.signal }));
+      await ctx.interrupts.guard('revoking the old key', (step) =>
+        provider.revoke(journal.old.id, { signal: step.signal }),
+      );
     } catch (error) {
       if (!(error instanceof ProviderError && error.kind === 'not_found')) throw error;
       ctx.note(`${journal.old.id} was revoked already`);

@@ -1,4 +1,15 @@
-import { callerOf, header, intParam, invalidBody, iso, route, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
+import {
+  callerOf,
+  header,
+  intParam,
+  invalidBody,
+  iso,
+  route,
+  type SimContext,
+  type SimProvider,
+  type SimRequest,
+  type SimResponse,
+} from './http.js';
 import type { SimKey } from './model.js';
 
 function failure(status: number, code: string, message: string, suggestion = ''): SimResponse {
@@ -45,7 +56,12 @@ export const coboSim: SimProvider = {
     if (!list && !create && !revoke) return undefined;
     if (caller.kind === 'none') return unauthorised;
     if (caller.kind === 'key' && !caller.key.scopes.some((s) => s === '*' || s === 'admin')) {
-      return failure(403, 'INSUFFICIENT_PERMISSION', 'This API key may not manage API keys', 'Use a key with the admin scope');
+      return failure(
+        403,
+        'INSUFFICIENT_PERMISSION',
+        'This API key may not manage API keys',
+        'Use a key with the admin scope',
+      );
     }
     const now = sim.now();
 
@@ -103,7 +119,8 @@ export const coboSim: SimProvider = {
       if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string')) {
         return failure(422, 'VALIDATION_ERROR', 'scopes must be a list of strings');
       }
-      const expiresAt = body.expires_at === undefined || body.expires_at === null ? null : Date.parse(String(body.expires_at));
+      const expiresAt =
+        body.expires_at === undefined || body.expires_at === null ? null : Date.parse(String(body.expires_at));
       if (expiresAt !== null && (Number.isNaN(expiresAt) || expiresAt <= now)) {
         return failure(422, 'VALIDATION_ERROR', 'expires_at must be a future ISO 8601 date-time');
       }

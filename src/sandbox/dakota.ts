@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { callerOf, header, intParam, route, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
+import {
+  callerOf,
+  header,
+  intParam,
+  route,
+  type SimContext,
+  type SimProvider,
+  type SimRequest,
+  type SimResponse,
+} from './http.js';
 import type { SimKey } from './model.js';
 
 const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
@@ -21,7 +30,12 @@ function problem(status: number, detail: string, instance: string): SimResponse 
 }
 
 function shown(key: SimKey) {
-  return { id: key.id, user_id: key.owner, key_suffix: key.secret.slice(-6), created_at: Math.floor(key.createdAt / 1000) };
+  return {
+    id: key.id,
+    user_id: key.owner,
+    key_suffix: key.secret.slice(-6),
+    created_at: Math.floor(key.createdAt / 1000),
+  };
 }
 
 /** Answers to idempotent creates, by x-idempotency-key, per simulator instance. */
@@ -62,7 +76,9 @@ function routes(req: SimRequest, sim: SimContext): SimResponse | undefined {
   const caller = callerOf(header(req.headers, 'x-api-key'), sim);
   const instance = req.path;
   if (route(req, 'GET', '/customers')) {
-    return caller.kind === 'none' ? problem(401, 'Invalid or missing API key', instance) : { status: 200, body: { data: [] } };
+    return caller.kind === 'none'
+      ? problem(401, 'Invalid or missing API key', instance)
+      : { status: 200, body: { data: [] } };
   }
   const list = route(req, 'GET', '/api-keys');
   const create = route(req, 'POST', '/api-keys');
@@ -104,7 +120,8 @@ function listKeys(req: SimRequest, sim: SimContext, instance: string): SimRespon
   const after = query.get('starting_after');
   const before = query.get('ending_before');
   for (const cursor of [after, before]) {
-    if (cursor !== null && !ksuidPattern.test(cursor)) return problem(400, 'cursors must be 27-character KSUIDs', instance);
+    if (cursor !== null && !ksuidPattern.test(cursor))
+      return problem(400, 'cursors must be 27-character KSUIDs', instance);
   }
   const sortBy = query.get('sort_by') ?? 'created_at';
   const sortDir = query.get('sort_dir') ?? 'desc';
@@ -114,7 +131,8 @@ function listKeys(req: SimRequest, sim: SimContext, instance: string): SimRespon
   const to = query.get('created_at_to');
   const fromMs = from === null ? -Infinity : Date.parse(from);
   const toMs = to === null ? Infinity : Date.parse(to);
-  if (Number.isNaN(fromMs) || Number.isNaN(toMs)) return problem(400, 'created_at_from and created_at_to must be ISO 8601 date-times', instance);
+  if (Number.isNaN(fromMs) || Number.isNaN(toMs))
+    return problem(400, 'created_at_from and created_at_to must be ISO 8601 date-times', instance);
 
   const everyKey = from === null && to === null;
   let keys = sim.account.newestFirst();

@@ -1,4 +1,16 @@
-import { bearer, callerOf, intParam, invalidBody, isExpired, iso, route, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
+import {
+  bearer,
+  callerOf,
+  intParam,
+  invalidBody,
+  isExpired,
+  iso,
+  route,
+  type SimContext,
+  type SimProvider,
+  type SimRequest,
+  type SimResponse,
+} from './http.js';
 import type { SimKey } from './model.js';
 
 const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
@@ -53,9 +65,11 @@ export const dialnexaSim: SimProvider = {
     }
 
     if (create) {
-      const body = req.body === invalidBody ? undefined : (req.body as { name?: unknown; expire_now?: unknown } | undefined);
+      const body =
+        req.body === invalidBody ? undefined : (req.body as { name?: unknown; expire_now?: unknown } | undefined);
       if (typeof body?.name !== 'string' || body.name.trim() === '') return failure(400, ['name should not be empty']);
-      if (body.expire_now !== undefined && typeof body.expire_now !== 'boolean') return failure(400, ['expire_now must be a boolean value']);
+      if (body.expire_now !== undefined && typeof body.expire_now !== 'boolean')
+        return failure(400, ['expire_now must be a boolean value']);
       const key = sim.account.create({ name: body.name, expiresAt: body.expire_now ? now : null });
       return { status: 201, body: { id: key.id, name: key.name, secret: key.secret, created_at: iso(key.createdAt) } };
     }

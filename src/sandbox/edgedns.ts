@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, callerOf, invalidBody, iso, route, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
+import {
+  bearer,
+  callerOf,
+  invalidBody,
+  iso,
+  route,
+  type SimContext,
+  type SimProvider,
+  type SimRequest,
+  type SimResponse,
+} from './http.js';
 import type { SimKey } from './model.js';
 
 function failure(status: number, code: string, message: string, details: unknown = null): SimResponse {
@@ -41,7 +51,9 @@ export function edgednsSim(options: EdgeDnsOptions = {}): SimProvider {
     handle(req: SimRequest, sim: SimContext): SimResponse | undefined {
       const presented = bearer(req.headers);
       const caller = callerOf(presented, sim);
-      const revokedKey = presented ? sim.account.keys.find((k) => k.secret === presented && k.revokedAt !== null) : undefined;
+      const revokedKey = presented
+        ? sim.account.keys.find((k) => k.secret === presented && k.revokedAt !== null)
+        : undefined;
       const unauthorised = revokedKey
         ? failure(401, 'API_KEY_REVOKED', 'This API key has been revoked')
         : failure(401, 'INVALID_API_KEY', 'Invalid or missing API key');
@@ -84,13 +96,18 @@ function createKey(req: SimRequest, sim: SimContext, now: number, echoSecret: bo
   const environment = body?.environment ?? 'live';
   if (environment !== 'live' && environment !== 'test') problems.push('environment must be live or test');
   const permissions = body?.permissions ?? [];
-  if (!Array.isArray(permissions) || permissions.some((p) => typeof p !== 'string')) problems.push('permissions must be a list of strings');
+  if (!Array.isArray(permissions) || permissions.some((p) => typeof p !== 'string'))
+    problems.push('permissions must be a list of strings');
   const allowlist = body?.ip_allowlist ?? [];
-  if (!Array.isArray(allowlist) || allowlist.some((p) => typeof p !== 'string')) problems.push('ip_allowlist must be a list of strings');
-  const expiresAt = body?.expires_at === undefined || body.expires_at === null ? null : Date.parse(String(body.expires_at));
-  if (expiresAt !== null && (Number.isNaN(expiresAt) || expiresAt <= now)) problems.push('expires_at must be a future ISO 8601 date');
+  if (!Array.isArray(allowlist) || allowlist.some((p) => typeof p !== 'string'))
+    problems.push('ip_allowlist must be a list of strings');
+  const expiresAt =
+    body?.expires_at === undefined || body.expires_at === null ? null : Date.parse(String(body.expires_at));
+  if (expiresAt !== null && (Number.isNaN(expiresAt) || expiresAt <= now))
+    problems.push('expires_at must be a future ISO 8601 date');
   const override = body?.rate_limit_override ?? null;
-  if (override !== null && (typeof override !== 'number' || override <= 0)) problems.push('rate_limit_override must be a positive number');
+  if (override !== null && (typeof override !== 'number' || override <= 0))
+    problems.push('rate_limit_override must be a positive number');
   if (problems.length > 0) return failure(400, 'VALIDATION_ERROR', problems.join('; '), problems);
 
   const key = sim.account.create({

@@ -57,8 +57,10 @@ export class FaultInjector {
     if (every(options.failEvery, count)) {
       const headers: Record<string, string> = {};
       if (options.retryAfterSeconds !== undefined) headers['retry-after'] = String(options.retryAfterSeconds);
-      if (options.rateLimitResetSeconds !== undefined) headers['x-ratelimit-reset'] = String(Math.ceil(nowMs / 1000) + options.rateLimitResetSeconds);
-      if (options.rateLimitRemaining !== undefined) headers['x-ratelimit-remaining'] = String(options.rateLimitRemaining);
+      if (options.rateLimitResetSeconds !== undefined)
+        headers['x-ratelimit-reset'] = String(Math.ceil(nowMs / 1000) + options.rateLimitResetSeconds);
+      if (options.rateLimitRemaining !== undefined)
+        headers['x-ratelimit-remaining'] = String(options.rateLimitRemaining);
       return { kind: 'fail', status: options.failStatus ?? 503, headers };
     }
     if (every(options.badJsonEvery, count)) return { kind: 'bad-json' };

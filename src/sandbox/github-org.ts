@@ -1,4 +1,15 @@
-import { clientRoot, header, intParam, iso, objectBody, route, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
+import {
+  clientRoot,
+  header,
+  intParam,
+  iso,
+  objectBody,
+  route,
+  type SimContext,
+  type SimProvider,
+  type SimRequest,
+  type SimResponse,
+} from './http.js';
 import type { SimKey } from './model.js';
 
 /** The sandbox's one organization: fixed, so a profile can name it. */
@@ -9,14 +20,21 @@ const docs = 'https://docs.github.com/rest/orgs/personal-access-tokens';
 const defaultPerPage = 30;
 
 /** The organization's members, by login, with their GitHub user ids. */
-const members: Record<string, number> = { 'kw-ana': 1_204_331, 'kw-ben': 2_310_874, 'kw-chidi': 3_188_205, 'kw-dana': 4_092_617 };
+const members: Record<string, number> = {
+  'kw-ana': 1_204_331,
+  'kw-ben': 2_310_874,
+  'kw-chidi': 3_188_205,
+  'kw-dana': 4_092_617,
+};
 
 function failure(status: number, message: string, extra: Record<string, unknown> = {}): SimResponse {
   return { status, body: { message, documentation_url: docs, status: String(status), ...extra } };
 }
 
 function invalid(field: string, message: string): SimResponse {
-  return failure(422, 'Validation Failed', { errors: [{ resource: 'PersonalAccessToken', field, code: 'invalid', message }] });
+  return failure(422, 'Validation Failed', {
+    errors: [{ resource: 'PersonalAccessToken', field, code: 'invalid', message }],
+  });
 }
 
 function simpleUser(login: string): Record<string, unknown> {
@@ -108,7 +126,10 @@ export const githubOrgSim: SimProvider = {
     const key = token === sim.token || revokedGrant ? undefined : sim.account.use(token);
     if (token !== sim.token && !key && !revokedGrant) return failure(401, 'Bad credentials');
     if (matched.org!.toLowerCase() !== sandboxGithubOrg) return failure(404, 'Not Found');
-    if (repos) return revokedGrant ? failure(403, 'Resource not accessible by personal access token') : { status: 200, body: [] };
+    if (repos)
+      return revokedGrant
+        ? failure(403, 'Resource not accessible by personal access token')
+        : { status: 200, body: [] };
     if (token !== sim.token) return failure(403, 'Resource not accessible by personal access token');
 
     if (list) return listGrants(req, sim, now);
@@ -125,7 +146,8 @@ export const githubOrgSim: SimProvider = {
       return invalid('pat_ids', 'pat_ids must be a list of 1 to 100 grant ids');
     }
     const grants = ids.map((id) => granted(sim, String(id)));
-    if (grants.some((g) => g === undefined)) return invalid('pat_ids', 'pat_ids holds an id that is not a current grant');
+    if (grants.some((g) => g === undefined))
+      return invalid('pat_ids', 'pat_ids holds an id that is not a current grant');
     for (const grant of grants) grant!.revokedAt = now;
     // GitHub revokes in the background; the answer is an empty object
     return { status: 202, body: {} };
@@ -158,7 +180,8 @@ function listGrants(req: SimRequest, sim: SimContext, now: number): SimResponse 
   let grants = sim.account.newestFirst().filter((k) => k.revokedAt === null);
   if (owners.length > 0) grants = grants.filter((k) => owners.includes(k.owner));
   if (tokenIds.length > 0) grants = grants.filter((k) => tokenIds.includes(tokenIdOf(k)));
-  if (before !== null || after !== null) grants = grants.filter((k) => k.lastUsedAt !== null && k.lastUsedAt < beforeMs && k.lastUsedAt > afterMs);
+  if (before !== null || after !== null)
+    grants = grants.filter((k) => k.lastUsedAt !== null && k.lastUsedAt < beforeMs && k.lastUsedAt > afterMs);
   if (direction === 'asc') grants.reverse();
 
   const pages = Math.max(1, Math.ceil(grants.length / perPage));

@@ -116,7 +116,9 @@ export function rfc2822(ms: number): string {
 /** A JSON object body, or undefined when the body is absent, not JSON, or not an object. */
 export function objectBody(req: SimRequest): Record<string, unknown> | undefined {
   const body = req.body;
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
 }
 
 export function isExpired(key: SimKey, now: number): boolean {

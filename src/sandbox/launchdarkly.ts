@@ -1,4 +1,17 @@
-import { callerOf, clientRoot, header, intParam, invalidBody, objectBody, route, type Caller, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
+import {
+  callerOf,
+  clientRoot,
+  header,
+  intParam,
+  invalidBody,
+  objectBody,
+  route,
+  type Caller,
+  type SimContext,
+  type SimProvider,
+  type SimRequest,
+  type SimResponse,
+} from './http.js';
 import type { SimAccount, SimKey } from './model.js';
 
 const roles = ['reader', 'writer', 'admin'] as const;
@@ -27,7 +40,12 @@ function memberOf(caller: Caller, account: SimAccount): string {
 }
 
 /** `api` is the API's path as the client sees it (`/launchdarkly/api/v2` in the sandbox), for the links. */
-function shown(key: SimKey, account: SimAccount, api: string, secret: 'hint' | 'whole' = 'hint'): Record<string, unknown> {
+function shown(
+  key: SimKey,
+  account: SimAccount,
+  api: string,
+  secret: 'hint' | 'whole' = 'hint',
+): Record<string, unknown> {
   return {
     _id: key.id,
     ownerId: account.ownerId,
@@ -77,7 +95,8 @@ export const launchdarklySim: SimProvider = {
 
     const key = sim.account.find((one ?? revoke ?? reset)!.id!);
     // a member who is not an admin sees and manages only their own tokens
-    if (!key || (roleOf(caller) !== 'admin' && key.owner !== memberOf(caller, sim.account))) return failure(404, 'not_found', 'Unknown access token');
+    if (!key || (roleOf(caller) !== 'admin' && key.owner !== memberOf(caller, sim.account)))
+      return failure(404, 'not_found', 'Unknown access token');
     if (one) return { status: 200, body: shown(key, sim.account, api) };
     if (revoke) {
       sim.account.remove(key.id);
@@ -92,13 +111,15 @@ export const launchdarklySim: SimProvider = {
 
 function listTokens(req: SimRequest, sim: SimContext, caller: Caller, api: string): SimResponse {
   const showAll = req.query.get('showAll');
-  if (showAll !== null && showAll !== 'true' && showAll !== 'false') return failure(400, 'invalid_request', 'showAll must be true or false');
+  if (showAll !== null && showAll !== 'true' && showAll !== 'false')
+    return failure(400, 'invalid_request', 'showAll must be true or false');
   const limit = intParam(req.query, 'limit', 1, maxLimit) ?? defaultLimit;
   const offset = intParam(req.query, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0;
   if (Number.isNaN(limit)) return failure(400, 'invalid_request', `limit must be a number from 1 to ${maxLimit}`);
   if (Number.isNaN(offset)) return failure(400, 'invalid_request', 'offset must be a non-negative number');
   const everyMember = showAll === 'true';
-  if (everyMember && roleOf(caller) !== 'admin') return failure(403, 'forbidden', 'Only admins may list the tokens of every member');
+  if (everyMember && roleOf(caller) !== 'admin')
+    return failure(403, 'forbidden', 'Only admins may list the tokens of every member');
   const member = memberOf(caller, sim.account);
   const tokens = sim.account.newestFirst().filter((k) => everyMember || k.owner === member);
   const at = (from: number) => `${api}/tokens?${everyMember ? 'showAll=true&' : ''}limit=${limit}&offset=${from}`;
@@ -116,13 +137,19 @@ function createToken(req: SimRequest, sim: SimContext, caller: Caller, api: stri
   const body = req.body === invalidBody ? undefined : objectBody(req);
   if (!body) return failure(400, 'invalid_request', 'The request body must be a JSON object');
   const name = body.name ?? null;
-  if (name !== null && (typeof name !== 'string' || name.trim() === '')) return failure(400, 'invalid_request', 'name must be a non-empty string');
+  if (name !== null && (typeof name !== 'string' || name.trim() === ''))
+    return failure(400, 'invalid_request', 'name must be a non-empty string');
   const role = body.role ?? 'reader';
   if (!roles.some((r) => r === role)) return failure(400, 'invalid_request', `role must be one of ${roles.join(', ')}`);
-  if (roles.indexOf(role as Role) > roles.indexOf(roleOf(caller))) return failure(403, 'forbidden', 'A token may not be given a role above your own');
+  if (roles.indexOf(role as Role) > roles.indexOf(roleOf(caller)))
+    return failure(403, 'forbidden', 'A token may not be given a role above your own');
   const service = body.serviceToken ?? false;
   if (typeof service !== 'boolean') return failure(400, 'invalid_request', 'serviceToken must be true or false');
-  const key = sim.account.create({ name: name as string | null, scopes: [role as Role], owner: memberOf(caller, sim.account) });
+  const key = sim.account.create({
+    name: name,
+    scopes: [role as Role],
+    owner: memberOf(caller, sim.account),
+  });
   if (service) {
     let ids = serviceTokens.get(sim.account);
     if (!ids) serviceTokens.set(sim.account, (ids = new Set()));

@@ -39,8 +39,18 @@ export interface NewKey {
 
 const day = 86_400_000;
 const names = [
-  'Production Server', 'Staging Server', 'CI pipeline', 'Billing worker', 'Acme CRM Integration', 'Data warehouse sync',
-  'Mobile backend', 'Support dashboard', 'Analytics export', 'Webhook relay', 'Deploy bot', 'Local development',
+  'Production Server',
+  'Staging Server',
+  'CI pipeline',
+  'Billing worker',
+  'Acme CRM Integration',
+  'Data warehouse sync',
+  'Mobile backend',
+  'Support dashboard',
+  'Analytics export',
+  'Webhook relay',
+  'Deploy bot',
+  'Local development',
 ];
 const scopeSets: Record<SimProviderId, string[][]> = {
   dialnexa: [[]],
@@ -64,7 +74,16 @@ interface VendorFormat {
 
 /** SendGrid's permission names; a key without scopes is a "Full Access" key. */
 export const sendgridScopes = {
-  full: ['alerts.create', 'alerts.read', 'api_keys.create', 'api_keys.delete', 'api_keys.read', 'api_keys.update', 'mail.send', 'stats.read'],
+  full: [
+    'alerts.create',
+    'alerts.read',
+    'api_keys.create',
+    'api_keys.delete',
+    'api_keys.read',
+    'api_keys.update',
+    'mail.send',
+    'stats.read',
+  ],
   keyManagement: ['api_keys.create', 'api_keys.delete', 'api_keys.read', 'api_keys.update'],
 };
 
@@ -89,7 +108,13 @@ const vendorFormats: Record<VendorSimId, VendorFormat> = {
       const id = base64Url(random, 22);
       return { id, secret: `SG.${id}.${base64Url(random, 43)}` };
     },
-    scopes: [[], ['mail.send'], ['mail.send', 'stats.read'], ['alerts.read', 'stats.read'], sendgridScopes.keyManagement],
+    scopes: [
+      [],
+      ['mail.send'],
+      ['mail.send', 'stats.read'],
+      ['alerts.read', 'stats.read'],
+      sendgridScopes.keyManagement,
+    ],
     expires: false,
   },
   // ids are 64 hex characters; tokens are 24 characters
@@ -107,7 +132,10 @@ const vendorFormats: Record<VendorSimId, VendorFormat> = {
   },
   // key SIDs are SK + 32 hex; secrets are 32 characters
   twilio: {
-    credentials: (random) => ({ id: `SK${randomString(random, 32, 'hex')}`, secret: randomString(random, 32, 'base62') }),
+    credentials: (random) => ({
+      id: `SK${randomString(random, 32, 'hex')}`,
+      secret: randomString(random, 32, 'base62'),
+    }),
     scopes: [[]],
     expires: false,
     unnamed: 'sometimes',
@@ -155,7 +183,9 @@ export class SimAccount {
     private readonly random: () => number,
     private readonly now: () => number,
   ) {
-    this.ownerId = isVendorSim(provider) ? (vendorFormats[provider].owners?.[0] ?? `${provider}-sandbox-user`) : this.newId(provider, now());
+    this.ownerId = isVendorSim(provider)
+      ? (vendorFormats[provider].owners?.[0] ?? `${provider}-sandbox-user`)
+      : this.newId(provider, now());
   }
 
   seed(count: number): void {
@@ -224,7 +254,9 @@ export class SimAccount {
   /** A request made with a key's secret (or an earlier one still in its grace period): records the use, as the real services do. */
   use(secret: string): SimKey | undefined {
     const now = this.now();
-    const key = this.keys.find((k) => k.secret === secret || k.retiredSecrets?.some((s) => s.secret === secret && s.until > now));
+    const key = this.keys.find(
+      (k) => k.secret === secret || k.retiredSecrets?.some((s) => s.secret === secret && s.until > now),
+    );
     if (!key || key.revokedAt !== null || (key.expiresAt !== null && key.expiresAt <= now)) return undefined;
     key.lastUsedAt = now;
     return key;
@@ -270,7 +302,12 @@ export class SimAccount {
     if (format.owners && format.owners.length > 1) key.owner = r() < 0.6 ? format.owners[0]! : pick(r, format.owners);
   }
 
-  private credentials(createdAt: number, environment: string, body: string, random: () => number): { id: string; secret: string } {
+  private credentials(
+    createdAt: number,
+    environment: string,
+    body: string,
+    random: () => number,
+  ): { id: string; secret: string } {
     const provider = this.provider;
     if (isVendorSim(provider)) return vendorFormats[provider].credentials(random);
     // the built-in providers draw ids from the seeded generator and take their secrets from `body`, as they always have

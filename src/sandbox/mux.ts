@@ -1,5 +1,13 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import { basicAuth, intParam, route, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
+import {
+  basicAuth,
+  intParam,
+  route,
+  type SimContext,
+  type SimProvider,
+  type SimRequest,
+  type SimResponse,
+} from './http.js';
 import type { SimKey } from './model.js';
 
 const defaultLimit = 25;
@@ -10,7 +18,11 @@ function failure(status: number, type: string, message: string): SimResponse {
 }
 
 function shown(key: SimKey, withPrivateKey = false): Record<string, unknown> {
-  return { id: key.id, created_at: String(Math.floor(key.createdAt / 1000)), ...(withPrivateKey ? { private_key: key.secret } : {}) };
+  return {
+    id: key.id,
+    created_at: String(Math.floor(key.createdAt / 1000)),
+    ...(withPrivateKey ? { private_key: key.secret } : {}),
+  };
 }
 
 /** A real 2048-bit RSA private key, as Mux hands it out: base64 of the PEM. */
@@ -42,12 +54,14 @@ export const muxSim: SimProvider = {
     const revoke = route(req, 'DELETE', `${family}/:id`);
     if (!list && !create && !one && !revoke) return undefined;
     const basic = basicAuth(req.headers);
-    if (!basic || basic.user === '' || basic.password !== sim.token) return failure(401, 'unauthorized', 'Unauthorized request');
+    if (!basic || basic.user === '' || basic.password !== sim.token)
+      return failure(401, 'unauthorized', 'Unauthorized request');
 
     if (list) {
       const limit = intParam(req.query, 'limit', 1, maxLimit) ?? defaultLimit;
       const page = intParam(req.query, 'page', 1, Number.MAX_SAFE_INTEGER) ?? 1;
-      if (Number.isNaN(limit)) return failure(400, 'invalid_parameters', `limit must be a number from 1 to ${maxLimit}`);
+      if (Number.isNaN(limit))
+        return failure(400, 'invalid_parameters', `limit must be a number from 1 to ${maxLimit}`);
       if (Number.isNaN(page)) return failure(400, 'invalid_parameters', 'page must be a positive number');
       const keys = sim.account.newestFirst().slice((page - 1) * limit, page * limit);
       return { status: 200, body: { data: keys.map((k) => shown(k)) } };
@@ -58,7 +72,8 @@ export const muxSim: SimProvider = {
       return { status: 201, body: { data: shown(key, true) } };
     }
     const key = sim.account.find((one ?? revoke)!.id!);
-    if (!key) return failure(404, 'not_found', "The requested resource either doesn't exist or you don't have access to it.");
+    if (!key)
+      return failure(404, 'not_found', "The requested resource either doesn't exist or you don't have access to it.");
     if (one) return { status: 200, body: { data: shown(key) } };
     sim.account.remove(key.id);
     return { status: 204 };
@@ -68,7 +83,11 @@ export const muxSim: SimProvider = {
 /** Plays a signed stream: the token must be an unexpired RS256 JWT for this playback id, signed by a current key. */
 function play(file: string, req: SimRequest, sim: SimContext): SimResponse | undefined {
   if (!file.endsWith('.m3u8')) return undefined;
-  const denied = failure(403, 'forbidden', 'The playback token is missing, expired, or not signed by a current signing key');
+  const denied = failure(
+    403,
+    'forbidden',
+    'The playback token is missing, expired, or not signed by a current signing key',
+  );
   const [head, claims, signature, extra] = (req.query.get('token') ?? '').split('.');
   if (!head || !claims || !signature || extra !== undefined) return denied;
   const header = parseJson(head);
@@ -79,7 +98,11 @@ function play(file: string, req: SimRequest, sim: SimContext): SimResponse | und
   if (typeof payload.exp !== 'number' || payload.exp * 1000 <= sim.now()) return denied;
   if (!signedBy(key, `${head}.${claims}`, signature)) return denied;
   key.lastUsedAt = sim.now();
-  return { status: 200, headers: { 'content-type': 'application/vnd.apple.mpegurl' }, body: '#EXTM3U\n#EXT-X-VERSION:3\n' };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/vnd.apple.mpegurl' },
+    body: '#EXTM3U\n#EXT-X-VERSION:3\n',
+  };
 }
 
 function signedBy(key: SimKey, signed: string, signature: string): boolean {

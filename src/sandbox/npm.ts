@@ -58,7 +58,10 @@ function shown(key: SimKey): Record<string, unknown> {
 
 function callerFrom(req: SimRequest, sim: SimContext): Caller {
   const basic = basicAuth(req.headers);
-  if (basic) return basic.user === npmSandboxAccount.username && basic.password === npmSandboxAccount.password ? { kind: 'admin' } : { kind: 'none' };
+  if (basic)
+    return basic.user === npmSandboxAccount.username && basic.password === npmSandboxAccount.password
+      ? { kind: 'admin' }
+      : { kind: 'none' };
   return callerOf(bearer(req.headers), sim);
 }
 
@@ -96,7 +99,8 @@ export function npmSim(options: NpmSimOptions = {}): SimProvider {
       if (caller.kind === 'none') return failure(401, 'Unauthorized');
       if (whoami) return { status: 200, body: { username: npmSandboxAccount.username } };
       if (list) return listTokens(req, sim, options);
-      if (caller.kind === 'key' && caller.key.scopes.includes('read-only')) return failure(403, 'This token is read-only and cannot manage tokens');
+      if (caller.kind === 'key' && caller.key.scopes.includes('read-only'))
+        return failure(403, 'This token is read-only and cannot manage tokens');
 
       if (create) return createToken(req, sim, options);
 
@@ -147,8 +151,10 @@ function createToken(req: SimRequest, sim: SimContext, options: NpmSimOptions): 
   const readonly = body.readonly ?? false;
   if (typeof readonly !== 'boolean') return failure(400, 'readonly must be true or false');
   const cidrs = body.cidr_whitelist ?? [];
-  if (!Array.isArray(cidrs) || !cidrs.every(isCidr)) return failure(400, 'cidr_whitelist must be a list of IPv4 CIDR ranges');
-  if (body.name !== undefined && (typeof body.name !== 'string' || body.name.trim() === '')) return failure(400, 'name must be a non-empty string');
+  if (!Array.isArray(cidrs) || !cidrs.every(isCidr))
+    return failure(400, 'cidr_whitelist must be a list of IPv4 CIDR ranges');
+  if (body.name !== undefined && (typeof body.name !== 'string' || body.name.trim() === ''))
+    return failure(400, 'name must be a non-empty string');
   const days = body.expires;
   if (days !== undefined && (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 365)) {
     return failure(400, 'expires must be a whole number of days from 1 to 365');
@@ -157,7 +163,7 @@ function createToken(req: SimRequest, sim: SimContext, options: NpmSimOptions): 
     name: typeof body.name === 'string' ? body.name : null,
     scopes: [readonly ? 'read-only' : 'read-write'],
     ipAllowlist: cidrs as string[],
-    expiresAt: days === undefined ? null : sim.now() + (days as number) * 86_400_000,
+    expiresAt: days === undefined ? null : sim.now() + days * 86_400_000,
   });
   return { status: 200, body: { ...shown(key), token: key.secret } };
 }
@@ -165,5 +171,12 @@ function createToken(req: SimRequest, sim: SimContext, options: NpmSimOptions): 
 function isCidr(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const [address, bits, extra] = value.split('/');
-  return extra === undefined && address !== undefined && isIPv4(address) && bits !== undefined && /^\d{1,2}$/.test(bits) && Number(bits) <= 32;
+  return (
+    extra === undefined &&
+    address !== undefined &&
+    isIPv4(address) &&
+    bits !== undefined &&
+    /^\d{1,2}$/.test(bits) &&
+    Number(bits) <= 32
+  );
 }

@@ -1,4 +1,16 @@
-import { bearer, callerOf, intParam, invalidBody, objectBody, route, type Caller, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
+import {
+  bearer,
+  callerOf,
+  intParam,
+  invalidBody,
+  objectBody,
+  route,
+  type Caller,
+  type SimContext,
+  type SimProvider,
+  type SimRequest,
+  type SimResponse,
+} from './http.js';
 import { sendgridScopes, type SimKey } from './model.js';
 
 /** SendGrid's limit of API keys per account: a create beyond it is refused. */
@@ -64,7 +76,8 @@ export const sendgridSim: SimProvider = {
 function createKey(req: SimRequest, sim: SimContext, caller: Caller): SimResponse {
   if (req.body === invalidBody) return failure(400, 'Bad request body: not valid JSON');
   const body = objectBody(req);
-  if (typeof body?.name !== 'string' || body.name.trim() === '') return failure(400, 'missing required argument', 'name');
+  if (typeof body?.name !== 'string' || body.name.trim() === '')
+    return failure(400, 'missing required argument', 'name');
   if (body.name.length > 100) return failure(400, 'name must be 100 characters or fewer', 'name');
   const scopes = body.scopes ?? [];
   if (!Array.isArray(scopes) || !scopes.every((s): s is string => typeof s === 'string')) {
@@ -75,7 +88,8 @@ function createKey(req: SimRequest, sim: SimContext, caller: Caller): SimRespons
   // a key cannot give another key more than it has itself
   const callerScopes = scopesOf(caller.kind === 'key' ? caller.key : undefined);
   const granted = scopes.length === 0 ? sendgridScopes.full : scopes;
-  if (granted.some((s) => !callerScopes.includes(s))) return failure(403, 'cannot grant scopes you do not have', 'scopes');
+  if (granted.some((s) => !callerScopes.includes(s)))
+    return failure(403, 'cannot grant scopes you do not have', 'scopes');
   if (sim.account.keys.length >= maxKeys) return failure(403, `an account may hold at most ${maxKeys} API keys`);
   const key = sim.account.create({ name: body.name, scopes: [...new Set(scopes)] });
   return { status: 201, body: { api_key: key.secret, api_key_id: key.id, name: key.name, scopes: scopesOf(key) } };

@@ -64,7 +64,15 @@ export interface Sandbox {
 /** The simulators of keywarden's built-in providers. */
 export const simulatedProviders: SimProviderId[] = ['dialnexa', 'dakota', 'edgedns', 'cobo'];
 /** The simulators of real vendors' key APIs, each below `/<id>`, which stands for the vendor's API host. */
-export const vendorSimulators: VendorSimId[] = ['npm', 'sendgrid', 'vercel', 'launchdarkly', 'twilio', 'mux', 'github-org'];
+export const vendorSimulators: VendorSimId[] = [
+  'npm',
+  'sendgrid',
+  'vercel',
+  'launchdarkly',
+  'twilio',
+  'mux',
+  'github-org',
+];
 export const sandboxProviders: SandboxProviderId[] = [...simulatedProviders, ...vendorSimulators];
 
 /** Serves every simulated provider API on one loopback port, one path prefix each. */
@@ -121,7 +129,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const raw = await readBody(req);
-    const id = sandboxProviders.find((p) => url.pathname === sims[p].prefix || url.pathname.startsWith(`${sims[p].prefix}/`));
+    const id = sandboxProviders.find(
+      (p) => url.pathname === sims[p].prefix || url.pathname.startsWith(`${sims[p].prefix}/`),
+    );
     const record: RequestRecord = { provider: id ?? '-', method: req.method ?? 'GET', path: url.pathname + url.search };
     const idempotencyKey = req.headers['x-idempotency-key'];
     if (typeof idempotencyKey === 'string') record.idempotencyKey = idempotencyKey;
@@ -133,9 +143,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (fault?.kind === 'reset') return void req.socket.destroy();
     if (fault?.kind === 'stall') return void stalled.push(res);
     if (fault?.kind === 'fail') {
-      return send(res, { status: fault.status, headers: fault.headers, body: { message: STATUS_CODES[fault.status] ?? 'Error' } });
+      send(res, {
+        status: fault.status,
+        headers: fault.headers,
+        body: { message: STATUS_CODES[fault.status] ?? 'Error' },
+      });
+      return;
     }
-    if (faults.ignoreCursors) for (const cursor of ['starting_after', 'ending_before', 'after', 'before']) url.searchParams.delete(cursor);
+    if (faults.ignoreCursors)
+      for (const cursor of ['starting_after', 'ending_before', 'after', 'before']) url.searchParams.delete(cursor);
 
     const answer = id ? answerFor(id, req, url, raw) : undefined;
     if (!answer) {

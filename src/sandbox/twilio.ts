@@ -1,4 +1,15 @@
-import { basicAuth, clientRoot, intParam, rfc2822, route, type Caller, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
+import {
+  basicAuth,
+  clientRoot,
+  intParam,
+  rfc2822,
+  route,
+  type Caller,
+  type SimContext,
+  type SimProvider,
+  type SimRequest,
+  type SimResponse,
+} from './http.js';
 import type { SimKey } from './model.js';
 
 /** The sandbox's one account: fixed, so a profile can name it. */
@@ -19,14 +30,20 @@ function failure(status: number, code: number, message: string, headers?: Record
 const notFound = (path: string) => failure(404, 20404, `The requested resource ${path} was not found`);
 
 function shown(key: SimKey): Record<string, unknown> {
-  return { sid: key.id, friendly_name: key.name, date_created: rfc2822(key.createdAt), date_updated: rfc2822(key.updatedAt ?? key.createdAt) };
+  return {
+    sid: key.id,
+    friendly_name: key.name,
+    date_created: rfc2822(key.createdAt),
+    date_updated: rfc2822(key.updatedAt ?? key.createdAt),
+  };
 }
 
 /** The account (its SID and the admin token) or one of its keys (the key's SID and secret); a key's use is recorded. */
 function callerFrom(req: SimRequest, sim: SimContext): Caller {
   const basic = basicAuth(req.headers);
   if (!basic) return { kind: 'none' };
-  if (basic.user === sandboxTwilioAccountSid) return basic.password === sim.token ? { kind: 'admin' } : { kind: 'none' };
+  if (basic.user === sandboxTwilioAccountSid)
+    return basic.password === sim.token ? { kind: 'admin' } : { kind: 'none' };
   const key = sim.account.find(basic.user);
   if (!key || key.secret !== basic.password) return { kind: 'none' };
   const used = sim.account.use(basic.password);
@@ -63,10 +80,13 @@ export const twilioSim: SimProvider = {
     const matched = balance ?? list ?? create ?? fetch ?? update ?? remove;
     if (!matched) return undefined;
     const caller = callerFrom(req, sim);
-    if (caller.kind === 'none') return failure(401, 20003, 'Authenticate', { 'www-authenticate': 'Basic realm="Twilio API"' });
+    if (caller.kind === 'none')
+      return failure(401, 20003, 'Authenticate', { 'www-authenticate': 'Basic realm="Twilio API"' });
     if (matched.account !== sandboxTwilioAccountSid) return notFound(req.path);
-    if (balance) return { status: 200, body: { account_sid: sandboxTwilioAccountSid, balance: '20.00', currency: 'USD' } };
-    if (caller.kind === 'key') return failure(403, 20003, 'API Keys may not access the Keys resource; use the account credentials');
+    if (balance)
+      return { status: 200, body: { account_sid: sandboxTwilioAccountSid, balance: '20.00', currency: 'USD' } };
+    if (caller.kind === 'key')
+      return failure(403, 20003, 'API Keys may not access the Keys resource; use the account credentials');
 
     if (list) return listKeys(req, sim);
     if (create) {

@@ -1,4 +1,15 @@
-import { bearer, callerOf, intParam, invalidBody, objectBody, route, type SimContext, type SimProvider, type SimRequest, type SimResponse } from './http.js';
+import {
+  bearer,
+  callerOf,
+  intParam,
+  invalidBody,
+  objectBody,
+  route,
+  type SimContext,
+  type SimProvider,
+  type SimRequest,
+  type SimResponse,
+} from './http.js';
 import type { SimKey } from './model.js';
 
 const defaultLimit = 20;
@@ -47,7 +58,8 @@ export const vercelSim: SimProvider = {
     const revoke = route(req, 'DELETE', '/v3/user/tokens/:id');
     if (!list && !one && !create && !revoke) return undefined;
     const presented = bearer(req.headers);
-    if (!presented) return failure(403, 'forbidden', 'The request is missing an authentication token', { missingToken: true });
+    if (!presented)
+      return failure(403, 'forbidden', 'The request is missing an authentication token', { missingToken: true });
     const caller = callerOf(presented, sim);
     if (caller.kind === 'none') return failure(403, 'forbidden', 'Not authorized', { invalidToken: true });
 
@@ -69,8 +81,11 @@ function listTokens(req: SimRequest, sim: SimContext): SimResponse {
   const until = intParam(req.query, 'until', 0, Number.MAX_SAFE_INTEGER);
   const since = intParam(req.query, 'since', 0, Number.MAX_SAFE_INTEGER);
   if (Number.isNaN(limit)) return failure(400, 'bad_request', `limit must be a number from 1 to ${maxLimit}`);
-  if (Number.isNaN(until) || Number.isNaN(since)) return failure(400, 'bad_request', 'until and since must be timestamps in milliseconds');
-  const matching = sim.account.newestFirst().filter((k) => k.createdAt < (until ?? Infinity) && k.createdAt > (since ?? -Infinity));
+  if (Number.isNaN(until) || Number.isNaN(since))
+    return failure(400, 'bad_request', 'until and since must be timestamps in milliseconds');
+  const matching = sim.account
+    .newestFirst()
+    .filter((k) => k.createdAt < (until ?? Infinity) && k.createdAt > (since ?? -Infinity));
   const page = matching.slice(0, limit);
   return {
     status: 200,
@@ -93,12 +108,17 @@ function createToken(req: SimRequest, sim: SimContext): SimResponse {
     return failure(400, 'bad_request', 'Invalid request: missing required property `name`');
   }
   const unknown = Object.keys(body).find((field) => field !== 'name' && field !== 'expiresAt');
-  if (unknown !== undefined) return failure(400, 'bad_request', `Invalid request: should NOT have additional property \`${unknown}\``);
+  if (unknown !== undefined)
+    return failure(400, 'bad_request', `Invalid request: should NOT have additional property \`${unknown}\``);
   const expiresAt = body.expiresAt ?? null;
   if (expiresAt !== null && (typeof expiresAt !== 'number' || !Number.isInteger(expiresAt) || expiresAt <= sim.now())) {
     return failure(400, 'bad_request', 'Invalid request: `expiresAt` must be a future timestamp in milliseconds');
   }
   const teamId = req.query.get('teamId');
-  const key = sim.account.create({ name: body.name, scopes: [teamId ? `team:${teamId}` : 'user'], expiresAt: expiresAt as number | null });
+  const key = sim.account.create({
+    name: body.name,
+    scopes: [teamId ? `team:${teamId}` : 'user'],
+    expiresAt: expiresAt,
+  });
   return { status: 200, body: { token: shown(key), bearerToken: key.secret } };
 }

@@ -12,7 +12,8 @@ export function childEnvironment(env: Record<string, string | undefined>, redact
   const credentials = Object.entries(env)
     .filter(([name, value]) => ownCredential.test(name) && value !== undefined && value.length >= 4)
     .map(([, value]) => value!);
-  const holdsCredential = (value: string): boolean => credentials.some((credential) => value.includes(credential)) || redactor.redact(value) !== value;
+  const holdsCredential = (value: string): boolean =>
+    credentials.some((credential) => value.includes(credential)) || redactor.redact(value) !== value;
   const safe: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || ownCredential.test(name) || holdsCredential(value)) continue;

@@ -39,12 +39,20 @@ export function deriveKey(passphrase: string, kdf: KdfParams): Promise<Buffer> {
   // Node's default limit (32 MiB) is exactly what N=2^15, r=8 needs, which it counts as too much
   const options: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 2 * scryptMemory(kdf) };
   return new Promise((resolve, reject) =>
-    scrypt(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, options, (error, key) => (error ? reject(error) : resolve(key))),
+    scrypt(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   );
 }
 
 export function newDocument(kdf: KdfParams, key: Buffer): SecretsDocument {
-  return { format: 'keywarden-secrets', version: 1, kdf, verifier: seal(key, verifierText, verifierAad), entries: new Map() };
+  return {
+    format: 'keywarden-secrets',
+    version: 1,
+    kdf,
+    verifier: seal(key, verifierText, verifierAad),
+    entries: new Map(),
+  };
 }
 
 export function opensWith(document: SecretsDocument, key: Buffer): boolean {
@@ -86,7 +94,10 @@ export function serialise(document: SecretsDocument): string {
 
 export function parseDocument(text: string, path: string): SecretsDocument {
   const damaged = (): SecretStoreError =>
-    new SecretStoreError(`${path} is not a keywarden secrets file, or it is damaged`, 'restore it from a backup, or point keywarden at another file');
+    new SecretStoreError(
+      `${path} is not a keywarden secrets file, or it is damaged`,
+      'restore it from a backup, or point keywarden at another file',
+    );
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -94,7 +105,11 @@ export function parseDocument(text: string, path: string): SecretsDocument {
     throw damaged();
   }
   if (!isRecord(raw) || raw.format !== 'keywarden-secrets') throw damaged();
-  if (raw.version !== 1) throw new SecretStoreError(`${path} has version ${String(raw.version)} of the secrets file format, which this keywarden cannot read`, 'upgrade keywarden');
+  if (raw.version !== 1)
+    throw new SecretStoreError(
+      `${path} has version ${String(raw.version)} of the secrets file format, which this keywarden cannot read`,
+      'upgrade keywarden',
+    );
   const { kdf, verifier, entries } = raw;
   if (!isKdfParams(kdf) || !isSealedBox(verifier) || !isRecord(entries)) throw damaged();
   const boxes = new Map<string, SealedBox>();
@@ -110,7 +125,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isSealedBox(value: unknown): value is SealedBox {
-  return isRecord(value) && typeof value.iv === 'string' && typeof value.tag === 'string' && typeof value.data === 'string';
+  return (
+    isRecord(value) && typeof value.iv === 'string' && typeof value.tag === 'string' && typeof value.data === 'string'
+  );
 }
 
 /** scrypt needs about 128·N·r bytes */
@@ -122,5 +139,13 @@ function isKdfParams(value: unknown): value is KdfParams {
   const { N, r, p } = value;
   if (typeof N !== 'number' || typeof r !== 'number' || typeof p !== 'number') return false;
   const powerOfTwo = Number.isInteger(N) && N >= 2 ** 14 && (N & (N - 1)) === 0;
-  return powerOfTwo && Number.isInteger(r) && r >= 1 && Number.isInteger(p) && p >= 1 && p <= 4 && scryptMemory({ N, r }) <= 256 * 1024 * 1024;
+  return (
+    powerOfTwo &&
+    Number.isInteger(r) &&
+    r >= 1 &&
+    Number.isInteger(p) &&
+    p >= 1 &&
+    p <= 4 &&
+    scryptMemory({ N, r }) <= 256 * 1024 * 1024
+  );
 }

@@ -35,7 +35,13 @@ export async function withFileLock<T>(target: string, work: () => Promise<T>, op
   }
 }
 
-async function acquire(lockPath: string, owner: LockOwner, waitMs: number, staleMs: number, files: Files): Promise<void> {
+async function acquire(
+  lockPath: string,
+  owner: LockOwner,
+  waitMs: number,
+  staleMs: number,
+  files: Files,
+): Promise<void> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
@@ -54,7 +60,10 @@ async function acquire(lockPath: string, owner: LockOwner, waitMs: number, stale
       }
     }
     if (Date.now() > deadline) {
-      throw new SecretStoreError(`${lockPath} is held by another keywarden process`, `if no keywarden is running, remove ${lockPath}`);
+      throw new SecretStoreError(
+        `${lockPath} is held by another keywarden process`,
+        `if no keywarden is running, remove ${lockPath}`,
+      );
     }
     await sleep(10 + Math.random() * 40);
   }

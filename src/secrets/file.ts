@@ -137,18 +137,31 @@ export class EncryptedFileStore implements SecretStore {
 
   private passphraseText(newFile: boolean): Promise<string> {
     this.passphrase ??= this.askPassphrase(newFile).then((passphrase) => {
-      if (passphrase === '') throw new SecretStoreError(`the passphrase for ${this.path} is empty`, 'set KEYWARDEN_FILE_PASSPHRASE, or type one', ExitCode.usage);
+      if (passphrase === '')
+        throw new SecretStoreError(
+          `the passphrase for ${this.path} is empty`,
+          'set KEYWARDEN_FILE_PASSPHRASE, or type one',
+          ExitCode.usage,
+        );
       return passphrase;
     });
     return this.passphrase;
   }
 
-  private async writeAndReadBack(document: SecretsDocument, key: Buffer, account: string, secret: string): Promise<void> {
+  private async writeAndReadBack(
+    document: SecretsDocument,
+    key: Buffer,
+    account: string,
+    secret: string,
+  ): Promise<void> {
     await this.write(document);
     const text = await this.readText();
     const box = text === undefined ? undefined : parseDocument(text, this.path).entries.get(account);
     if (!box || openEntry(key, account, box) !== secret) {
-      throw new SecretStoreError(`${this.location(account)} did not read back as it was written`, 'check the disk and the file system');
+      throw new SecretStoreError(
+        `${this.location(account)} did not read back as it was written`,
+        'check the disk and the file system',
+      );
     }
   }
 

@@ -84,7 +84,10 @@ export class SecretKeeper {
 
   /** The admin token from the environment (KEYWARDEN_TOKEN_<P>, then KEYWARDEN_TOKEN), else from the secret store. */
   async adminToken(profile: ProfileStore): Promise<string | undefined> {
-    const token = this.deps.env[tokenEnvName(profile.name)] || this.deps.env.KEYWARDEN_TOKEN || (await this.storedAdminToken(profile));
+    const token =
+      this.deps.env[tokenEnvName(profile.name)] ||
+      this.deps.env.KEYWARDEN_TOKEN ||
+      (await this.storedAdminToken(profile));
     this.taint(token);
     return token || undefined;
   }

@@ -3,9 +3,7 @@ import { createRequire } from 'node:module';
 import { secretService, SecretStoreError } from './store.js';
 
 export type KeyringStep =
-  | { op: 'set'; account: string; secret: string }
-  | { op: 'get'; account: string }
-  | { op: 'delete'; account: string };
+  { op: 'set'; account: string; secret: string } | { op: 'get'; account: string } | { op: 'delete'; account: string };
 
 /** set gives null, get the secret or null, delete whether an entry was removed */
 export type KeyringResult = string | boolean | null;
@@ -73,7 +71,10 @@ function keyringModule(): string {
     try {
       keyringModulePath = createRequire(import.meta.url).resolve('@napi-rs/keyring');
     } catch {
-      throw new SecretStoreError('the OS keychain module @napi-rs/keyring is not installed', `reinstall keywarden, or ${keychainAlternatives}`);
+      throw new SecretStoreError(
+        'the OS keychain module @napi-rs/keyring is not installed',
+        `reinstall keywarden, or ${keychainAlternatives}`,
+      );
     }
   }
   return keyringModulePath;
@@ -92,7 +93,7 @@ export function runKeyringSteps(steps: KeyringStep[], options: ChildOptions): Pr
   const modulePath = keyringModule();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', childScript, '--', modulePath, secretService], {
-      env: options.env as NodeJS.ProcessEnv,
+      env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
@@ -122,12 +123,22 @@ export function runKeyringSteps(steps: KeyringStep[], options: ChildOptions): Pr
     // never shown: it could hold anything, even a secret from a crashed child's stack
     child.stderr.resume();
     child.stdin.on('error', () => undefined); // a child that died early closes the pipe; 'close' reports it
-    child.on('error', () => settle(() => reject(new SecretStoreError('could not start the OS keychain helper process', keychainAlternatives))));
+    child.on('error', () =>
+      settle(() =>
+        reject(new SecretStoreError('could not start the OS keychain helper process', keychainAlternatives)),
+      ),
+    );
     child.on('close', (code, signal) =>
       settle(() => {
         const reply = parseReply(stdout);
         if (reply) resolve(reply);
-        else reject(new SecretStoreError(`the OS keychain helper process failed (${signal ?? `exit code ${code}`})`, keychainAlternatives));
+        else
+          reject(
+            new SecretStoreError(
+              `the OS keychain helper process failed (${signal ?? `exit code ${code}`})`,
+              keychainAlternatives,
+            ),
+          );
       }),
     );
     child.stdin.end(JSON.stringify(steps));

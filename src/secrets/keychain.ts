@@ -36,7 +36,11 @@ export class KeychainStore implements SecretStore {
       { op: 'get', account },
       { op: 'delete', account },
     ]);
-    if (readBack !== probe) throw new SecretStoreError('the OS keychain did not give back a test entry it had just stored', keychainAlternatives);
+    if (readBack !== probe)
+      throw new SecretStoreError(
+        'the OS keychain did not give back a test entry it had just stored',
+        keychainAlternatives,
+      );
   }
 
   async set(account: string, secret: string): Promise<void> {
@@ -45,7 +49,10 @@ export class KeychainStore implements SecretStore {
       { op: 'get', account },
     ]);
     if (readBack !== secret) {
-      throw new SecretStoreError(`the OS keychain did not give back the secret just stored as ${this.location(account)}`, keychainAlternatives);
+      throw new SecretStoreError(
+        `the OS keychain did not give back the secret just stored as ${this.location(account)}`,
+        keychainAlternatives,
+      );
     }
   }
 
@@ -74,19 +81,32 @@ export class KeychainStore implements SecretStore {
 }
 
 /** A clear error from the keyring's own message, which is never passed on: the person sees only ours. */
-export function keyringError(message: string, account: string, platform: NodeJS.Platform = process.platform): SecretStoreError {
+export function keyringError(
+  message: string,
+  account: string,
+  platform: NodeJS.Platform = process.platform,
+): SecretStoreError {
   const where = `${secretService}/${account}`;
-  if (platform === 'linux' && /DBus|D-Bus|Failed to connect|org\.freedesktop\.secrets|DBUS_SESSION_BUS_ADDRESS|autolaunch/i.test(message)) {
+  if (
+    platform === 'linux' &&
+    /DBus|D-Bus|Failed to connect|org\.freedesktop\.secrets|DBUS_SESSION_BUS_ADDRESS|autolaunch/i.test(message)
+  ) {
     return new SecretStoreError(
       'no Secret Service is reachable on the D-Bus session bus, so the OS keychain cannot be used',
       `start a keyring daemon such as gnome-keyring in this session, or ${keychainAlternatives}`,
     );
   }
   if (/Couldn't access platform|secure storage|locked/i.test(message)) {
-    return new SecretStoreError('the OS keychain refused access: it may be locked, or have no default keyring', `unlock it, or ${keychainAlternatives}`);
+    return new SecretStoreError(
+      'the OS keychain refused access: it may be locked, or have no default keyring',
+      `unlock it, or ${keychainAlternatives}`,
+    );
   }
   if (/multiple credentials|ambiguous/i.test(message)) {
-    return new SecretStoreError(`more than one OS keychain entry matches ${where}`, "remove the duplicates with the keychain's own tool");
+    return new SecretStoreError(
+      `more than one OS keychain entry matches ${where}`,
+      "remove the duplicates with the keychain's own tool",
+    );
   }
   if (/longer than the platform limit|is invalid/i.test(message)) {
     return new SecretStoreError(`the OS keychain does not accept the account name of ${where}`);

@@ -64,9 +64,15 @@ export class StoredIndex {
 
   private async write(entries: Map<string, StoredSecret>): Promise<void> {
     try {
-      await this.files.writeAtomic(this.path, this.redactor.redact(`${JSON.stringify({ version: 1, secrets: Object.fromEntries(entries) }, null, 2)}\n`), 0o600);
+      await this.files.writeAtomic(
+        this.path,
+        this.redactor.redact(`${JSON.stringify({ version: 1, secrets: Object.fromEntries(entries) }, null, 2)}\n`),
+        0o600,
+      );
     } catch (error) {
-      throw new SecretStoreError(`cannot write ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new SecretStoreError(
+        `cannot write ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   }
 
@@ -84,11 +90,15 @@ export class StoredIndex {
     try {
       const document = JSON.parse(text) as { version?: unknown; secrets?: Record<string, StoredSecret> };
       for (const [account, entry] of Object.entries(document.secrets ?? {})) {
-        if ((entry.store !== 'keychain' && entry.store !== 'file') || typeof entry.stored_at !== 'string') throw new Error('bad entry');
+        if ((entry.store !== 'keychain' && entry.store !== 'file') || typeof entry.stored_at !== 'string')
+          throw new Error('bad entry');
         entries.set(account, { store: entry.store, stored_at: entry.stored_at });
       }
     } catch {
-      throw new SecretStoreError(`${this.path} is not a valid index of stored secrets`, 'fix or remove it (it holds no secret, only which keys have one stored)');
+      throw new SecretStoreError(
+        `${this.path} is not a valid index of stored secrets`,
+        'fix or remove it (it holds no secret, only which keys have one stored)',
+      );
     }
     return entries;
   }

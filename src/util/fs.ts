@@ -32,10 +32,16 @@ export function userFiles(uid: number | undefined): Files {
     }
     if (uid === undefined) return;
     if (status.uid !== uid) {
-      throw new UsageError(`${path} belongs to another user (uid ${status.uid}), so keywarden does not trust the ${what}`, `if it is yours: chown ${uid} '${path}'`);
+      throw new UsageError(
+        `${path} belongs to another user (uid ${status.uid}), so keywarden does not trust the ${what}`,
+        `if it is yours: chown ${uid} '${path}'`,
+      );
     }
     if ((status.mode & 0o022) !== 0) {
-      throw new UsageError(`${path} may be changed by other users, so keywarden does not trust the ${what}`, `make it private: chmod ${what === 'folder' ? '700' : '600'} '${path}'`);
+      throw new UsageError(
+        `${path} may be changed by other users, so keywarden does not trust the ${what}`,
+        `make it private: chmod ${what === 'folder' ? '700' : '600'} '${path}'`,
+      );
     }
   };
   return {

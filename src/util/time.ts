@@ -24,7 +24,10 @@ export function parseDuration(text: string, flag = 'duration', bounds: DurationB
   const ms = Number(match[1]) * unitMs[match[2] as keyof typeof unitMs];
   const { min = 0, max = longestDuration } = bounds;
   if (ms < min || ms > max) {
-    throw new UsageError(`${flag}: '${text}' is ${ms < min ? 'shorter' : 'longer'} than ${flag} allows`, `give a duration from ${formatDuration(min)} to ${formatDuration(max)}`);
+    throw new UsageError(
+      `${flag}: '${text}' is ${ms < min ? 'shorter' : 'longer'} than ${flag} allows`,
+      `give a duration from ${formatDuration(min)} to ${formatDuration(max)}`,
+    );
   }
   return ms;
 }
@@ -34,9 +37,14 @@ const sizeUnits = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 } as const;
 /** `512KB`, `8MB`, `1GB` or a number of bytes, within bounds; anything else is a usage error naming the flag. */
 export function parseSize(text: string, flag: string, bounds: { min: number; max: number }): number {
   const match = /^(\d{1,10})\s*(B|KB|MB|GB)?$/i.exec(text.trim());
-  const bytes = match ? Number(match[1]) * sizeUnits[(match[2]?.toUpperCase() ?? 'B') as keyof typeof sizeUnits] : Number.NaN;
+  const bytes = match
+    ? Number(match[1]) * sizeUnits[(match[2]?.toUpperCase() ?? 'B') as keyof typeof sizeUnits]
+    : Number.NaN;
   if (!(bytes >= bounds.min && bytes <= bounds.max)) {
-    throw new UsageError(`${flag}: '${text}' is not a size from ${bounds.min / 1024} KB to ${bounds.max / 1024 ** 3} GB`, 'for example 512KB or 16MB');
+    throw new UsageError(
+      `${flag}: '${text}' is not a size from ${bounds.min / 1024} KB to ${bounds.max / 1024 ** 3} GB`,
+      'for example 512KB or 16MB',
+    );
   }
   return bytes;
 }
@@ -49,7 +57,10 @@ export function parseDate(text: string, flag = 'date'): Date {
   // Date rolls impossible days over (2030-02-30 becomes 2 March): refuse them instead
   const [year, month, day] = trimmed.slice(0, 10).split('-').map(Number) as [number, number, number];
   if (!ok || Number.isNaN(date.getTime()) || !isCalendarDay(year, month, day)) {
-    throw new UsageError(`${flag}: '${text}' is not an ISO 8601 date`, 'for example 2025-01-31 or 2025-01-31T12:00:00Z');
+    throw new UsageError(
+      `${flag}: '${text}' is not an ISO 8601 date`,
+      'for example 2025-01-31 or 2025-01-31T12:00:00Z',
+    );
   }
   return date;
 }

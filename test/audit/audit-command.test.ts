@@ -22,7 +22,8 @@ describe('keywarden audit', () => {
   test('--help lists the options', async () => {
     const { code, stdout } = await cli(['audit', '--help']);
     expect(code).toBe(0);
-    for (const flag of ['--all-profiles', '--max-age', '--max-idle', '--expiring-within', '--policy', '--fail-on']) expect(stdout).toContain(flag);
+    for (const flag of ['--all-profiles', '--max-age', '--max-idle', '--expiring-within', '--policy', '--fail-on'])
+      expect(stdout).toContain(flag);
   });
 
   test('-o json with every threshold flag; --fail-on decides exit 3', async () => {
@@ -50,9 +51,24 @@ describe('keywarden audit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kw-policy-'));
     const policy = join(dir, 'policy.json');
     writeFileSync(policy, JSON.stringify({ rules: { 'max-age': { severity: 'low' } } }));
-    const { code, stdout } = await cli(['audit', ...sandbox.args('dakota'), '-o', 'csv', '--policy', policy, '--fail-on', 'medium']);
+    const { code, stdout } = await cli([
+      'audit',
+      ...sandbox.args('dakota'),
+      '-o',
+      'csv',
+      '--policy',
+      policy,
+      '--fail-on',
+      'medium',
+    ]);
     expect(code).toBe(0);
-    expect(stdout.trim().split('\n').slice(1).every((row) => row.startsWith('max-age,low,dakota,'))).toBe(true);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .every((row) => row.startsWith('max-age,low,dakota,')),
+    ).toBe(true);
   });
 
   test('--all-profiles -o sarif is valid SARIF covering every profile', async () => {

@@ -19,11 +19,22 @@ const sandbox = useSandbox({ keys: 0, now: () => now.getTime() });
 beforeAll(() => seedAuditScenario(sandbox.current));
 
 const env = (extra: Env = {}): Env => isolatedEnv({ KEYWARDEN_TOKEN: sandbox.current.token, ...extra });
-const globalsFor = (provider: SimProviderId, output?: string) => ({ provider, baseUrl: sandbox.current.baseUrl(provider), ...(output ? { output } : {}) });
-const audit = (provider: SimProviderId, options: AuditOptions = {}, setup: { output?: string; env?: Env; tty?: boolean } = {}) =>
-  runAudit(options, { env: setup.env ?? env(), now, tty: setup.tty, globals: globalsFor(provider, setup.output) });
+const globalsFor = (provider: SimProviderId, output?: string) => ({
+  provider,
+  baseUrl: sandbox.current.baseUrl(provider),
+  ...(output ? { output } : {}),
+});
+const audit = (
+  provider: SimProviderId,
+  options: AuditOptions = {},
+  setup: { output?: string; env?: Env; tty?: boolean } = {},
+) => runAudit(options, { env: setup.env ?? env(), now, tty: setup.tty, globals: globalsFor(provider, setup.output) });
 
-type Document = { summary: { findings: number; by_rule: Record<string, number> }; findings: { rule: string; severity: string; key_id: string; profile: string }[]; errors: unknown[] };
+type Document = {
+  summary: { findings: number; by_rule: Record<string, number> };
+  findings: { rule: string; severity: string; key_id: string; profile: string }[];
+  errors: unknown[];
+};
 const json = async (provider: SimProviderId, options: AuditOptions = {}, extraEnv: Env = {}): Promise<Document> => {
   const { code, stdout } = await audit(provider, options, { output: 'json', env: env(extraEnv) });
   expect(code).toBe(0);
@@ -55,7 +66,11 @@ describe('audit: one profile', () => {
   });
 
   test('a bad token for the one profile is exit 4, one line and a hint, and no document', async () => {
-    const { code, stdout, stderr } = await audit('edgedns', {}, { output: 'json', env: env({ KEYWARDEN_TOKEN: 'wrong-token' }) });
+    const { code, stdout, stderr } = await audit(
+      'edgedns',
+      {},
+      { output: 'json', env: env({ KEYWARDEN_TOKEN: 'wrong-token' }) },
+    );
     expect(code).toBe(4);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^keywarden: edgedns: GET \/keys: 401 .+\nhint: .+\n$/);
@@ -68,13 +83,16 @@ describe('audit --fail-on', () => {
     ['dakota', 'medium', 3],
     ['dakota', 'low', 3],
     ['edgedns', 'high', 3],
-  ] as const)('%s (findings: dakota medium only, edgedns up to high) with --fail-on %s: exit %i', async (provider, failOn, expected) => {
-    const { code, stdout } = await audit(provider, { failOn }, { output: 'json' });
-    expect(code).toBe(expected);
-    expect(JSON.parse(stdout).findings.length).toBeGreaterThan(0);
-  });
+  ] as const)(
+    '%s (findings: dakota medium only, edgedns up to high) with --fail-on %s: exit %i',
+    async (provider, failOn, expected) => {
+      const { code, stdout } = await audit(provider, { failOn }, { output: 'json' });
+      expect(code).toBe(expected);
+      expect(JSON.parse(stdout).findings.length).toBeGreaterThan(0);
+    },
+  );
 
-  test('a severity override decides too: dakota\'s max-age made low passes --fail-on medium', async () => {
+  test("a severity override decides too: dakota's max-age made low passes --fail-on medium", async () => {
     const path = policyFile({ rules: { 'max-age': { severity: 'low' } } });
     expect((await audit('dakota', { failOn: 'medium', policy: path }, { output: 'json' })).code).toBe(0);
     expect((await audit('dakota', { failOn: 'low', policy: path }, { output: 'json' })).code).toBe(3);
@@ -84,7 +102,9 @@ describe('audit --fail-on', () => {
 describe('audit --all-profiles', () => {
   let base: Env;
   beforeAll(async () => {
-    const profiles = Object.fromEntries(simulatedProviders.map((p) => [p, { provider: p, base_url: sandbox.current.baseUrl(p) }]));
+    const profiles = Object.fromEntries(
+      simulatedProviders.map((p) => [p, { provider: p, base_url: sandbox.current.baseUrl(p) }]),
+    );
     base = await environmentWithProfiles(
       { ...profiles, broken: { provider: 'edgedns', base_url: sandbox.current.baseUrl('edgedns') } },
       { KEYWARDEN_TOKEN: sandbox.current.token, KEYWARDEN_TOKEN_BROKEN: 'wrong' },
@@ -98,28 +118,51 @@ describe('audit --all-profiles', () => {
     const firstFive = sandbox.current.requests.slice(start, start + 5).map((r) => r.provider);
     expect(new Set(firstFive).size).toBe(4);
     const document = JSON.parse(plain.stdout) as Document;
-    expect(document.errors).toEqual([{ profile: 'broken', error: 'edgedns: GET /keys: 401 Invalid or missing API key (INVALID_API_KEY)' }]);
+    expect(document.errors).toEqual([
+      { profile: 'broken', error: 'edgedns: GET /keys: 401 Invalid or missing API key (INVALID_API_KEY)' },
+    ]);
     expect(new Set(document.findings.map((f) => f.profile))).toEqual(new Set(simulatedProviders));
 
-    const gated = await runAudit({ allProfiles: true, failOn: 'high' }, { env: base, now, globals: { output: 'json' } });
+    const gated = await runAudit(
+      { allProfiles: true, failOn: 'high' },
+      { env: base, now, globals: { output: 'json' } },
+    );
     expect(gated.code).toBe(3);
     expect(gated.stdout).toBe(plain.stdout);
   });
 
   test('every profile failing the same way is that exit code', async () => {
-    const { code } = await runAudit({ allProfiles: true }, { env: { ...base, KEYWARDEN_TOKEN: 'wrong' }, now, globals: { output: 'json' } });
+    const { code } = await runAudit(
+      { allProfiles: true },
+      { env: { ...base, KEYWARDEN_TOKEN: 'wrong' }, now, globals: { output: 'json' } },
+    );
     expect(code).toBe(4);
   });
 });
 
 describe('audit: bad input is exit 2 before any request', () => {
   test.each<[string, AuditOptions, string | undefined, RegExp]>([
-    ['--fail-on', { failOn: 'critical' as 'high' }, 'json', /^keywarden: --fail-on: 'critical' is not one of high, medium, low\n$/],
+    [
+      '--fail-on',
+      { failOn: 'critical' as 'high' },
+      'json',
+      /^keywarden: --fail-on: 'critical' is not one of high, medium, low\n$/,
+    ],
     ['--max-age', { maxAge: '3 months' }, 'json', /^keywarden: --max-age: '3 months' is not a duration\nhint: /],
     ['--max-idle', { maxIdle: '-1d' }, 'json', /^keywarden: --max-idle: /],
     ['--expiring-within', { expiringWithin: 'soon' }, 'json', /^keywarden: --expiring-within: /],
-    ['--policy', { policy: '/nonexistent/policy.json' }, 'json', /^keywarden: --policy \/nonexistent\/policy.json: cannot read it/],
-    ['-o ndjson', {}, 'ndjson', /^keywarden: -o ndjson: not a format of this command\nhint: formats: table, json, csv, markdown, sarif\n$/],
+    [
+      '--policy',
+      { policy: '/nonexistent/policy.json' },
+      'json',
+      /^keywarden: --policy \/nonexistent\/policy.json: cannot read it/,
+    ],
+    [
+      '-o ndjson',
+      {},
+      'ndjson',
+      /^keywarden: -o ndjson: not a format of this command\nhint: formats: table, json, csv, markdown, sarif\n$/,
+    ],
   ])('%s', async (_name, options, output, message) => {
     const before = sandbox.current.requests.length;
     const { code, stdout, stderr } = await audit('cobo', options, { output });
@@ -142,7 +185,11 @@ describe('audit --policy', () => {
   const waiver = { key_id: treasury, rule: 'max-age', reason: 'rotated with the vendor in July' };
 
   test('a waiver in force hides its finding and the summary counts it', async () => {
-    const { code, stdout, stderr } = await audit('cobo', { policy: policyFile({ ignore: [{ ...waiver, expires: '2025-07-01' }] }) }, { output: 'json' });
+    const { code, stdout, stderr } = await audit(
+      'cobo',
+      { policy: policyFile({ ignore: [{ ...waiver, expires: '2025-07-01' }] }) },
+      { output: 'json' },
+    );
     expect(code).toBe(0);
     const document = JSON.parse(stdout) as Document;
     expect(document.findings.some((f) => f.key_id === treasury && f.rule === 'max-age')).toBe(false);
@@ -151,7 +198,11 @@ describe('audit --policy', () => {
   });
 
   test('an expired waiver no longer applies, and stderr says so', async () => {
-    const { stdout, stderr } = await audit('cobo', { policy: policyFile({ ignore: [{ ...waiver, expires: '2025-05-01' }] }) }, { output: 'json' });
+    const { stdout, stderr } = await audit(
+      'cobo',
+      { policy: policyFile({ ignore: [{ ...waiver, expires: '2025-05-01' }] }) },
+      { output: 'json' },
+    );
     const document = JSON.parse(stdout) as Document;
     expect(document.findings.some((f) => f.key_id === treasury && f.rule === 'max-age')).toBe(true);
     expect(stderr).toContain(
@@ -214,7 +265,9 @@ describe('audit under GitHub Actions', () => {
   test('findings and failed profiles become ::error / ::warning annotations on stderr; stdout is unchanged', async () => {
     const actions = await audit('cobo', {}, { output: 'sarif', env: env({ GITHUB_ACTIONS: 'true' }) });
     const annotations = actions.stderr.split('\n').filter((line) => line.startsWith('::'));
-    expect(annotations.filter((line) => line.startsWith('::error title=keywarden broad-scope (high)::'))).toHaveLength(2);
+    expect(annotations.filter((line) => line.startsWith('::error title=keywarden broad-scope (high)::'))).toHaveLength(
+      2,
+    );
     expect(annotations.filter((line) => line.startsWith('::warning '))).toHaveLength(7);
     expect(annotations).toHaveLength(9);
 

@@ -19,7 +19,9 @@ let env: Env;
 
 beforeAll(async () => {
   seedAuditScenario(sandbox.current);
-  const profiles = Object.fromEntries(simulatedProviders.map((p) => [p, { provider: p, base_url: sandbox.current.baseUrl(p) }]));
+  const profiles = Object.fromEntries(
+    simulatedProviders.map((p) => [p, { provider: p, base_url: sandbox.current.baseUrl(p) }]),
+  );
   env = await environmentWithProfiles(
     { ...profiles, broken: { provider: 'dakota', base_url: sandbox.current.baseUrl('dakota') } },
     { KEYWARDEN_TOKEN: sandbox.current.token, KEYWARDEN_TOKEN_BROKEN: 'not-the-admin-token' },
@@ -45,13 +47,35 @@ describe('golden audit of the sandbox scenario, every provider at once', () => {
 
   test('every rule fires on every provider where it can, and only there', async () => {
     const document = JSON.parse((await audit('json')).stdout) as { findings: { provider: string; rule: string }[] };
-    const fired = (provider: string): string[] => [...new Set(document.findings.filter((f) => f.provider === provider).map((f) => f.rule))].sort();
+    const fired = (provider: string): string[] =>
+      [...new Set(document.findings.filter((f) => f.provider === provider).map((f) => f.rule))].sort();
     expect(fired('dialnexa')).toEqual(['duplicate-name', 'idle', 'max-age', 'never-used']);
     expect(fired('dakota')).toEqual(['max-age']);
     expect(fired('edgedns')).toEqual(
-      ['broad-scope', 'duplicate-name', 'expired', 'expiring-soon', 'idle', 'max-age', 'never-used', 'no-expiry', 'no-ip-allowlist'].sort(),
+      [
+        'broad-scope',
+        'duplicate-name',
+        'expired',
+        'expiring-soon',
+        'idle',
+        'max-age',
+        'never-used',
+        'no-expiry',
+        'no-ip-allowlist',
+      ].sort(),
     );
-    expect(fired('cobo')).toEqual(['broad-scope', 'duplicate-name', 'expired', 'expiring-soon', 'idle', 'max-age', 'never-used', 'no-expiry'].sort());
+    expect(fired('cobo')).toEqual(
+      [
+        'broad-scope',
+        'duplicate-name',
+        'expired',
+        'expiring-soon',
+        'idle',
+        'max-age',
+        'never-used',
+        'no-expiry',
+      ].sort(),
+    );
   });
 
   test('-o sarif is exactly the golden log, and valid against the SARIF 2.1.0 schema', async () => {

@@ -38,7 +38,14 @@ export function runAudit(options: AuditOptions, setup: Setup): Promise<AuditRun>
     env: setup.env,
     tty: setup.tty,
     now: now ? () => now : undefined,
-    retryPolicy: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 1_000, random: Math.random, now: Date.now },
+    retryPolicy: {
+      maxAttempts: 2,
+      baseDelayMs: 5,
+      maxDelayMs: 20,
+      maxTotalMs: 1_000,
+      random: Math.random,
+      now: Date.now,
+    },
   });
 }
 

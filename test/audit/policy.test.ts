@@ -32,14 +32,25 @@ const findingsUnder = (policy: Policy, keys = [oldBroadKey]): Finding[] =>
 describe('policy: thresholds', () => {
   test('defaults follow CIS: 90 days, 45 days idle, 14 days warning, 7 days grace', async () => {
     const policy = await loadPolicy({});
-    expect(policy.thresholds).toEqual({ maxAgeMs: 90 * dayMs, maxIdleMs: 45 * dayMs, expiringWithinMs: 14 * dayMs, neverUsedGraceMs: 7 * dayMs });
+    expect(policy.thresholds).toEqual({
+      maxAgeMs: 90 * dayMs,
+      maxIdleMs: 45 * dayMs,
+      expiringWithinMs: 14 * dayMs,
+      neverUsedGraceMs: 7 * dayMs,
+    });
     expect(Object.values(policy.rules).every((r) => r.enabled)).toBe(true);
   });
 
   test('flags set thresholds; a bad flag value is a usage error naming the flag', async () => {
     const policy = await loadPolicy({ maxAge: '30d', maxIdle: '12h', expiringWithin: '2w' });
-    expect(policy.thresholds).toMatchObject({ maxAgeMs: 30 * dayMs, maxIdleMs: 12 * 3_600_000, expiringWithinMs: 14 * dayMs });
-    expect(await usageError(() => loadPolicy({ maxAge: 'ninety days' }))).toBe("--max-age: 'ninety days' is not a duration");
+    expect(policy.thresholds).toMatchObject({
+      maxAgeMs: 30 * dayMs,
+      maxIdleMs: 12 * 3_600_000,
+      expiringWithinMs: 14 * dayMs,
+    });
+    expect(await usageError(() => loadPolicy({ maxAge: 'ninety days' }))).toBe(
+      "--max-age: 'ninety days' is not a duration",
+    );
     expect(await usageError(() => loadPolicy({ expiringWithin: '14' }))).toContain('--expiring-within');
   });
 
@@ -55,7 +66,9 @@ describe('policy: thresholds', () => {
     // the file's 60d threshold makes a 70-day-old key old; the flag's 120d does not
     const seventy = [key({ id: 'key_70', created_at: daysAgo(70) })];
     expect(findingsUnder(await loadPolicy({ policy: path }), seventy).map((f) => f.rule)).toContain('max-age');
-    expect(findingsUnder(await loadPolicy({ policy: path, maxAge: '120d' }), seventy).map((f) => f.rule)).not.toContain('max-age');
+    expect(findingsUnder(await loadPolicy({ policy: path, maxAge: '120d' }), seventy).map((f) => f.rule)).not.toContain(
+      'max-age',
+    );
   });
 });
 
@@ -67,7 +80,11 @@ describe('policy: rules', () => {
   });
 
   test('a severity override changes the findings of that rule only', async () => {
-    const policy = await loadPolicy({ policy: policyFile({ rules: { 'max-age': { severity: 'high' }, 'broad-scope': { severity: 'low', enabled: true } } }) });
+    const policy = await loadPolicy({
+      policy: policyFile({
+        rules: { 'max-age': { severity: 'high' }, 'broad-scope': { severity: 'low', enabled: true } },
+      }),
+    });
     expect(findingsUnder(policy).map((f) => [f.rule, f.severity])).toEqual([
       ['max-age', 'high'],
       ['broad-scope', 'low'],
@@ -91,7 +108,10 @@ describe('policy: waivers', () => {
     for (const expires of ['2025-05-31', now.toISOString()]) {
       const policy = await loadPolicy({ policy: waiverFile([{ ...waiver, expires }]) });
       const { kept, waived } = applyWaivers(findingsUnder(policy), policy.waivers, now);
-      expect(kept.map((f) => f.rule), expires).toEqual(['max-age', 'broad-scope']);
+      expect(
+        kept.map((f) => f.rule),
+        expires,
+      ).toEqual(['max-age', 'broad-scope']);
       expect(waived).toEqual([]);
       expect(expiredWaivers(policy, now).map((w) => w.keyId)).toEqual(['key_old']);
     }
@@ -106,7 +126,9 @@ describe('policy: waivers', () => {
       ]),
     });
     expect(applyWaivers(findingsUnder(policy), policy.waivers, now).waived).toEqual([]);
-    const inProfile = await loadPolicy({ policy: waiverFile([{ ...waiver, rule: 'broad-scope', profile: 'edgedns' }]) });
+    const inProfile = await loadPolicy({
+      policy: waiverFile([{ ...waiver, rule: 'broad-scope', profile: 'edgedns' }]),
+    });
     expect(applyWaivers(findingsUnder(inProfile), inProfile.waivers, now).kept.map((f) => f.rule)).toEqual(['max-age']);
   });
 });
@@ -124,28 +146,48 @@ describe('policy: validation', () => {
 
   test('an unknown field is an error naming its path, at every level', async () => {
     expect(await fileError({ rulez: {} })).toBe('--policy FILE: rulez: unknown field');
-    expect(await fileError({ rules: { 'max-age': { severty: 'high' } } })).toBe('--policy FILE: rules.max-age.severty: unknown field');
-    expect(await fileError({ rules: { 'max-agee': {} } })).toBe('--policy FILE: rules.max-agee: unknown rule');
-    expect(await fileError({ thresholds: { 'max-age': '90d', 'min-age': '1d' } })).toBe('--policy FILE: thresholds.min-age: unknown field');
-    expect(await fileError({ ignore: [{ key_id: 'k', rule: 'idle', reason: 'r', expires: '2030-01-01', until: 'x' }] })).toBe(
-      '--policy FILE: ignore[0].until: unknown field',
+    expect(await fileError({ rules: { 'max-age': { severty: 'high' } } })).toBe(
+      '--policy FILE: rules.max-age.severty: unknown field',
     );
+    expect(await fileError({ rules: { 'max-agee': {} } })).toBe('--policy FILE: rules.max-agee: unknown rule');
+    expect(await fileError({ thresholds: { 'max-age': '90d', 'min-age': '1d' } })).toBe(
+      '--policy FILE: thresholds.min-age: unknown field',
+    );
+    expect(
+      await fileError({ ignore: [{ key_id: 'k', rule: 'idle', reason: 'r', expires: '2030-01-01', until: 'x' }] }),
+    ).toBe('--policy FILE: ignore[0].until: unknown field');
   });
 
   test('a wrong value names its path', async () => {
-    expect(await fileError({ rules: { idle: { enabled: 'no' } } })).toBe('--policy FILE: rules.idle.enabled: must be true or false');
-    expect(await fileError({ rules: { idle: { severity: 'urgent' } } })).toBe('--policy FILE: rules.idle.severity: "urgent" is not one of high, medium, low');
-    expect(await fileError({ thresholds: { 'max-idle': 45 } })).toBe('--policy FILE: thresholds.max-idle: must be a duration such as "90d"');
-    expect(await fileError({ thresholds: { 'max-idle': '45 days' } })).toBe("--policy FILE: thresholds.max-idle: '45 days' is not a duration");
+    expect(await fileError({ rules: { idle: { enabled: 'no' } } })).toBe(
+      '--policy FILE: rules.idle.enabled: must be true or false',
+    );
+    expect(await fileError({ rules: { idle: { severity: 'urgent' } } })).toBe(
+      '--policy FILE: rules.idle.severity: "urgent" is not one of high, medium, low',
+    );
+    expect(await fileError({ thresholds: { 'max-idle': 45 } })).toBe(
+      '--policy FILE: thresholds.max-idle: must be a duration such as "90d"',
+    );
+    expect(await fileError({ thresholds: { 'max-idle': '45 days' } })).toBe(
+      "--policy FILE: thresholds.max-idle: '45 days' is not a duration",
+    );
     expect(await fileError({ ignore: {} })).toBe('--policy FILE: ignore: must be a list of waivers');
   });
 
   test('a waiver needs key_id, a known rule, a reason and a valid expiry date', async () => {
     const good = { key_id: 'k', rule: 'idle', reason: 'r', expires: '2030-01-01' };
-    expect(await fileError({ ignore: [good, { ...good, reason: undefined }] })).toBe('--policy FILE: ignore[1].reason: is required');
-    expect(await fileError({ ignore: [{ ...good, reason: '  ' }] })).toBe('--policy FILE: ignore[0].reason: must be a non-empty string');
-    expect(await fileError({ ignore: [{ ...good, rule: 'old' }] })).toBe('--policy FILE: ignore[0].rule: "old" is not a rule');
-    expect(await fileError({ ignore: [{ ...good, expires: 'next year' }] })).toBe("--policy FILE: ignore[0].expires: 'next year' is not an ISO 8601 date");
+    expect(await fileError({ ignore: [good, { ...good, reason: undefined }] })).toBe(
+      '--policy FILE: ignore[1].reason: is required',
+    );
+    expect(await fileError({ ignore: [{ ...good, reason: '  ' }] })).toBe(
+      '--policy FILE: ignore[0].reason: must be a non-empty string',
+    );
+    expect(await fileError({ ignore: [{ ...good, rule: 'old' }] })).toBe(
+      '--policy FILE: ignore[0].rule: "old" is not a rule',
+    );
+    expect(await fileError({ ignore: [{ ...good, expires: 'next year' }] })).toBe(
+      "--policy FILE: ignore[0].expires: 'next year' is not an ISO 8601 date",
+    );
   });
 
   test('a missing file is a usage error', async () => {

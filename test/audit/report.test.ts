@@ -5,7 +5,13 @@ import { auditCsv, findingFields } from '../../src/audit/csv.js';
 import type { Finding } from '../../src/audit/findings.js';
 import { auditMarkdown, code, plain } from '../../src/audit/markdown.js';
 import { defaultPolicy, type Policy } from '../../src/audit/policy.js';
-import { auditDocument, buildReport, summaryLine, type AuditReport, type ProfileError } from '../../src/audit/report.js';
+import {
+  auditDocument,
+  buildReport,
+  summaryLine,
+  type AuditReport,
+  type ProfileError,
+} from '../../src/audit/report.js';
 import { ruleIds } from '../../src/audit/rules.js';
 import { auditSarif } from '../../src/audit/sarif.js';
 import { ageHistogram, auditLines } from '../../src/audit/table.js';
@@ -16,7 +22,10 @@ import { sarifSchemaId, validateSarif } from './sarif-schema.js';
 /** Provider-supplied text at its worst: CSV, markdown, HTML and workflow-command syntax, a mention, a line break. */
 const nastyName = 'Deploy, "bot" | <script>alert(1)</script> `x` @octocat\n::error::injected 100%';
 
-function inputOf(keys: Key[], options: { policy?: Policy; errors?: ProfileError[] } = {}): Parameters<typeof buildReport>[0] {
+function inputOf(
+  keys: Key[],
+  options: { policy?: Policy; errors?: ProfileError[] } = {},
+): Parameters<typeof buildReport>[0] {
   return {
     now,
     policy: options.policy ?? defaultPolicy(),
@@ -25,7 +34,8 @@ function inputOf(keys: Key[], options: { policy?: Policy; errors?: ProfileError[
   };
 }
 
-const reportOf = (keys: Key[], options: { policy?: Policy; errors?: ProfileError[] } = {}): AuditReport => buildReport(inputOf(keys, options));
+const reportOf = (keys: Key[], options: { policy?: Policy; errors?: ProfileError[] } = {}): AuditReport =>
+  buildReport(inputOf(keys, options));
 
 const sampleInput = (): Parameters<typeof buildReport>[0] =>
   inputOf(
@@ -36,13 +46,17 @@ const sampleInput = (): Parameters<typeof buildReport>[0] =>
       key({ id: 'key_fine', name: 'Fine' }),
       key({ id: 'key_revoked', status: 'revoked', revoked_at: daysAgo(1), scopes: ['*'] }),
     ],
-    { errors: [{ profile: 'cobo-prod', error: 'cobo: GET /api/v1/api-keys: 401 Invalid or missing API key (UNAUTHORIZED)' }] },
+    {
+      errors: [
+        { profile: 'cobo-prod', error: 'cobo: GET /api/v1/api-keys: 401 Invalid or missing API key (UNAUTHORIZED)' },
+      ],
+    },
   );
 
 const sample = (): AuditReport => buildReport(sampleInput());
 
 describe('json', () => {
-  test("is exactly the document the README describes: fields, order, counts with every severity and rule", () => {
+  test('is exactly the document the README describes: fields, order, counts with every severity and rule', () => {
     const document = auditDocument(sample());
     expect(Object.keys(document)).toEqual(['generated_at', 'summary', 'findings', 'errors']);
     expect(document.generated_at).toBe('2025-06-01T12:00:00.000Z');
@@ -50,18 +64,31 @@ describe('json', () => {
       keys: 4,
       findings: 4,
       by_severity: { high: 1, medium: 2, low: 1 },
-      by_rule: Object.fromEntries(ruleIds.map((id) => [id, { 'max-age': 1, idle: 1, 'no-expiry': 1, 'broad-scope': 1 }[id as string] ?? 0])),
+      by_rule: Object.fromEntries(
+        ruleIds.map((id) => [id, { 'max-age': 1, idle: 1, 'no-expiry': 1, 'broad-scope': 1 }[id as string] ?? 0]),
+      ),
     });
     expect(Object.keys(document.summary.by_severity)).toEqual(['high', 'medium', 'low']);
     expect(Object.keys(document.summary.by_rule)).toEqual([...ruleIds]);
-    for (const finding of document.findings) expect(Object.keys(finding)).toEqual(['rule', 'severity', 'provider', 'profile', 'key_id', 'key_name', 'message']);
+    for (const finding of document.findings)
+      expect(Object.keys(finding)).toEqual([
+        'rule',
+        'severity',
+        'provider',
+        'profile',
+        'key_id',
+        'key_name',
+        'message',
+      ]);
     expect(document.findings.map((f) => [f.severity, f.rule, f.key_id])).toEqual([
       ['high', 'broad-scope', 'key_broad'],
       ['medium', 'max-age', 'key_broad'],
       ['medium', 'idle', 'key_idle'],
       ['low', 'no-expiry', 'key_noexp'],
     ]);
-    expect(document.errors).toEqual([{ profile: 'cobo-prod', error: 'cobo: GET /api/v1/api-keys: 401 Invalid or missing API key (UNAUTHORIZED)' }]);
+    expect(document.errors).toEqual([
+      { profile: 'cobo-prod', error: 'cobo: GET /api/v1/api-keys: 401 Invalid or missing API key (UNAUTHORIZED)' },
+    ]);
   });
 
   test('a summary line for people', () => {
@@ -79,12 +106,12 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else if (c === ',') (row.push(field), (field = ''));
+    else if (c === '\n') (row.push(field), rows.push(row), (row = []), (field = ''));
     else field += c;
   }
   return rows;
@@ -98,7 +125,9 @@ describe('csv', () => {
     expect(rows).toHaveLength(report.findings.length);
     rows.forEach((row, i) => {
       const finding = report.findings[i]!;
-      expect(row).toEqual(findingFields.map((field) => (finding[field] === null ? '' : String(finding[field]).replace(/\n/g, '\\n'))));
+      expect(row).toEqual(
+        findingFields.map((field) => (finding[field] === null ? '' : String(finding[field]).replace(/\n/g, '\\n'))),
+      );
     });
     expect(rows[0]![5]).toBe(nastyName.replace('\n', '\\n'));
     expect(auditCsv(report)).not.toContain('\n::error');
@@ -110,7 +139,11 @@ describe('csv', () => {
 });
 
 /** Splits a markdown table row on the pipes that are not escaped. */
-const cells = (row: string): string[] => row.slice(2, -2).split(/(?<!\\)\|/).map((c) => c.trim());
+const cells = (row: string): string[] =>
+  row
+    .slice(2, -2)
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
 
 describe('markdown', () => {
   test('a headline, one table row a finding with six cells each, and the profiles not audited', () => {
@@ -152,7 +185,9 @@ describe('markdown', () => {
 
 describe('sarif', () => {
   test('valid against the official SARIF 2.1.0 schema, with findings, errors and odd names, and with nothing at all', () => {
-    expect(sarifSchemaId).toBe('https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json');
+    expect(sarifSchemaId).toBe(
+      'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json',
+    );
     expect(validateSarif(auditSarif(sample()))).toEqual([]);
     expect(validateSarif(auditSarif(reportOf([])))).toEqual([]);
   });
@@ -166,13 +201,26 @@ describe('sarif', () => {
 
   type Log = {
     runs: {
-      tool: { driver: { name: string; rules: { id: string; help: { text: string }; defaultConfiguration: { level: string }; properties: Record<string, unknown> }[] } };
+      tool: {
+        driver: {
+          name: string;
+          rules: {
+            id: string;
+            help: { text: string };
+            defaultConfiguration: { level: string };
+            properties: Record<string, unknown>;
+          }[];
+        };
+      };
       results: {
         ruleId: string;
         ruleIndex: number;
         level: string;
         message: { text: string };
-        locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; logicalLocations: { fullyQualifiedName: string }[] }[];
+        locations: {
+          physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+          logicalLocations: { fullyQualifiedName: string }[];
+        }[];
         partialFingerprints: Record<string, string>;
       }[];
       invocations: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[];
@@ -207,14 +255,18 @@ describe('sarif', () => {
     expect(again.runs[0]!.results[1]!.message.text).not.toBe(run!.results[1]!.message.text);
     expect(again.runs[0]!.results.map((r) => r.partialFingerprints['keywardenFinding/v1'])).toEqual(fingerprints);
     expect(run!.invocations[0]!.executionSuccessful).toBe(false);
-    expect(run!.invocations[0]!.toolExecutionNotifications[0]!.message.text).toContain('profile cobo-prod was not audited');
+    expect(run!.invocations[0]!.toolExecutionNotifications[0]!.message.text).toContain(
+      'profile cobo-prod was not audited',
+    );
   });
 
   test('a disabled rule is left out of the rules; an overridden severity sets its level and security-severity', () => {
     const policy = defaultPolicy();
     policy.rules['no-expiry'].enabled = false;
     policy.rules['max-age'].severity = 'high';
-    const log = auditSarif(reportOf([key({ id: 'key_old', created_at: daysAgo(100), expires_at: null })], { policy })) as Log;
+    const log = auditSarif(
+      reportOf([key({ id: 'key_old', created_at: daysAgo(100), expires_at: null })], { policy }),
+    ) as Log;
     const rules = log.runs[0]!.tool.driver.rules;
     expect(rules.map((r) => r.id)).not.toContain('no-expiry');
     const maxAge = rules.find((r) => r.id === 'max-age')!;
@@ -239,13 +291,23 @@ describe('GitHub Actions annotations', () => {
 
   test('high findings and failed profiles are errors, the rest warnings, each one line', () => {
     const lines = workflowAnnotations(
-      [finding({ severity: 'high', rule: 'broad-scope' }), finding({}), finding({ severity: 'low', rule: 'no-expiry', key_name: null })],
+      [
+        finding({ severity: 'high', rule: 'broad-scope' }),
+        finding({}),
+        finding({ severity: 'low', rule: 'no-expiry', key_name: null }),
+      ],
       [{ profile: 'broken', error: 'dakota: GET /api-keys: 401 Invalid or missing API key' }],
     );
     expect(lines.map((l) => l.slice(0, l.indexOf(' ')))).toEqual(['::error', '::error', '::warning', '::warning']);
-    expect(lines[0]).toBe('::error title=keywarden audit::profile broken was not audited: dakota: GET /api-keys: 401 Invalid or missing API key');
-    expect(lines[2]).toBe('::warning title=keywarden max-age (medium)::prod key k1 "Treasury bot": created 120 days ago; rotate keys at least every 90 days');
-    expect(lines[3]).toBe('::warning title=keywarden no-expiry (low)::prod key k1: created 120 days ago; rotate keys at least every 90 days');
+    expect(lines[0]).toBe(
+      '::error title=keywarden audit::profile broken was not audited: dakota: GET /api-keys: 401 Invalid or missing API key',
+    );
+    expect(lines[2]).toBe(
+      '::warning title=keywarden max-age (medium)::prod key k1 "Treasury bot": created 120 days ago; rotate keys at least every 90 days',
+    );
+    expect(lines[3]).toBe(
+      '::warning title=keywarden no-expiry (low)::prod key k1: created 120 days ago; rotate keys at least every 90 days',
+    );
   });
 
   test('at most ten of each kind, the most severe first; the rest counted in one notice', () => {
@@ -261,7 +323,9 @@ describe('GitHub Actions annotations', () => {
     // every medium warning is kept before any low one
     const warned = lines.filter((l) => l.startsWith('::warning')).map((l) => /key (\w+)/.exec(l)![1]);
     expect(warned.slice(0, 4)).toEqual(['med0', 'med1', 'med2', 'med3']);
-    expect(lines.at(-1)).toBe('::notice title=keywarden audit::9 more findings are not annotated (GitHub shows 10 of each kind); the job summary lists every finding');
+    expect(lines.at(-1)).toBe(
+      '::notice title=keywarden audit::9 more findings are not annotated (GitHub shows 10 of each kind); the job summary lists every finding',
+    );
   });
 
   test("escaped per the runner's rules: a name cannot end the line or start a command", () => {
@@ -283,7 +347,9 @@ describe('table', () => {
   });
 
   test('the key-age histogram counts keys per bucket and colours those past the maximum age', () => {
-    const keys = [daysAgo(1), daysAgo(20), daysAgo(45), daysAgo(100), daysAgo(500), daysAgo(600), null].map((created_at) => key({ created_at }));
+    const keys = [daysAgo(1), daysAgo(20), daysAgo(45), daysAgo(100), daysAgo(500), daysAgo(600), null].map(
+      (created_at) => key({ created_at }),
+    );
     const plainText = ageHistogram(keys, now, 90 * 86_400_000, new Chalk({ level: 0 }));
     const counts = Object.fromEntries(
       plainText
@@ -292,7 +358,14 @@ describe('table', () => {
         .filter(Boolean)
         .map((line) => [line.trim().replace(/[\s█]+\d+$/, ''), Number(/(\d+)$/.exec(line)![1])]),
     );
-    expect(counts).toEqual({ 'under 30 days': 2, '30–90 days': 1, '90–180 days': 1, '180 days–1 year': 0, 'over 1 year': 2, unknown: 1 });
+    expect(counts).toEqual({
+      'under 30 days': 2,
+      '30–90 days': 1,
+      '90–180 days': 1,
+      '180 days–1 year': 0,
+      'over 1 year': 2,
+      unknown: 1,
+    });
     expect(plainText.split('\n')[0]).toBe('KEY AGE (7 keys)');
     const coloured = ageHistogram(keys, now, 90 * 86_400_000, new Chalk({ level: 1 }));
     expect(coloured).toContain('\u001b[31m██'); // over a year: red
@@ -302,5 +375,7 @@ describe('table', () => {
 
 test('expiring-soon in a report keeps the day it expires', () => {
   const report = reportOf([key({ id: 'key_soon', expires_at: inDays(2) })]);
-  expect(report.findings.map((f) => f.message)).toEqual(['expires in 2 days (2025-06-03 12:00 UTC); rotate it before then']);
+  expect(report.findings.map((f) => f.message)).toEqual([
+    'expires in 2 days (2025-06-03 12:00 UTC); rotate it before then',
+  ]);
 });

@@ -3,11 +3,20 @@ import { defaultThresholds, ruleById, rules, type RuleId, type RuleContext } fro
 import type { Capabilities, Key } from '../../src/providers/types.js';
 import { capabilitiesOf, dayMs, daysAgo, everything, inDays, key, now } from './keys.js';
 
-const context = (capabilities: Capabilities = everything, thresholds = defaultThresholds): RuleContext => ({ now, thresholds, capabilities });
+const context = (capabilities: Capabilities = everything, thresholds = defaultThresholds): RuleContext => ({
+  now,
+  thresholds,
+  capabilities,
+});
 
 /** The messages a rule raises for the given keys, by key id. */
 function fire(rule: RuleId, keys: Key[], ctx: RuleContext = context()): Record<string, string> {
-  return Object.fromEntries(ruleById.get(rule)!.check(keys, ctx).map((hit) => [hit.key.id, hit.message]));
+  return Object.fromEntries(
+    ruleById
+      .get(rule)!
+      .check(keys, ctx)
+      .map((hit) => [hit.key.id, hit.message]),
+  );
 }
 
 const fires = (rule: RuleId, k: Key, ctx?: RuleContext): boolean => k.id in fire(rule, [k], ctx);
@@ -24,7 +33,9 @@ describe('max-age (created more than 90 days ago)', () => {
     const old = key({ created_at: daysAgo(120) });
     expect(fire('max-age', [old])[old.id]).toBe('created 120 days ago; rotate keys at least every 90 days');
     const justPast = key({ created_at: daysAgo(90, 3_600_000) });
-    expect(fire('max-age', [justPast])[justPast.id]).toBe('created more than 90 days ago; rotate keys at least every 90 days');
+    expect(fire('max-age', [justPast])[justPast.id]).toBe(
+      'created more than 90 days ago; rotate keys at least every 90 days',
+    );
   });
 
   test('follows the threshold, and a key without a creation time raises nothing', () => {
@@ -48,7 +59,9 @@ describe('idle (last used more than 45 days ago)', () => {
   test('a never-used key is never-used, not idle; untracked usage raises nothing', () => {
     expect(fires('idle', key({ created_at: daysAgo(200), last_used_at: null }))).toBe(false);
     expect(fires('idle', key({ last_used_at: daysAgo(100), usage_tracked: false }))).toBe(false);
-    expect(fires('idle', key({ last_used_at: daysAgo(100) }), context({ ...everything, usageTracking: false }))).toBe(false);
+    expect(fires('idle', key({ last_used_at: daysAgo(100) }), context({ ...everything, usageTracking: false }))).toBe(
+      false,
+    );
   });
 });
 
@@ -58,13 +71,17 @@ describe('never-used (never used and created more than 7 days ago)', () => {
     expect(fires('never-used', key({ created_at: daysAgo(7), last_used_at: null }))).toBe(false);
     expect(fires('never-used', key({ created_at: daysAgo(7, 1), last_used_at: null }))).toBe(true);
     const unused = key({ created_at: daysAgo(8), last_used_at: null });
-    expect(fire('never-used', [unused])[unused.id]).toBe('never used since it was created 8 days ago; revoke keys nobody uses');
+    expect(fire('never-used', [unused])[unused.id]).toBe(
+      'never used since it was created 8 days ago; revoke keys nobody uses',
+    );
   });
 
   test('only where usage is tracked, and not for a key that was used', () => {
     expect(fires('never-used', key({ created_at: daysAgo(30), last_used_at: daysAgo(1) }))).toBe(false);
     expect(fires('never-used', key({ created_at: daysAgo(30), last_used_at: null, usage_tracked: false }))).toBe(false);
-    expect(fires('never-used', key({ created_at: daysAgo(30), last_used_at: null }), context(capabilitiesOf('dakota')))).toBe(false);
+    expect(
+      fires('never-used', key({ created_at: daysAgo(30), last_used_at: null }), context(capabilitiesOf('dakota'))),
+    ).toBe(false);
   });
 });
 
@@ -79,7 +96,9 @@ describe('expired (expired but not revoked)', () => {
 
   test('a revoked key, or a provider without expiry dates (DialNexa lists revoked keys as expired), raises nothing', () => {
     expect(fires('expired', key({ status: 'revoked', expires_at: daysAgo(3), revoked_at: daysAgo(2) }))).toBe(false);
-    expect(fires('expired', key({ status: 'expired', expires_at: null }), context(capabilitiesOf('dialnexa')))).toBe(false);
+    expect(fires('expired', key({ status: 'expired', expires_at: null }), context(capabilitiesOf('dialnexa')))).toBe(
+      false,
+    );
   });
 });
 
@@ -126,7 +145,9 @@ describe('broad-scope', () => {
 
   test('names the broad scopes; never where the provider has no scopes', () => {
     const wide = key({ scopes: ['dns:read', '*', 'admin'] });
-    expect(fire('broad-scope', [wide])[wide.id]).toBe('has the broad scopes "*", "admin"; grant only the scopes it needs');
+    expect(fire('broad-scope', [wide])[wide.id]).toBe(
+      'has the broad scopes "*", "admin"; grant only the scopes it needs',
+    );
     expect(fires('broad-scope', key({ scopes: ['*'] }), context(capabilitiesOf('dialnexa')))).toBe(false);
   });
 });
@@ -154,7 +175,9 @@ describe('duplicate-name (another active key has the same name)', () => {
     const other = key({ name: 'Billing worker', created_at: daysAgo(50) });
     const hits = fire('duplicate-name', [oldest, other, newest, older]);
     expect(Object.keys(hits).sort()).toEqual([oldest.id, older.id].sort());
-    expect(hits[oldest.id]).toBe(`another active key named "Deploy bot" is newer (${newest.id}); revoke this one once nothing uses it`);
+    expect(hits[oldest.id]).toBe(
+      `another active key named "Deploy bot" is newer (${newest.id}); revoke this one once nothing uses it`,
+    );
   });
 
   test('only active keys count: a newer revoked or expired twin does not make the live one a duplicate', () => {
@@ -168,7 +191,12 @@ describe('duplicate-name (another active key has the same name)', () => {
     const a = key({ name: 'Same', profile: 'prod', created_at: daysAgo(20) });
     const b = key({ name: 'Same', profile: 'staging', created_at: daysAgo(10) });
     expect(fire('duplicate-name', [a, b])).toEqual({});
-    expect(fire('duplicate-name', [key({ name: null, created_at: daysAgo(20) }), key({ name: null, created_at: daysAgo(10) })])).toEqual({});
+    expect(
+      fire('duplicate-name', [
+        key({ name: null, created_at: daysAgo(20) }),
+        key({ name: null, created_at: daysAgo(10) }),
+      ]),
+    ).toEqual({});
     const twins = [key({ name: 'Twin', created_at: daysAgo(20) }), key({ name: 'Twin', created_at: daysAgo(10) })];
     expect(Object.keys(fire('duplicate-name', twins))).toHaveLength(1);
     expect(fire('duplicate-name', twins, context(capabilitiesOf('dakota')))).toEqual({});
@@ -184,8 +212,24 @@ describe('duplicate-name (another active key has the same name)', () => {
 describe('every rule', () => {
   /** A key that trips every rule it can: old, idle, broad, no allowlist, no expiry, with an older twin. */
   const worst = (fields: Partial<Key> = {}): Key[] => [
-    key({ name: 'Worst', created_at: daysAgo(200), last_used_at: daysAgo(100), expires_at: null, scopes: ['*'], ip_allowlist: [], ...fields }),
-    key({ name: 'Worst', created_at: daysAgo(300), last_used_at: null, expires_at: inDays(3), scopes: ['admin'], ip_allowlist: [], ...fields }),
+    key({
+      name: 'Worst',
+      created_at: daysAgo(200),
+      last_used_at: daysAgo(100),
+      expires_at: null,
+      scopes: ['*'],
+      ip_allowlist: [],
+      ...fields,
+    }),
+    key({
+      name: 'Worst',
+      created_at: daysAgo(300),
+      last_used_at: null,
+      expires_at: inDays(3),
+      scopes: ['admin'],
+      ip_allowlist: [],
+      ...fields,
+    }),
     key({ name: 'Other', created_at: daysAgo(100), status: 'expired', expires_at: daysAgo(2), ...fields }),
   ];
   const firing = (keys: Key[], capabilities: Capabilities): RuleId[] =>
@@ -203,8 +247,24 @@ describe('every rule', () => {
   test.each([
     ['dialnexa', ['max-age', 'idle', 'never-used', 'duplicate-name']],
     ['dakota', ['max-age']],
-    ['edgedns', ['max-age', 'idle', 'never-used', 'expired', 'no-expiry', 'expiring-soon', 'broad-scope', 'no-ip-allowlist', 'duplicate-name']],
-    ['cobo', ['max-age', 'idle', 'never-used', 'expired', 'no-expiry', 'expiring-soon', 'broad-scope', 'duplicate-name']],
+    [
+      'edgedns',
+      [
+        'max-age',
+        'idle',
+        'never-used',
+        'expired',
+        'no-expiry',
+        'expiring-soon',
+        'broad-scope',
+        'no-ip-allowlist',
+        'duplicate-name',
+      ],
+    ],
+    [
+      'cobo',
+      ['max-age', 'idle', 'never-used', 'expired', 'no-expiry', 'expiring-soon', 'broad-scope', 'duplicate-name'],
+    ],
   ])('%s: rules needing data the provider does not report never fire, even given the data', (provider, expected) => {
     expect(firing(worst(), capabilitiesOf(provider))).toEqual(expected);
   });

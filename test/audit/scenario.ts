@@ -54,9 +54,26 @@ export const scenario: Record<SimProviderId, Spec[]> = {
   // everything; lists active keys only, so revoked ones never reach the audit
   edgedns: [
     { id: edgeId(1), name: 'Production Server', created: 100, used: 1, expires: 200, scopes: ['dns:read'], allow }, // max-age
-    { id: edgeId(2), name: 'Staging Server', created: 60, used: 46, expires: 100, scopes: ['dns:read'], environment: 'test', allow: [] }, // idle (a test key needs no allowlist)
+    {
+      id: edgeId(2),
+      name: 'Staging Server',
+      created: 60,
+      used: 46,
+      expires: 100,
+      scopes: ['dns:read'],
+      environment: 'test',
+      allow: [],
+    }, // idle (a test key needs no allowlist)
     { id: edgeId(3), name: 'Webhook relay', created: 20, used: null, expires: 100, scopes: ['dns:read'], allow }, // never-used
-    { id: edgeId(4), name: 'Data warehouse sync', created: 50, used: 6, expires: -5, scopes: ['dns:read', 'dns:write'], allow: [] }, // expired, nothing else
+    {
+      id: edgeId(4),
+      name: 'Data warehouse sync',
+      created: 50,
+      used: 6,
+      expires: -5,
+      scopes: ['dns:read', 'dns:write'],
+      allow: [],
+    }, // expired, nothing else
     { id: edgeId(5), name: 'Mobile backend', created: 10, used: 1, expires: null, scopes: ['dns:read'], allow }, // no-expiry
     { id: edgeId(6), name: 'Support dashboard', created: 30, used: 1, expires: 14, scopes: ['domain:read'], allow }, // expiring-soon, at the boundary
     { id: edgeId(7), name: 'Analytics export', created: 30, used: 1, expires: 15, scopes: ['domain:read'], allow }, // just outside it

@@ -15,7 +15,11 @@ beforeAll(async () => {
   // keywarden on the PATH, as npm link or a global install puts it there
   writeFileSync(join(bin, 'keywarden'), `#!/bin/sh\nexec '${process.execPath}' '${binPath}' "$@"\n`);
   chmodSync(join(bin, 'keywarden'), 0o755);
-  for (const [name, provider] of [['prod', 'edgedns'], ['prod-eu', 'edgedns'], ['staging', 'cobo']]) {
+  for (const [name, provider] of [
+    ['prod', 'edgedns'],
+    ['prod-eu', 'edgedns'],
+    ['staging', 'cobo'],
+  ]) {
     expect((await runCli(['profile', 'add', name!, '--provider', provider!], { env: home })).code).toBe(0);
   }
 });
@@ -31,7 +35,10 @@ function bashCompletes(line: string): string[] {
     '_keywarden',
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
-  const result = spawnSync('bash', ['--norc', '--noprofile', '-c', script], { env: { ...home, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+  const result = spawnSync('bash', ['--norc', '--noprofile', '-c', script], {
+    env: { ...home, PATH: `${bin}:${process.env.PATH}` },
+    encoding: 'utf8',
+  });
   expect(result.stderr).toBe('');
   return result.stdout.split('\n').filter(Boolean);
 }

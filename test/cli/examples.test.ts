@@ -25,7 +25,10 @@ function allExamples(): [string, ExampleSpec][] {
     ...spec.examples.map((e): [string, ExampleSpec] => [path, e]),
     ...(spec.subcommands ?? []).flatMap((sub) => walk(sub, `${path} ${sub.name}`)),
   ];
-  return [...rootExamples.map((e): [string, ExampleSpec] => ['keywarden', e]), ...commands.flatMap((c) => walk(c, c.name))];
+  return [
+    ...rootExamples.map((e): [string, ExampleSpec] => ['keywarden', e]),
+    ...commands.flatMap((c) => walk(c, c.name)),
+  ];
 }
 
 /** The words of a command line as a POSIX shell splits them (quotes, no expansion), and a trailing `> file` apart. */
@@ -53,7 +56,11 @@ function shellWords(line: string): { words: string[]; redirected: boolean } {
 let sandbox: Sandbox;
 beforeAll(async () => {
   assertBuilt();
-  sandbox = await startTestSandbox({ keys: 12, seed: 'help-examples', token: `tok-${Math.random().toString(36).slice(2)}-examples` });
+  sandbox = await startTestSandbox({
+    keys: 12,
+    seed: 'help-examples',
+    token: `tok-${Math.random().toString(36).slice(2)}-examples`,
+  });
 });
 afterAll(async () => sandbox?.close());
 
@@ -73,7 +80,10 @@ async function setUp(): Promise<{ env: Record<string, string | undefined>; cwd: 
   };
   const add = async (name: string, provider: SandboxProviderId): Promise<void> => {
     const sets = Object.entries(expectations[provider].settings ?? {}).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
-    const { code, stderr } = await runCli(['profile', 'add', name, '--provider', provider, '--base-url', sandbox.baseUrl(provider), ...sets], { env });
+    const { code, stderr } = await runCli(
+      ['profile', 'add', name, '--provider', provider, '--base-url', sandbox.baseUrl(provider), ...sets],
+      { env },
+    );
     expect(code, stderr).toBe(0);
   };
   await add('prod', 'edgedns');
@@ -81,34 +91,47 @@ async function setUp(): Promise<{ env: Record<string, string | undefined>; cwd: 
   for (const id of builtinIds()) await add(id, id as SandboxProviderId);
   const cwd = mkdtempSync(join(home.HOME!, 'work-'));
   const script = join(cwd, 'update-secret.sh');
-  writeFileSync(script, `#!/bin/sh\nexec '${process.execPath}' '${useKey}' '${sandbox.baseUrl('edgedns')}/dns/lookup' authorization 'Bearer '\n`);
+  writeFileSync(
+    script,
+    `#!/bin/sh\nexec '${process.execPath}' '${useKey}' '${sandbox.baseUrl('edgedns')}/dns/lookup' authorization 'Bearer '\n`,
+  );
   chmodSync(script, 0o755);
   symlinkSync(join(repoRoot, 'manifests'), join(cwd, 'manifests'));
   return { env, cwd };
 }
 
 describe.runIf(keychainAvailable())('every example in the help works as written', () => {
-  test.each(allExamples().map(([path, e]) => [path, e.command, e] as const))('%s: %s', async (_path, _line, example) => {
-    const { words, redirected } = shellWords(example.command);
-    expect(words[0]).toBe('keywarden');
-    const { env, cwd } = await setUp();
-    const args = words.slice(1);
+  test.each(allExamples().map(([path, e]) => [path, e.command, e] as const))(
+    '%s: %s',
+    async (_path, _line, example) => {
+      const { words, redirected } = shellWords(example.command);
+      expect(words[0]).toBe('keywarden');
+      const { env, cwd } = await setUp();
+      const args = words.slice(1);
 
-    if (example.serves) {
-      const served = spawnBin(args, { env, cwd });
-      for (let waited = 0; !served.stderr().includes('Ctrl-C stops it.') && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-      expect(served.stderr()).toContain('Ctrl-C stops it.');
-      served.child.kill('SIGINT');
-      expect(await served.exit).toBe(130);
-      return;
-    }
+      if (example.serves) {
+        const served = spawnBin(args, { env, cwd });
+        for (let waited = 0; !served.stderr().includes('Ctrl-C stops it.') && waited < 10_000; waited += 50)
+          await new Promise((r) => setTimeout(r, 50));
+        expect(served.stderr()).toContain('Ctrl-C stops it.');
+        served.child.kill('SIGINT');
+        expect(await served.exit).toBe(130);
+        return;
+      }
 
-    const revealsSecret = args.includes('--reveal');
-    const { code, stdout, stderr } = await runBin(args, { env, cwd, stdin: example.readsToken ? `${sandbox.token}\n` : '', revealsSecret });
-    expect(code, stderr).toBe(example.exits ?? 0);
-    if ((example.exits ?? 0) === 0) expect(stderr).not.toMatch(/^keywarden: (?!warning)/m);
-    if (redirected) expect(stdout.length).toBeGreaterThan(0);
-  }, 60_000);
+      const revealsSecret = args.includes('--reveal');
+      const { code, stdout, stderr } = await runBin(args, {
+        env,
+        cwd,
+        stdin: example.readsToken ? `${sandbox.token}\n` : '',
+        revealsSecret,
+      });
+      expect(code, stderr).toBe(example.exits ?? 0);
+      if ((example.exits ?? 0) === 0) expect(stderr).not.toMatch(/^keywarden: (?!warning)/m);
+      if (redirected) expect(stdout.length).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 
   test('the examples cover every command', () => {
     const covered = new Set(allExamples().map(([path]) => path.split(' ')[0]));

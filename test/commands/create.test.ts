@@ -10,7 +10,8 @@ import { storeFailingAfterCheck } from '../helpers/stores.js';
 const sandbox = useSandbox({ keys: 5 });
 const home = isolatedEnv();
 const env = (extra = {}) => ({ ...home, KEYWARDEN_TOKEN: sandbox.current.token, ...extra });
-const secretOf = (provider: 'dialnexa' | 'dakota' | 'edgedns' | 'cobo', id: string) => sandbox.current.accounts[provider].find(id)!.secret;
+const secretOf = (provider: 'dialnexa' | 'dakota' | 'edgedns' | 'cobo', id: string) =>
+  sandbox.current.accounts[provider].find(id)!.secret;
 const keyCount = () => Object.values(sandbox.current.accounts).reduce((n, a) => n + a.keys.length, 0);
 
 const brokenAfterCheck = storeFailingAfterCheck('the keychain went away');
@@ -28,7 +29,9 @@ afterAll(() => expectNoLeaks(sandbox.current, [home.XDG_CONFIG_HOME!, home.XDG_S
 
 describe.runIf(keychainAvailable())('create with the OS keychain', () => {
   test('stores the secret in the Secret Service, where secret-tool reads it; json has no secret', async () => {
-    const { code, stdout, stderr } = await runCli([...sandbox.args('edgedns'), 'create', 'ci deploy', '-o', 'json'], { env: env() });
+    const { code, stdout, stderr } = await runCli([...sandbox.args('edgedns'), 'create', 'ci deploy', '-o', 'json'], {
+      env: env(),
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
@@ -50,7 +53,11 @@ describe.runIf(keychainAvailable())('create with the OS keychain', () => {
   });
 
   test('on a terminal the secret is shown once, in a box that says so and where it went', async () => {
-    const { code, stdout } = await runCli([...sandbox.args('dialnexa'), 'create', 'terminal key'], { env: env({ NO_COLOR: '1' }), tty: true, revealsSecret: true });
+    const { code, stdout } = await runCli([...sandbox.args('dialnexa'), 'create', 'terminal key'], {
+      env: env({ NO_COLOR: '1' }),
+      tty: true,
+      revealsSecret: true,
+    });
     expect(code).toBe(0);
     const id = /key (key_\w+)/.exec(stdout)![1]!;
     expect(stdout).toContain(secretOf('dialnexa', id));
@@ -72,26 +79,53 @@ describe.runIf(keychainAvailable())('create with the OS keychain', () => {
   });
 
   test.each([
-    ['edgedns', ['--environment', 'test', '--scopes', 'dns:read,dns:write', '--expires-in', '30d', '--ip-allowlist', '198.51.100.7/32']],
+    [
+      'edgedns',
+      [
+        '--environment',
+        'test',
+        '--scopes',
+        'dns:read,dns:write',
+        '--expires-in',
+        '30d',
+        '--ip-allowlist',
+        '198.51.100.7/32',
+      ],
+    ],
     ['cobo', ['--scopes', 'wallet:read', '--principal', 'svc-billing', '--expires-at', '2099-01-01']],
     ['dialnexa', ['--expire-now']],
   ] as const)('%s: the provider options reach the provider', async (provider, flags) => {
-    const { code, stdout } = await runCli([...sandbox.args(provider), 'create', 'with options', ...flags, '-o', 'json'], { env: env() });
+    const { code, stdout } = await runCli(
+      [...sandbox.args(provider), 'create', 'with options', ...flags, '-o', 'json'],
+      { env: env() },
+    );
     expect(code).toBe(0);
     const { key } = JSON.parse(stdout);
     const held = sandbox.current.accounts[provider].find(key.id)!;
     if (provider === 'edgedns') {
-      expect([held.environment, held.scopes, held.ipAllowlist]).toEqual(['test', ['dns:read', 'dns:write'], ['198.51.100.7/32']]);
+      expect([held.environment, held.scopes, held.ipAllowlist]).toEqual([
+        'test',
+        ['dns:read', 'dns:write'],
+        ['198.51.100.7/32'],
+      ]);
       expect(held.expiresAt! - Date.now()).toBeGreaterThan(29 * 86_400_000);
     }
-    if (provider === 'cobo') expect([held.scopes, held.owner, held.expiresAt]).toEqual([['wallet:read'], 'svc-billing', Date.parse('2099-01-01T00:00:00Z')]);
+    if (provider === 'cobo')
+      expect([held.scopes, held.owner, held.expiresAt]).toEqual([
+        ['wallet:read'],
+        'svc-billing',
+        Date.parse('2099-01-01T00:00:00Z'),
+      ]);
     if (provider === 'dialnexa') expect(key.status).toBe('expired');
   });
 
   test('--deliver gets the secret on stdin and the key in its environment; never in argv', async () => {
     const out = join(home.HOME!, 'delivered.txt');
     const command = `cat > '${out}'; echo "$KEYWARDEN_KEY_ID|$KEYWARDEN_KEY_NAME|$KEYWARDEN_PROFILE" >> '${out}'`;
-    const { code, stdout } = await runCli([...sandbox.args('cobo'), 'create', 'delivered', '--deliver', command, '-o', 'json'], { env: env() });
+    const { code, stdout } = await runCli(
+      [...sandbox.args('cobo'), 'create', 'delivered', '--deliver', command, '-o', 'json'],
+      { env: env() },
+    );
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc.delivered).toBe(true);
@@ -100,7 +134,10 @@ describe.runIf(keychainAvailable())('create with the OS keychain', () => {
   });
 
   test('a failing --deliver is exit 1, and the secret is still safe in the keychain', async () => {
-    const { code, stdout, stderr } = await runCli([...sandbox.args('edgedns'), 'create', 'undeliverable', '--deliver', 'exit 3', '-o', 'json'], { env: env() });
+    const { code, stdout, stderr } = await runCli(
+      [...sandbox.args('edgedns'), 'create', 'undeliverable', '--deliver', 'exit 3', '-o', 'json'],
+      { env: env() },
+    );
     expect(code).toBe(1);
     const doc = JSON.parse(stdout);
     expect(doc.delivered).toBe(false);
@@ -112,7 +149,9 @@ describe.runIf(keychainAvailable())('create with the OS keychain', () => {
 
 describe('create without a usable destination creates nothing', () => {
   test('no Secret Service: exit 2, no key, and the message names the alternatives', async () => {
-    const stderr = await refusedWithoutKey([...sandbox.args('cobo'), 'create', 'nowhere'], { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
+    const stderr = await refusedWithoutKey([...sandbox.args('cobo'), 'create', 'nowhere'], {
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus',
+    });
     expect(stderr).toMatch(/^keywarden: cannot store the new key's secret: .+; no key was created\n/);
     expect(stderr).toContain('--store file');
     expect(stderr).toContain('--deliver');
@@ -130,7 +169,11 @@ describe('create without a usable destination creates nothing', () => {
     ['cobo', ['--ip-allowlist', '10.0.0.1'], 'cobo does not support --ip-allowlist'],
     ['edgedns', ['--expire-now'], 'edgedns does not support --expire-now'],
     ['dakota', ['--expires-in', '30d'], 'dakota does not support --expires-in'],
-    ['cobo', ['--expires-in', '30d', '--expires-at', '2099-01-01'], '--expires-in and --expires-at cannot be used together'],
+    [
+      'cobo',
+      ['--expires-in', '30d', '--expires-at', '2099-01-01'],
+      '--expires-in and --expires-at cannot be used together',
+    ],
     ['cobo', ['--expires-at', '2001-01-01'], 'is not in the future'],
     ['edgedns', ['--environment', 'prod'], "--environment: 'prod' is not one of live, test"],
     ['cobo', ['--store', 'plaintext'], "--store: 'plaintext' is not one of keychain, file, none"],
@@ -182,10 +225,13 @@ describe('a created secret is never dropped', () => {
   });
 
   test('--store none and a failing --deliver: exit 1 and the secret is printed', async () => {
-    const { code, stdout } = await runCli([...sandbox.args('cobo'), 'create', 'deliver fails', '--store', 'none', '--deliver', 'exit 1'], {
-      env: env(),
-      revealsSecret: true,
-    });
+    const { code, stdout } = await runCli(
+      [...sandbox.args('cobo'), 'create', 'deliver fails', '--store', 'none', '--deliver', 'exit 1'],
+      {
+        env: env(),
+        revealsSecret: true,
+      },
+    );
     expect(code).toBe(1);
     expect(stdout.trim()).toMatch(/^cak_/);
   });
@@ -194,7 +240,10 @@ describe('a created secret is never dropped', () => {
 describe('create with the encrypted file store', () => {
   test('stores in the file with the passphrase from the environment; a wrong passphrase creates nothing', async () => {
     const fileEnv = env({ KEYWARDEN_FILE_PASSPHRASE: 'correct horse battery staple' });
-    const { code, stdout } = await runCli([...sandbox.args('cobo'), 'create', 'in a file', '--store', 'file', '-o', 'json'], { env: fileEnv });
+    const { code, stdout } = await runCli(
+      [...sandbox.args('cobo'), 'create', 'in a file', '--store', 'file', '-o', 'json'],
+      { env: fileEnv },
+    );
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc.stored).toMatch(new RegExp(`^file:.+secrets\\.enc#cobo/${doc.key.id}$`));

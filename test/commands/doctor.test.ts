@@ -18,7 +18,14 @@ const sandbox = useSandbox({ keys: 3, seed: 'doctor' });
 async function setUp(extra: Record<string, string> = {}) {
   const home = isolatedEnv();
   const env = { ...home, KEYWARDEN_TOKEN_PROD: sandbox.current.token, ...extra };
-  expect((await runCli(['profile', 'add', 'prod', '--provider', 'edgedns', '--base-url', sandbox.current.baseUrl('edgedns')], { env })).code).toBe(0);
+  expect(
+    (
+      await runCli(
+        ['profile', 'add', 'prod', '--provider', 'edgedns', '--base-url', sandbox.current.baseUrl('edgedns')],
+        { env },
+      )
+    ).code,
+  ).toBe(0);
   const doctor = async () => {
     const { code, stdout, stderr } = await runCli(['doctor', '-o', 'json'], { env });
     return { code, stderr, checks: JSON.parse(stdout) as Check[] };
@@ -33,13 +40,29 @@ describe.runIf(keychainAvailable())('doctor', () => {
     const { env, doctor } = await setUp();
     const { code, checks } = await doctor();
     expect(code).toBe(0);
-    expect(checks.map((c) => c.check)).toEqual(['node', 'keychain', 'config folder', 'state folder', 'data folder', 'profile prod: token', 'profile prod: list', 'profile prod: clock']);
+    expect(checks.map((c) => c.check)).toEqual([
+      'node',
+      'keychain',
+      'config folder',
+      'state folder',
+      'data folder',
+      'profile prod: token',
+      'profile prod: list',
+      'profile prod: clock',
+    ]);
     expect(checks.every((c) => c.ok)).toBe(true);
     expect(find(checks, 'keychain').detail).toContain('the Secret Service');
     expect(find(checks, 'profile prod: token').detail).toBe('from KEYWARDEN_TOKEN_PROD');
-    expect(find(checks, 'profile prod: list').detail).toMatch(/^EdgeDNS at http:\/\/127\.0\.0\.1:\d+\/edgedns\/v1 answered: \d+ keys? on the first page$/);
+    expect(find(checks, 'profile prod: list').detail).toMatch(
+      /^EdgeDNS at http:\/\/127\.0\.0\.1:\d+\/edgedns\/v1 answered: \d+ keys? on the first page$/,
+    );
     const piped = await runCli(['doctor'], { env });
-    expect(piped.stdout.trim().split('\n').map((line) => line.split('\t')[0])).toEqual(Array(8).fill('ok'));
+    expect(
+      piped.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split('\t')[0]),
+    ).toEqual(Array(8).fill('ok'));
   });
 
   test('no keychain: that check fails and says what to do instead, the others still run, exit 1', async () => {
@@ -57,10 +80,13 @@ describe.runIf(keychainAvailable())('doctor', () => {
     expect((await runCli(['profile', 'set', 'prod', '--store', 'file'], { env })).code).toBe(0);
     const { code, checks } = await doctor();
     expect(code).toBe(0);
-    expect(find(checks, 'keychain')).toMatchObject({ ok: true, detail: expect.stringMatching(/; no profile keeps its secrets there$/) });
+    expect(find(checks, 'keychain')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/; no profile keeps its secrets there$/),
+    });
   });
 
-  test('a wrong token: the list check fails with the provider\'s answer and how to log in again', async () => {
+  test("a wrong token: the list check fails with the provider's answer and how to log in again", async () => {
     const { doctor } = await setUp({ KEYWARDEN_TOKEN_PROD: 'not-the-token' });
     const { code, checks, stderr } = await doctor();
     expect(code).toBe(1);
@@ -81,7 +107,11 @@ describe.runIf(keychainAvailable())('doctor', () => {
     try {
       const { code, checks } = await doctor();
       expect(code).toBe(1);
-      expect(find(checks, 'config folder')).toMatchObject({ ok: false, detail: `${configFile} is 0644`, fix: `chmod 600 '${configFile}'` });
+      expect(find(checks, 'config folder')).toMatchObject({
+        ok: false,
+        detail: `${configFile} is 0644`,
+        fix: `chmod 600 '${configFile}'`,
+      });
       expect(find(checks, 'state folder')).toMatchObject({ ok: false, fix: `chmod 700 '${state}'` });
     } finally {
       chmodSync(state, 0o700);

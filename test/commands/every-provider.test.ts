@@ -22,70 +22,98 @@ test('the sandbox simulates every built-in provider, and only those', () => {
 });
 
 describe.runIf(keychainAvailable())('each built-in provider through the commands', () => {
-  test.each(builtinIds() as SandboxProviderId[])('%s: profile add, list, create, rotate, revoke, audit', async (provider) => {
-    const expected = expectations[provider];
-    const account = () => sandbox.current.accounts[provider];
-    const token = (expected.adminToken ?? ((t: string) => t))(sandbox.current.token);
-    const env = { ...home, KEYWARDEN_TOKEN: token, ...(provider === 'npm' ? { KEYWARDEN_NPM_PASSWORD: expected.credentials!.password } : {}) };
-    const cli = (...argv: string[]) => runCli(['-p', provider, ...argv], { env });
-    const sets = Object.entries(expected.settings ?? {}).flatMap(([name, value]) => ['--set', `${name}=${value}`]);
+  test.each(builtinIds() as SandboxProviderId[])(
+    '%s: profile add, list, create, rotate, revoke, audit',
+    async (provider) => {
+      const expected = expectations[provider];
+      const account = () => sandbox.current.accounts[provider];
+      const token = (expected.adminToken ?? ((t: string) => t))(sandbox.current.token);
+      const env = {
+        ...home,
+        KEYWARDEN_TOKEN: token,
+        ...(provider === 'npm' ? { KEYWARDEN_NPM_PASSWORD: expected.credentials!.password } : {}),
+      };
+      const cli = (...argv: string[]) => runCli(['-p', provider, ...argv], { env });
+      const sets = Object.entries(expected.settings ?? {}).flatMap(([name, value]) => ['--set', `${name}=${value}`]);
 
-    const added = await runCli(['--provider', provider, '--base-url', sandbox.current.baseUrl(provider), 'profile', 'add', provider, ...sets], { env });
-    expect(added.stderr).toMatch(new RegExp(`^added profile ${provider} `));
-    expect(added.code).toBe(0);
+      const added = await runCli(
+        ['--provider', provider, '--base-url', sandbox.current.baseUrl(provider), 'profile', 'add', provider, ...sets],
+        { env },
+      );
+      expect(added.stderr).toMatch(new RegExp(`^added profile ${provider} `));
+      expect(added.code).toBe(0);
 
-    const listed = await cli('list', '-o', 'json');
-    expect(listed.code).toBe(0);
-    const ids = (JSON.parse(listed.stdout) as { id: string }[]).map((k) => k.id).sort();
-    expect(ids).toEqual(account().keys.filter((k) => expected.listed(k)).map((k) => k.id).sort());
+      const listed = await cli('list', '-o', 'json');
+      expect(listed.code).toBe(0);
+      const ids = (JSON.parse(listed.stdout) as { id: string }[]).map((k) => k.id).sort();
+      expect(ids).toEqual(
+        account()
+          .keys.filter((k) => expected.listed(k))
+          .map((k) => k.id)
+          .sort(),
+      );
 
-    let keyId: string;
-    if (expected.fullCreate) {
-      const created = await cli('create', `${provider} worker`, '-o', 'json');
-      expect(created.code).toBe(0);
-      const doc = JSON.parse(created.stdout);
-      keyId = doc.key.id;
-      expect(doc.stored).toBe(`keychain:keywarden/${provider}/${keyId}`);
-      expect(secretToolLookup(`${provider}/${keyId}`)).toBe(account().find(keyId)!.secret);
-    } else {
-      const refused = await cli('create', `${provider} worker`);
-      expect(refused).toMatchObject({ code: 2, stdout: '' });
-      expect(refused.stderr).toMatch(new RegExp(`^keywarden: .* \\(${provider}\\) cannot create keys through its API\n`));
-      keyId = account().create({ name: `${provider} worker` }).id;
-    }
+      let keyId: string;
+      if (expected.fullCreate) {
+        const created = await cli('create', `${provider} worker`, '-o', 'json');
+        expect(created.code).toBe(0);
+        const doc = JSON.parse(created.stdout);
+        keyId = doc.key.id;
+        expect(doc.stored).toBe(`keychain:keywarden/${provider}/${keyId}`);
+        expect(secretToolLookup(`${provider}/${keyId}`)).toBe(account().find(keyId)!.secret);
+      } else {
+        const refused = await cli('create', `${provider} worker`);
+        expect(refused).toMatchObject({ code: 2, stdout: '' });
+        expect(refused.stderr).toMatch(
+          new RegExp(`^keywarden: .* \\(${provider}\\) cannot create keys through its API\n`),
+        );
+        keyId = account().create({ name: `${provider} worker` }).id;
+      }
 
-    const rotated = await rotate(provider, keyId, cli);
-    if (rotated !== null) keyId = rotated;
+      const rotated = await rotate(provider, keyId, cli);
+      if (rotated !== null) keyId = rotated;
 
-    const revoked = await cli('revoke', '--yes', '--', keyId);
-    expect(revoked.code).toBe(0);
-    const held = account().find(keyId);
-    expect(held === undefined || held.revokedAt !== null).toBe(true);
+      const revoked = await cli('revoke', '--yes', '--', keyId);
+      expect(revoked.code).toBe(0);
+      const held = account().find(keyId);
+      expect(held === undefined || held.revokedAt !== null).toBe(true);
 
-    const audited = await cli('audit', '-o', 'json');
-    expect(audited.code).toBe(0);
-    const report = JSON.parse(audited.stdout);
-    // keys shown as revoked are not audited
-    const now = Date.now();
-    const inService = account().keys.filter((k) => expected.listed(k) && expected.record(k, now).status !== 'revoked');
-    expect(report.summary.keys).toBe(inService.length);
-    expect(report.errors).toEqual([]);
-    for (const finding of report.findings) expect(finding).toMatchObject({ provider, profile: provider });
-  });
+      const audited = await cli('audit', '-o', 'json');
+      expect(audited.code).toBe(0);
+      const report = JSON.parse(audited.stdout);
+      // keys shown as revoked are not audited
+      const now = Date.now();
+      const inService = account().keys.filter(
+        (k) => expected.listed(k) && expected.record(k, now).status !== 'revoked',
+      );
+      expect(report.summary.keys).toBe(inService.length);
+      expect(report.errors).toEqual([]);
+      for (const finding of report.findings) expect(finding).toMatchObject({ provider, profile: provider });
+    },
+  );
 });
 
 /** Rotates the key the way its provider allows, checks the outcome, and gives the id of the key now in service. */
-async function rotate(provider: SandboxProviderId, keyId: string, cli: (...argv: string[]) => ReturnType<typeof runCli>): Promise<string | null> {
+async function rotate(
+  provider: SandboxProviderId,
+  keyId: string,
+  cli: (...argv: string[]) => ReturnType<typeof runCli>,
+): Promise<string | null> {
   const account = sandbox.current.accounts[provider];
   const can = builtinProvider(provider)!.capabilities;
   if (!can.create && !can.nativeRotate) {
     const refused = await cli('rotate', '--yes', '--', keyId);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^keywarden: .*cannot create keys through its API, so keywarden cannot rotate them\n/);
+    expect(refused.stderr).toMatch(
+      /^keywarden: .*cannot create keys through its API, so keywarden cannot rotate them\n/,
+    );
     return null;
   }
   const oldSecret = account.find(keyId)!.secret;
-  const verify = can.usageTracking && !can.nativeRotate ? ['--deliver', deliverAndUse(sandbox.current, provider), '--verify-use', '20s'] : [];
+  const verify =
+    can.usageTracking && !can.nativeRotate
+      ? ['--deliver', deliverAndUse(sandbox.current, provider), '--verify-use', '20s']
+      : [];
   const grace = can.nativeRotate ? ['--grace', '1h'] : [];
   const { code, stdout, stderr } = await cli('rotate', ...verify, ...grace, '--yes', '-o', 'json', '--', keyId);
   expect(stderr).not.toContain('keywarden:');

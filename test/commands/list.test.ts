@@ -9,19 +9,25 @@ const sandbox = useSandbox({ keys: 240, seed: 'list' });
 const env = (extra = {}) => isolatedEnv({ KEYWARDEN_TOKEN: sandbox.current.token, ...extra });
 
 describe('list', () => {
-  test.each(simulatedProviders)('%s: -o json returns every key exactly once, with every field of a key', async (provider) => {
-    const { code, stdout, stderr } = await runCli([...sandbox.args(provider), 'list', '--status', 'all', '-o', 'json'], { env: env() });
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    const keys = JSON.parse(stdout) as Record<string, unknown>[];
-    const listed = sandbox.current.accounts[provider].keys.filter((k) => expectations[provider].listed(k));
-    expect(keys.map((k) => k.id).sort()).toEqual(listed.map((k) => k.id).sort());
-    for (const key of keys) {
-      expect(Object.keys(key)).toEqual([...keyFields]);
-      expect(key.provider).toBe(provider);
-      expect(key.profile).toBe(provider);
-    }
-  });
+  test.each(simulatedProviders)(
+    '%s: -o json returns every key exactly once, with every field of a key',
+    async (provider) => {
+      const { code, stdout, stderr } = await runCli(
+        [...sandbox.args(provider), 'list', '--status', 'all', '-o', 'json'],
+        { env: env() },
+      );
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const keys = JSON.parse(stdout) as Record<string, unknown>[];
+      const listed = sandbox.current.accounts[provider].keys.filter((k) => expectations[provider].listed(k));
+      expect(keys.map((k) => k.id).sort()).toEqual(listed.map((k) => k.id).sort());
+      for (const key of keys) {
+        expect(Object.keys(key)).toEqual([...keyFields]);
+        expect(key.provider).toBe(provider);
+        expect(key.profile).toBe(provider);
+      }
+    },
+  );
 
   test('without --status, revoked keys are left out', async () => {
     const { stdout } = await runCli([...sandbox.args('cobo'), 'list', '-o', 'json'], { env: env() });
@@ -36,7 +42,12 @@ describe('list', () => {
     const run = async (...extra: string[]) => {
       const result = await runCli([...sandbox.args('edgedns'), 'list', '-o', 'json', ...extra], { env: env() });
       expect(result.code).toBe(0);
-      return JSON.parse(result.stdout) as { name: string; status: string; created_at: string; last_used_at: string | null }[];
+      return JSON.parse(result.stdout) as {
+        name: string;
+        status: string;
+        created_at: string;
+        last_used_at: string | null;
+      }[];
     };
     const expired = await run('--status', 'expired');
     expect(expired.length).toBeGreaterThan(0);
@@ -65,7 +76,9 @@ describe('list', () => {
     const [header, ...rows] = csv.stdout.trim().split('\n');
     expect(header).toBe(keyFields.join(','));
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.every((row) => row.startsWith('dialnexa,dialnexa,key_') && row.includes('Acme CRM Integration'))).toBe(true);
+    expect(rows.every((row) => row.startsWith('dialnexa,dialnexa,key_') && row.includes('Acme CRM Integration'))).toBe(
+      true,
+    );
   });
 
   test('a table on a terminal: relative times, colour unless NO_COLOR', async () => {
@@ -91,7 +104,9 @@ describe('list', () => {
   });
 
   test('a wrong token is exit 4 with one keywarden: line and a hint', async () => {
-    const { code, stdout, stderr } = await runCli([...sandbox.args('edgedns'), 'list'], { env: env({ KEYWARDEN_TOKEN: 'wrong-token-value' }) });
+    const { code, stdout, stderr } = await runCli([...sandbox.args('edgedns'), 'list'], {
+      env: env({ KEYWARDEN_TOKEN: 'wrong-token-value' }),
+    });
     expect(code).toBe(4);
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');
@@ -149,16 +164,22 @@ describe('list', () => {
   });
 
   test('--debug traces method, URL, status, time and attempt, and never the token', async () => {
-    const { code, stderr } = await runCli([...sandbox.args('dialnexa'), '--debug', 'list', '-o', 'json'], { env: env() });
+    const { code, stderr } = await runCli([...sandbox.args('dialnexa'), '--debug', 'list', '-o', 'json'], {
+      env: env(),
+    });
     expect(code).toBe(0);
-    expect(stderr).toMatch(/debug: GET http:\/\/127\.0\.0\.1:\d+\/dialnexa\/v1\/api-keys\?limit=100&page=1 200 \d+ms attempt 1/);
+    expect(stderr).toMatch(
+      /debug: GET http:\/\/127\.0\.0\.1:\d+\/dialnexa\/v1\/api-keys\?limit=100&page=1 200 \d+ms attempt 1/,
+    );
     expect(stderr.match(/debug: GET/g)!.length).toBe(3);
     expect(stderr).not.toContain(sandbox.current.token);
   });
 
   test('a non-loopback http:// base URL is refused before any request', async () => {
     const before = sandbox.current.requests.length;
-    const { code, stderr } = await runCli(['--provider', 'cobo', '--base-url', 'http://keys.example.com', 'list'], { env: env() });
+    const { code, stderr } = await runCli(['--provider', 'cobo', '--base-url', 'http://keys.example.com', 'list'], {
+      env: env(),
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('http:// is allowed only for loopback hosts');
     expect(sandbox.current.requests.length).toBe(before);
@@ -185,7 +206,12 @@ describe('list --all-profiles', () => {
     const partial = await runCli(['list', '--all-profiles', '-o', 'ndjson'], { env: base });
     expect(partial.code).toBe(1);
     expect(partial.stderr).toContain('keywarden: profile broken: dakota: GET /api-keys: 401');
-    const listed = new Set(partial.stdout.trim().split('\n').map((line) => JSON.parse(line).profile));
+    const listed = new Set(
+      partial.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).profile),
+    );
     expect(listed.size).toBe(4);
   });
 });

@@ -18,7 +18,10 @@ describe.runIf(keychainAvailable())('login and logout with the OS keychain', () 
   test('a piped token is checked, stored under the profile, and used by later commands', async () => {
     const args = ['--profile', profile, ...sandbox.args('edgedns')];
     const before = sandbox.current.requests.length;
-    const { code, stdout, stderr } = await runCli([...args, 'login'], { env: home, stdin: `${sandbox.current.token}\n` });
+    const { code, stdout, stderr } = await runCli([...args, 'login'], {
+      env: home,
+      stdin: `${sandbox.current.token}\n`,
+    });
     expect(stderr).toContain(`keychain:keywarden/${profile}`);
     expect(code).toBe(0);
     expect(stdout).toBe('');
@@ -41,9 +44,14 @@ describe.runIf(keychainAvailable())('login and logout with the OS keychain', () 
 
   test('a rejected token is exit 4 and is not stored', async () => {
     const wrong = 'definitely-not-the-token';
-    const { code, stderr } = await runCli(['--profile', `${profile}-wrong`, ...sandbox.args('cobo'), 'login'], { env: home, stdin: wrong });
+    const { code, stderr } = await runCli(['--profile', `${profile}-wrong`, ...sandbox.args('cobo'), 'login'], {
+      env: home,
+      stdin: wrong,
+    });
     expect(code).toBe(4);
-    expect(stderr).toMatch(/^keywarden: the token was not accepted, so it was not stored: cobo: GET \/api\/v1\/api-keys: 401/);
+    expect(stderr).toMatch(
+      /^keywarden: the token was not accepted, so it was not stored: cobo: GET \/api\/v1\/api-keys: 401/,
+    );
     expect(stderr).not.toContain(wrong);
     expect(secretToolLookup(`${profile}-wrong`)).toBeUndefined();
   });
@@ -51,7 +59,9 @@ describe.runIf(keychainAvailable())('login and logout with the OS keychain', () 
   test('typed at a real terminal, the token is hidden', async () => {
     assertBuilt();
     const name = `${profile}-tty`;
-    const result = await runInTerminal(['--profile', name, ...sandbox.args('dialnexa'), 'login'], home, [['Admin token', `${sandbox.current.token}\r`]]);
+    const result = await runInTerminal(['--profile', name, ...sandbox.args('dialnexa'), 'login'], home, [
+      ['Admin token', `${sandbox.current.token}\r`],
+    ]);
     expect(result.unanswered).toEqual([]);
     expect(result.code).toBe(0);
     expect(result.output).not.toContain(sandbox.current.token);

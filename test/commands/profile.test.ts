@@ -27,7 +27,13 @@ describe('profile', () => {
 
     const listed = await runCli(['profile', 'list', '-o', 'json'], { env });
     expect(JSON.parse(listed.stdout)).toEqual([
-      { name: 'prod', provider: 'dialnexa', base_url: sandbox.current.baseUrl('dialnexa'), store: 'keychain', current: true },
+      {
+        name: 'prod',
+        provider: 'dialnexa',
+        base_url: sandbox.current.baseUrl('dialnexa'),
+        store: 'keychain',
+        current: true,
+      },
       { name: 'wallet', provider: 'cobo', base_url: null, store: 'file', current: false },
     ]);
 
@@ -75,7 +81,9 @@ describe('profile', () => {
   test('no profile at all is exit 2 with a hint', async () => {
     const { code, stderr } = await runCli(['list'], { env: isolatedEnv() });
     expect(code).toBe(2);
-    expect(stderr).toBe('keywarden: no profile is set up\nhint: keywarden profile add <name> --provider <id>, or pass --provider\n');
+    expect(stderr).toBe(
+      'keywarden: no profile is set up\nhint: keywarden profile add <name> --provider <id>, or pass --provider\n',
+    );
   });
 
   test('--config-dir and KEYWARDEN_CONFIG_DIR choose the config directory', async () => {
@@ -95,7 +103,9 @@ describe('profile', () => {
     writeFileSync(join(dir, 'config.json'), '{ not json');
     const { code, stderr } = await runCli(['--config-dir', dir, 'profile', 'list'], { env });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^keywarden: .*config\.json: is not valid JSON \(.*\)\nhint: fix or remove the file; it holds only profiles\n$/);
+    expect(stderr).toMatch(
+      /^keywarden: .*config\.json: is not valid JSON \(.*\)\nhint: fix or remove the file; it holds only profiles\n$/,
+    );
   });
 });
 
@@ -103,11 +113,23 @@ describe('providers', () => {
   test('lists every built-in provider, one manifest each, with default base URLs and capabilities in snake_case', async () => {
     const { code, stdout } = await runCli(['providers', '-o', 'json']);
     expect(code).toBe(0);
-    const providers = JSON.parse(stdout) as { id: string; default_base_url: string; capabilities: Record<string, boolean> }[];
-    const manifests = readdirSync('manifests').filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+    const providers = JSON.parse(stdout) as {
+      id: string;
+      default_base_url: string;
+      capabilities: Record<string, boolean>;
+    }[];
+    const manifests = readdirSync('manifests')
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .sort();
     expect(providers.map((p) => p.id)).toEqual(manifests);
     expect(providers.map((p) => p.id)).toEqual(expect.arrayContaining(['dialnexa', 'dakota', 'edgedns', 'cobo']));
-    expect(providers.find((p) => p.id === 'dakota')!.capabilities).toMatchObject({ usage_tracking: false, idempotent_create: true, create: true, revoke: true });
+    expect(providers.find((p) => p.id === 'dakota')!.capabilities).toMatchObject({
+      usage_tracking: false,
+      idempotent_create: true,
+      create: true,
+      revoke: true,
+    });
     expect(providers.find((p) => p.id === 'edgedns')!.default_base_url).toBe('https://api.edgedns.dev/v1');
     const table = await runCli(['providers'], { tty: true });
     expect(table.stdout).toContain('https://api.platform.dakota.xyz');

@@ -14,7 +14,9 @@ const tableHeader = '| id | provider | default base URL | can | needs |';
 function readmeRow(p: ProviderDefinition): string {
   const needs = [
     ...p.settings.map((s) => `setting \`${s.name}\` (${s.description})`),
-    ...p.credentials.map((c) => `\`${c.env}\`${c.prompt ? ' or a hidden prompt' : ''} at create${c.required ? '' : ', if set'}`),
+    ...p.credentials.map(
+      (c) => `\`${c.env}\`${c.prompt ? ' or a hidden prompt' : ''} at create${c.required ? '' : ', if set'}`,
+    ),
   ];
   const base = p.defaultBaseUrl ?? 'none: each profile gives one';
   return `| \`${p.id}\` | ${p.displayName} | ${base} | ${capabilityList(p.capabilities).join(', ')} | ${needs.join('; ') || '-'} |`;
@@ -24,7 +26,11 @@ describe('providers', () => {
   test('lists the eleven built-in providers, one per manifest, with what each can do and needs', async () => {
     const { code, stdout } = await runCli(['providers', '-o', 'json']);
     expect(code).toBe(0);
-    const listed = JSON.parse(stdout) as { id: string; capabilities: Record<string, boolean>; settings: { name: string }[] }[];
+    const listed = JSON.parse(stdout) as {
+      id: string;
+      capabilities: Record<string, boolean>;
+      settings: { name: string }[];
+    }[];
     expect(listed.map((p) => p.id)).toEqual(builtinIds());
     expect(listed).toHaveLength(11);
     const byId = new Map(listed.map((p) => [p.id, p]));

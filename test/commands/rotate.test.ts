@@ -36,87 +36,144 @@ function oldKey(provider: SimProviderId, name: string): SimKey {
 /** The ids of an account's keys now, to tell new keys from old (Dakota deletes revoked keys from the list). */
 const idsNow = (provider: SimProviderId) => new Set(account(provider).keys.map((k) => k.id));
 /** Keys of the account that were not there before, other than the old one. */
-const newKeysSince = (provider: SimProviderId, before: Set<string>, old: SimKey) => account(provider).keys.filter((k) => !before.has(k.id) && k.id !== old.id);
-const oldRevoked = (provider: SimProviderId, old: SimKey) => (provider === 'dakota' ? account(provider).find(old.id) === undefined : account(provider).find(old.id)!.revokedAt !== null);
-const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.json')) : []).map((f) => JSON.parse(readFileSync(join(journalDir, f), 'utf8')));
+const newKeysSince = (provider: SimProviderId, before: Set<string>, old: SimKey) =>
+  account(provider).keys.filter((k) => !before.has(k.id) && k.id !== old.id);
+const oldRevoked = (provider: SimProviderId, old: SimKey) =>
+  provider === 'dakota'
+    ? account(provider).find(old.id) === undefined
+    : account(provider).find(old.id)!.revokedAt !== null;
+const journals = () =>
+  (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.json')) : []).map((f) =>
+    JSON.parse(readFileSync(join(journalDir, f), 'utf8')),
+  );
 
 describe.runIf(keychainAvailable())('rotate against every simulator', () => {
-  test.each(['dialnexa', 'dakota', 'edgedns', 'cobo'] as const)('%s: new key with the old one\'s properties, stored, delivered, verified, old revoked', async (provider) => {
-    const old = oldKey(provider, `${provider} service`);
-    const before = idsNow(provider);
-    const verify = provider === 'dakota' ? [] : ['--verify-use', '20s'];
-    const { code, stdout, stderr } = await runCli(
-      [...sandbox.args(provider), 'rotate', old.id, '--deliver', deliverAndUse(sandbox.current, provider), ...verify, '--yes', '-o', 'json'],
-      { env: env() },
-    );
-    expect(stderr).not.toContain('keywarden:');
-    expect(code).toBe(0);
-    const doc = JSON.parse(stdout);
-    expect(Object.keys(doc)).toEqual(['rotation_id', 'old', 'new', 'stored', 'delivered', 'verified_use', 'old_revoked']);
-    const created = newKeysSince(provider, before, old);
-    expect(created.map((k) => k.id)).toEqual([doc.new.id]);
-    const fresh = created[0]!;
-    expect(doc).toMatchObject({ delivered: true, verified_use: provider === 'dakota' ? null : true, old_revoked: true });
-    expect(doc.stored).toBe(`keychain:keywarden/${provider}/${fresh.id}`);
-    expect(secretToolLookup(`${provider}/${fresh.id}`)).toBe(fresh.secret);
-    if (provider !== 'dakota') expect(fresh.name).toBe(old.name);
-    expect(fresh.scopes).toEqual(old.scopes);
-    if (provider === 'edgedns') expect([fresh.environment, fresh.ipAllowlist]).toEqual([old.environment, old.ipAllowlist]);
-    if (old.expiresAt !== null) expect(Math.abs(fresh.expiresAt! - fresh.createdAt - 365 * day)).toBeLessThan(5_000);
-    if (provider !== 'dakota') expect(fresh.lastUsedAt).not.toBeNull();
-    expect(oldRevoked(provider, old)).toBe(true);
-    const journal = journals().find((j) => j.id === doc.rotation_id);
-    expect(journal.finished_at).not.toBeNull();
-    expect(Object.keys(journal.done)).toEqual(expect.arrayContaining(['preflight', 'create', 'store', 'deliver', 'revoke']));
-  });
+  test.each(['dialnexa', 'dakota', 'edgedns', 'cobo'] as const)(
+    "%s: new key with the old one's properties, stored, delivered, verified, old revoked",
+    async (provider) => {
+      const old = oldKey(provider, `${provider} service`);
+      const before = idsNow(provider);
+      const verify = provider === 'dakota' ? [] : ['--verify-use', '20s'];
+      const { code, stdout, stderr } = await runCli(
+        [
+          ...sandbox.args(provider),
+          'rotate',
+          old.id,
+          '--deliver',
+          deliverAndUse(sandbox.current, provider),
+          ...verify,
+          '--yes',
+          '-o',
+          'json',
+        ],
+        { env: env() },
+      );
+      expect(stderr).not.toContain('keywarden:');
+      expect(code).toBe(0);
+      const doc = JSON.parse(stdout);
+      expect(Object.keys(doc)).toEqual([
+        'rotation_id',
+        'old',
+        'new',
+        'stored',
+        'delivered',
+        'verified_use',
+        'old_revoked',
+      ]);
+      const created = newKeysSince(provider, before, old);
+      expect(created.map((k) => k.id)).toEqual([doc.new.id]);
+      const fresh = created[0]!;
+      expect(doc).toMatchObject({
+        delivered: true,
+        verified_use: provider === 'dakota' ? null : true,
+        old_revoked: true,
+      });
+      expect(doc.stored).toBe(`keychain:keywarden/${provider}/${fresh.id}`);
+      expect(secretToolLookup(`${provider}/${fresh.id}`)).toBe(fresh.secret);
+      if (provider !== 'dakota') expect(fresh.name).toBe(old.name);
+      expect(fresh.scopes).toEqual(old.scopes);
+      if (provider === 'edgedns')
+        expect([fresh.environment, fresh.ipAllowlist]).toEqual([old.environment, old.ipAllowlist]);
+      if (old.expiresAt !== null) expect(Math.abs(fresh.expiresAt! - fresh.createdAt - 365 * day)).toBeLessThan(5_000);
+      if (provider !== 'dakota') expect(fresh.lastUsedAt).not.toBeNull();
+      expect(oldRevoked(provider, old)).toBe(true);
+      const journal = journals().find((j) => j.id === doc.rotation_id);
+      expect(journal.finished_at).not.toBeNull();
+      expect(Object.keys(journal.done)).toEqual(
+        expect.arrayContaining(['preflight', 'create', 'store', 'deliver', 'revoke']),
+      );
+    },
+  );
 });
 
 /** Runs the built binary with the test's crash hook: it dies by SIGKILL at that point, like a CI runner losing its machine. */
 async function rotateUntilKilled(provider: SimProviderId, old: SimKey, crashAt: string, extra: string[] = []) {
-  const args = [...sandbox.args(provider), 'rotate', old.id, '--yes', '--deliver', deliverAndUse(sandbox.current, provider), ...extra];
+  const args = [
+    ...sandbox.args(provider),
+    'rotate',
+    old.id,
+    '--yes',
+    '--deliver',
+    deliverAndUse(sandbox.current, provider),
+    ...extra,
+  ];
   return runBin(args, { env: env({ KW_TEST_CRASH_AT: crashAt }), nodeArgs: ['--import', crashHook] });
 }
 
 describe.runIf(keychainAvailable())('SIGKILL at every step, then --resume', () => {
-  const points = ['after-preflight', 'create-answered', 'after-create', 'after-deliver', 'after-verify', 'after-revoke'];
+  const points = [
+    'after-preflight',
+    'create-answered',
+    'after-create',
+    'after-deliver',
+    'after-verify',
+    'after-revoke',
+  ];
   test.each(
-    (['edgedns', 'dakota'] as const).flatMap((provider) => points.filter((p) => !(provider === 'dakota' && p === 'after-verify')).map((p) => [provider, p] as const)),
-  )('%s, killed at %s: resume ends with one active new key, the old one revoked, the secret stored', async (provider, point) => {
-    assertBuilt();
-    const old = oldKey(provider, `killed at ${point}`);
-    const before = idsNow(provider);
-    const verify = provider === 'dakota' ? [] : ['--verify-use', '20s'];
-    const killed = await rotateUntilKilled(provider, old, point, verify);
-    expect(killed.code).toBeNull(); // killed by a signal, not exited
-    expect(oldRevoked(provider, old)).toBe(point === 'after-revoke');
+    (['edgedns', 'dakota'] as const).flatMap((provider) =>
+      points.filter((p) => !(provider === 'dakota' && p === 'after-verify')).map((p) => [provider, p] as const),
+    ),
+  )(
+    '%s, killed at %s: resume ends with one active new key, the old one revoked, the secret stored',
+    async (provider, point) => {
+      assertBuilt();
+      const old = oldKey(provider, `killed at ${point}`);
+      const before = idsNow(provider);
+      const verify = provider === 'dakota' ? [] : ['--verify-use', '20s'];
+      const killed = await rotateUntilKilled(provider, old, point, verify);
+      expect(killed.code).toBeNull(); // killed by a signal, not exited
+      expect(oldRevoked(provider, old)).toBe(point === 'after-revoke');
 
-    const unfinished = journals().filter((j) => j.finished_at === null && j.old.id === old.id);
-    expect(unfinished.length).toBe(1);
-    const id = unfinished[0].id as string;
-    const resumed = await runBin(['rotate', '--resume', id, '--yes', '-o', 'json'], { env: env() });
-    expect(resumed.code).toBe(0);
-    const doc = JSON.parse(resumed.stdout);
+      const unfinished = journals().filter((j) => j.finished_at === null && j.old.id === old.id);
+      expect(unfinished.length).toBe(1);
+      const id = unfinished[0].id as string;
+      const resumed = await runBin(['rotate', '--resume', id, '--yes', '-o', 'json'], { env: env() });
+      expect(resumed.code).toBe(0);
+      const doc = JSON.parse(resumed.stdout);
 
-    const created = newKeysSince(provider, before, old);
-    const fresh = created.find((k) => k.id === doc.new.id)!;
-    expect(fresh.revokedAt).toBeNull();
-    expect(secretToolLookup(`${provider}/${fresh.id}`)).toBe(fresh.secret);
-    expect(oldRevoked(provider, old)).toBe(true);
-    expect(journals().find((j) => j.id === id).finished_at).not.toBeNull();
-    // an interrupted create is never repeated blindly: a second key appears only where the provider cannot take an
-    // idempotency key and the first answer was lost with the process; nothing proves whose that key is, so it is
-    // named and left alone
-    const lostAnswer = point === 'create-answered' && provider !== 'dakota';
-    expect(created.length).toBe(lostAnswer ? 2 : 1);
-    if (lostAnswer) {
-      const orphan = created.find((k) => k.id !== fresh.id)!;
-      expect(orphan.revokedAt).toBeNull();
-      expect(resumed.stderr).toContain(`${orphan.id} (killed at ${point}), created `);
-      expect(resumed.stderr).toContain(`nothing proves it, so it is left as it is: if nobody uses it, revoke it: keywarden --profile ${provider} revoke ${orphan.id}`);
-    } else {
-      expect(resumed.stderr).not.toContain('keywarden:');
-    }
-  });
+      const created = newKeysSince(provider, before, old);
+      const fresh = created.find((k) => k.id === doc.new.id)!;
+      expect(fresh.revokedAt).toBeNull();
+      expect(secretToolLookup(`${provider}/${fresh.id}`)).toBe(fresh.secret);
+      expect(oldRevoked(provider, old)).toBe(true);
+      expect(journals().find((j) => j.id === id).finished_at).not.toBeNull();
+      // an interrupted create is never repeated blindly: a second key appears only where the provider cannot take an
+      // idempotency key and the first answer was lost with the process; nothing proves whose that key is, so it is
+      // named and left alone
+      const lostAnswer = point === 'create-answered' && provider !== 'dakota';
+      expect(created.length).toBe(lostAnswer ? 2 : 1);
+      if (lostAnswer) {
+        const orphan = created.find((k) => k.id !== fresh.id)!;
+        expect(orphan.revokedAt).toBeNull();
+        expect(resumed.stderr).toContain(`${orphan.id} (killed at ${point}), created `);
+        expect(resumed.stderr).toContain(
+          `nothing proves it, so it is left as it is: if nobody uses it, revoke it: keywarden --profile ${provider} revoke ${orphan.id}`,
+        );
+      } else {
+        expect(resumed.stderr).not.toContain('keywarden:');
+      }
+    },
+  );
 });
 
 const refusingStore = storeFailingAfterCheck('the keychain is locked');
@@ -127,7 +184,9 @@ describe.runIf(keychainAvailable())('a failure half-way leaves the old key activ
     const gate = join(home.HOME!, 'deliver-ok');
     const target = join(home.HOME!, 'delivered-secret');
     const command = `test -f '${gate}' && cat > '${target}'`;
-    const failed = await runCli([...sandbox.args('cobo'), 'rotate', old.id, '--deliver', command, '--yes'], { env: env() });
+    const failed = await runCli([...sandbox.args('cobo'), 'rotate', old.id, '--deliver', command, '--yes'], {
+      env: env(),
+    });
     expect(failed.code).toBe(1);
     const id = /rotation (rot-[\w-]+) stopped at deliver/.exec(failed.stderr)![1]!;
     expect(failed.stderr).toContain(`the old key ${old.id} is still active`);
@@ -138,7 +197,9 @@ describe.runIf(keychainAvailable())('a failure half-way leaves the old key activ
     // the journal's --deliver command runs a program with the live secret: not without a word from the person
     const unconfirmed = await runCli(['rotate', '--resume', '-o', 'json'], { env: env() });
     expect(unconfirmed.code).toBe(2);
-    expect(unconfirmed.stderr).toBe('keywarden: confirmation needed, and there is no terminal to ask on\nhint: pass --yes to confirm\n');
+    expect(unconfirmed.stderr).toBe(
+      'keywarden: confirmation needed, and there is no terminal to ask on\nhint: pass --yes to confirm\n',
+    );
     expect(existsSync(target)).toBe(false);
     const resumed = await runCli(['rotate', '--resume', '--yes', '-o', 'json'], { env: env() });
     expect(resumed.code).toBe(0);
@@ -147,15 +208,21 @@ describe.runIf(keychainAvailable())('a failure half-way leaves the old key activ
     expect(account('cobo').find(old.id)!.revokedAt).not.toBeNull();
   });
 
-  test('a --deliver given again on the command line takes the place of the journal\'s, without a question', async () => {
+  test("a --deliver given again on the command line takes the place of the journal's, without a question", async () => {
     const old = oldKey('edgedns', 'deliver restated');
-    const failed = await runCli([...sandbox.args('edgedns'), 'rotate', old.id, '--deliver', 'exit 4', '--yes'], { env: env() });
+    const failed = await runCli([...sandbox.args('edgedns'), 'rotate', old.id, '--deliver', 'exit 4', '--yes'], {
+      env: env(),
+    });
     expect(failed.code).toBe(1);
     const id = /rotation (rot-[\w-]+) stopped at deliver/.exec(failed.stderr)![1]!;
     const target = join(home.HOME!, 'restated-secret');
-    const resumed = await runCli(['rotate', '--resume', id, '--deliver', `cat > '${target}'`, '-o', 'json'], { env: env() });
+    const resumed = await runCli(['rotate', '--resume', id, '--deliver', `cat > '${target}'`, '-o', 'json'], {
+      env: env(),
+    });
     expect(resumed.code).toBe(0);
-    expect(readFileSync(target, 'utf8').trim()).toBe(account('edgedns').find(JSON.parse(resumed.stdout).new.id)!.secret);
+    expect(readFileSync(target, 'utf8').trim()).toBe(
+      account('edgedns').find(JSON.parse(resumed.stdout).new.id)!.secret,
+    );
   });
 
   test('a failing revoke', async () => {
@@ -174,7 +241,10 @@ describe.runIf(keychainAvailable())('a failure half-way leaves the old key activ
   test('a failing store: the new key is taken back, nothing is lost, resume finishes', async () => {
     const old = oldKey('dialnexa', 'store fails');
     const before = idsNow('dialnexa');
-    const failed = await runCli([...sandbox.args('dialnexa'), 'rotate', old.id, '--yes'], { env: env(), secretStores: { keychain: refusingStore } });
+    const failed = await runCli([...sandbox.args('dialnexa'), 'rotate', old.id, '--yes'], {
+      env: env(),
+      secretStores: { keychain: refusingStore },
+    });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('could not be stored (the keychain is locked)');
     const [takenBack] = newKeysSince('dialnexa', before, old);
@@ -190,7 +260,9 @@ describe.runIf(keychainAvailable())('a failure half-way leaves the old key activ
 
   test('the new key not used in time: stops before revoking; resume verifies again', async () => {
     const old = oldKey('cobo', 'never used');
-    const failed = await runCli([...sandbox.args('cobo'), 'rotate', old.id, '--verify-use', '2s', '--yes'], { env: env() });
+    const failed = await runCli([...sandbox.args('cobo'), 'rotate', old.id, '--verify-use', '2s', '--yes'], {
+      env: env(),
+    });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('stopped at verify: the new key was not used within 2s');
     expect(account('cobo').find(old.id)!.revokedAt).toBeNull();
@@ -204,7 +276,9 @@ describe.runIf(keychainAvailable())('a failure half-way leaves the old key activ
 
   test('a second rotation of a key with an unfinished one is refused', async () => {
     const old = oldKey('edgedns', 'twice');
-    const first = await runCli([...sandbox.args('edgedns'), 'rotate', old.id, '--deliver', 'exit 1', '--yes'], { env: env() });
+    const first = await runCli([...sandbox.args('edgedns'), 'rotate', old.id, '--deliver', 'exit 1', '--yes'], {
+      env: env(),
+    });
     expect(first.code).toBe(1);
     const id = /rotation (rot-[\w-]+)/.exec(first.stderr)![1]!;
     const before = account('edgedns').keys.length;
@@ -214,7 +288,10 @@ describe.runIf(keychainAvailable())('a failure half-way leaves the old key activ
     expect(account('edgedns').keys.length).toBe(before);
 
     // with two unfinished, --resume without an id lists them and asks for one
-    const other = await runCli([...sandbox.args('edgedns'), 'rotate', oldKey('edgedns', 'twice too').id, '--deliver', 'exit 1', '--yes'], { env: env() });
+    const other = await runCli(
+      [...sandbox.args('edgedns'), 'rotate', oldKey('edgedns', 'twice too').id, '--deliver', 'exit 1', '--yes'],
+      { env: env() },
+    );
     expect(other.code).toBe(1);
     const listed = await runCli(['rotate', '--resume'], { env: env() });
     expect(listed.code).toBe(2);
@@ -228,10 +305,26 @@ describe('rotate input and plans', () => {
     const old = oldKey('edgedns', 'dry run');
     const before = account('edgedns').keys.length;
     const count = journals().length;
-    const { code, stdout } = await runCli([...sandbox.args('edgedns'), 'rotate', old.id, '--dry-run', '--verify-use', '5m', '--grace', '1h', '--deliver', 'cat > /dev/null'], { env: env() });
+    const { code, stdout } = await runCli(
+      [
+        ...sandbox.args('edgedns'),
+        'rotate',
+        old.id,
+        '--dry-run',
+        '--verify-use',
+        '5m',
+        '--grace',
+        '1h',
+        '--deliver',
+        'cat > /dev/null',
+      ],
+      { env: env() },
+    );
     expect(code).toBe(0);
     expect(stdout).toContain(`rotate ${old.id} (dry run) on profile edgedns (edgedns):`);
-    expect(stdout).toContain('create a new key "dry run" (scopes dns:read; environment test; allowlist 192.0.2.1/32; expires ');
+    expect(stdout).toContain(
+      'create a new key "dry run" (scopes dns:read; environment test; allowlist 192.0.2.1/32; expires ',
+    );
     expect(stdout).toContain('wait until the new key is used, up to 5m');
     expect(stdout).toContain('wait 1h before revoking');
     expect(stdout).toContain(`revoke ${old.id} and delete its stored secret`);
@@ -243,8 +336,14 @@ describe('rotate input and plans', () => {
     const old = oldKey('dakota', 'usage');
     const before = Object.values(sandbox.current.accounts).reduce((n, a) => n + a.keys.length, 0);
     for (const [argv, message] of [
-      [[...sandbox.args('dakota'), 'rotate', old.id, '--verify-use', '--yes'], 'dakota does not report when a key was last used'],
-      [[...sandbox.args('cobo'), 'rotate', 'x', '--store', 'none', '--yes'], 'rotate keeps the new secret in a secret store'],
+      [
+        [...sandbox.args('dakota'), 'rotate', old.id, '--verify-use', '--yes'],
+        'dakota does not report when a key was last used',
+      ],
+      [
+        [...sandbox.args('cobo'), 'rotate', 'x', '--store', 'none', '--yes'],
+        'rotate keeps the new secret in a secret store',
+      ],
       [[...sandbox.args('cobo'), 'rotate', '--yes'], 'name the key to rotate'],
       [[...sandbox.args('cobo'), 'rotate', 'x', '--older-than', '90d'], 'not both'],
       [[...sandbox.args('cobo'), 'rotate', old.id], 'no key matches'],
@@ -258,17 +357,27 @@ describe('rotate input and plans', () => {
     expect(Object.values(sandbox.current.accounts).reduce((n, a) => n + a.keys.length, 0)).toBe(before);
   });
 
-  test.runIf(keychainAvailable())('bulk --older-than rotates every matching key, one journal each, with a summary', async () => {
-    const stale = [oldKey('cobo', 'stale one'), oldKey('cobo', 'stale two')];
-    for (const key of stale) key.createdAt = Date.now() - 400 * day;
-    const candidates = account('cobo').keys.filter((k) => k.revokedAt === null && k.createdAt <= Date.now() - 365 * day);
-    const { code, stdout, stderr } = await runCli([...sandbox.args('cobo'), 'rotate', '--older-than', '365d', '--yes', '-o', 'json'], { env: env() });
-    expect(code).toBe(0);
-    const doc = JSON.parse(stdout);
-    expect(doc.failed).toEqual([]);
-    expect(doc.rotations.map((r: { old: { id: string } }) => r.old.id).sort()).toEqual(candidates.map((k) => k.id).sort());
-    expect(new Set(doc.rotations.map((r: { rotation_id: string }) => r.rotation_id)).size).toBe(candidates.length);
-    expect(stderr).toContain(`${candidates.length} rotated, 0 failed`);
-    for (const key of candidates) expect(key.revokedAt).not.toBeNull();
-  });
+  test.runIf(keychainAvailable())(
+    'bulk --older-than rotates every matching key, one journal each, with a summary',
+    async () => {
+      const stale = [oldKey('cobo', 'stale one'), oldKey('cobo', 'stale two')];
+      for (const key of stale) key.createdAt = Date.now() - 400 * day;
+      const candidates = account('cobo').keys.filter(
+        (k) => k.revokedAt === null && k.createdAt <= Date.now() - 365 * day,
+      );
+      const { code, stdout, stderr } = await runCli(
+        [...sandbox.args('cobo'), 'rotate', '--older-than', '365d', '--yes', '-o', 'json'],
+        { env: env() },
+      );
+      expect(code).toBe(0);
+      const doc = JSON.parse(stdout);
+      expect(doc.failed).toEqual([]);
+      expect(doc.rotations.map((r: { old: { id: string } }) => r.old.id).sort()).toEqual(
+        candidates.map((k) => k.id).sort(),
+      );
+      expect(new Set(doc.rotations.map((r: { rotation_id: string }) => r.rotation_id)).size).toBe(candidates.length);
+      expect(stderr).toContain(`${candidates.length} rotated, 0 failed`);
+      for (const key of candidates) expect(key.revokedAt).not.toBeNull();
+    },
+  );
 });

@@ -240,7 +240,8 @@ export const expectations: Record<SandboxProviderId, Expectation> = {
     pagesFor: (keys) => Math.max(1, Math.ceil(keys / 1000)),
     unknownId: '0'.repeat(24),
     forbidden: {
-      token: (account) => account.create({ name: 'a reader', scopes: ['reader'], owner: '5f0c5c2a8e9b1d0012a4b7c3' }).secret,
+      token: (account) =>
+        account.create({ name: 'a reader', scopes: ['reader'], owner: '5f0c5c2a8e9b1d0012a4b7c3' }).secret,
       refused: 'list',
       message: /403 Only admins may list the tokens of every member/,
     },
@@ -248,19 +249,34 @@ export const expectations: Record<SandboxProviderId, Expectation> = {
   },
   twilio: {
     listed: () => true,
-    record: (k) => ({ ...base, id: k.id, name: k.name, status: 'active', created_at: iso(toSecond(k.createdAt)), usage_tracked: false }),
+    record: (k) => ({
+      ...base,
+      id: k.id,
+      name: k.name,
+      status: 'active',
+      created_at: iso(toSecond(k.createdAt)),
+      usage_tracked: false,
+    }),
     invalidCreate: { name: 'x'.repeat(65) },
     fullCreate: { name: 'conformance full' },
     afterRevoke: 'gone',
     pagesFor: (keys) => Math.max(1, Math.ceil(keys / 1000)),
     settings: { account_sid: sandboxTwilioAccountSid },
     unknownId: `SK${'0'.repeat(32)}`,
-    forbidden: { none: 'keywarden signs in as the account (its SID is the Basic user), and an account may always manage its keys' },
+    forbidden: {
+      none: 'keywarden signs in as the account (its SID is the Basic user), and an account may always manage its keys',
+    },
     spec: 'twilio',
   },
   mux: {
     listed: () => true,
-    record: (k) => ({ ...base, id: k.id, status: 'active', created_at: iso(toSecond(k.createdAt)), usage_tracked: false }),
+    record: (k) => ({
+      ...base,
+      id: k.id,
+      status: 'active',
+      created_at: iso(toSecond(k.createdAt)),
+      usage_tracked: false,
+    }),
     fullCreate: { name: 'conformance full' },
     afterRevoke: 'gone',
     // pages until one comes back short (a full last page is followed by an empty one)

@@ -70,7 +70,11 @@ function simulatorTarget(id: SandboxProviderId, expected: Expectation): Target {
 /** The first run fetches the descriptions from the npm registry (tens of MB); later ones start Prism in a second or two. */
 const prismStartMs = 10 * 60_000;
 
-function prismTarget(id: SandboxProviderId, expected: Expectation, vendor: SpecVendor): Target & { readonly prism: Prism } {
+function prismTarget(
+  id: SandboxProviderId,
+  expected: Expectation,
+  vendor: SpecVendor,
+): Target & { readonly prism: Prism } {
   let sandbox: Sandbox | undefined;
   let prism: Prism | undefined;
   beforeAll(async () => {
@@ -103,7 +107,11 @@ interface Connection {
   baseUrl?: string;
 }
 
-function connector(definition: ProviderDefinition, expected: Expectation, target: Target): (connection?: Connection) => Provider {
+function connector(
+  definition: ProviderDefinition,
+  expected: Expectation,
+  target: Target,
+): (connection?: Connection) => Provider {
   const http = testHttpClient();
   return (connection = {}) =>
     definition.connect({
@@ -164,7 +172,22 @@ function protocolTests(definition: ProviderDefinition, expected: Expectation, ta
   test('every listed key carries every field of a key record', async () => {
     const [first] = await allKeys(connect());
     expect(Object.keys(first!).sort()).toEqual(
-      ['id', 'name', 'status', 'created_at', 'last_used_at', 'expires_at', 'revoked_at', 'prefix', 'hint', 'environment', 'scopes', 'owner', 'ip_allowlist', 'usage_tracked'].sort(),
+      [
+        'id',
+        'name',
+        'status',
+        'created_at',
+        'last_used_at',
+        'expires_at',
+        'revoked_at',
+        'prefix',
+        'hint',
+        'environment',
+        'scopes',
+        'owner',
+        'ip_allowlist',
+        'usage_tracked',
+      ].sort(),
     );
     for (const time of [first!.created_at, first!.last_used_at, first!.expires_at, first!.revoked_at]) {
       if (time !== null) expect(time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
@@ -227,7 +250,9 @@ function protocolTests(definition: ProviderDefinition, expected: Expectation, ta
 
   test('revoke takes the key out of service', async () => {
     const provider = connect();
-    const id = fullCreate ? (await provider.create({ name: 'conformance revoke' }, { credentials })).key.id : account().create({ name: 'conformance revoke' }).id;
+    const id = fullCreate
+      ? (await provider.create({ name: 'conformance revoke' }, { credentials })).key.id
+      : account().create({ name: 'conformance revoke' }).id;
     await provider.revoke(id);
     const listed = (await allKeys(provider)).find((k) => k.id === id);
     if (expected.afterRevoke === 'gone') expect(listed).toBeUndefined();
@@ -269,7 +294,8 @@ function protocolTests(definition: ProviderDefinition, expected: Expectation, ta
     test("a key that may not manage keys is forbidden (exit 4), in the provider's own words", async () => {
       const ordinary = forbidden.token(account());
       const provider = connect({ keyToken: ordinary });
-      const refused = forbidden.refused === 'list' ? allKeys(provider) : provider.create({ name: 'not allowed' }, { credentials });
+      const refused =
+        forbidden.refused === 'list' ? allKeys(provider) : provider.create({ name: 'not allowed' }, { credentials });
       const error = await failure(definition, refused);
       expect(error.kind).toBe('forbidden');
       expect(error.exitCode).toBe(4);

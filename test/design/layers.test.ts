@@ -51,7 +51,9 @@ describe('layers', () => {
     const upward = all.flatMap((module) =>
       importsOf(module)
         .filter((target) => layerOf(target) > layerOf(module))
-        .map((target) => `${module} (${layers[layerOf(module)]![0]}) imports ${target} (${layers[layerOf(target)]![0]})`),
+        .map(
+          (target) => `${module} (${layers[layerOf(module)]![0]}) imports ${target} (${layers[layerOf(target)]![0]})`,
+        ),
     );
     expect(upward).toEqual([]);
   });

@@ -16,25 +16,36 @@ describe('the built binary', () => {
     expect(stdout).toBe(`${version}\n`);
   });
 
-  test.each([['--version'], ['--help'], ['list', '--help']])('%s loads no command code, HTTP client, prompts or table renderer', async (...args) => {
-    const env = isolatedEnv();
-    const log = join(env.HOME!, 'loads.log');
-    const { code } = await runBin(args, { env: { ...env, KW_LOAD_LOG: log }, nodeArgs: ['--import', join(repoRoot, 'test/helpers/load-recorder.mjs')] });
-    expect(code).toBe(0);
-    const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    if (args[0] !== '--version') expect(loaded.some((url) => url.endsWith('/dist/cli.js'))).toBe(true);
-    // the commands' declarations come from the index the build wrote; no command module is loaded
-    for (const heavy of ['/dist/commands/', '/undici/', '/@inquirer/', '/chalk/', '/cli-table3/', '/@napi-rs/']) {
-      expect(loaded.filter((url) => url.includes(heavy)), heavy).toEqual([]);
-    }
-  });
+  test.each([['--version'], ['--help'], ['list', '--help']])(
+    '%s loads no command code, HTTP client, prompts or table renderer',
+    async (...args) => {
+      const env = isolatedEnv();
+      const log = join(env.HOME!, 'loads.log');
+      const { code } = await runBin(args, {
+        env: { ...env, KW_LOAD_LOG: log },
+        nodeArgs: ['--import', join(repoRoot, 'test/helpers/load-recorder.mjs')],
+      });
+      expect(code).toBe(0);
+      const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      if (args[0] !== '--version') expect(loaded.some((url) => url.endsWith('/dist/cli.js'))).toBe(true);
+      // the commands' declarations come from the index the build wrote; no command module is loaded
+      for (const heavy of ['/dist/commands/', '/undici/', '/@inquirer/', '/chalk/', '/cli-table3/', '/@napi-rs/']) {
+        expect(
+          loaded.filter((url) => url.includes(heavy)),
+          heavy,
+        ).toEqual([]);
+      }
+    },
+  );
 
   test('sandbox serves until interrupted; list against it works; Ctrl-C is exit 130', async () => {
     const env = isolatedEnv({ KEYWARDEN_TOKEN: 'e2e-sandbox-token' });
     const sandbox = spawnBin(['sandbox', '--port', '0', '--keys', '30', '-o', 'json'], { env });
     const { base_urls: baseUrls } = JSON.parse(await firstLine(sandbox)) as { base_urls: Record<string, string> };
     try {
-      const listed = await runBin(['--provider', 'dakota', '--base-url', baseUrls.dakota!, 'list', '-o', 'json'], { env });
+      const listed = await runBin(['--provider', 'dakota', '--base-url', baseUrls.dakota!, 'list', '-o', 'json'], {
+        env,
+      });
       expect(listed.stderr).toBe('');
       expect(listed.code).toBe(0);
       expect(JSON.parse(listed.stdout)).toHaveLength(30);
@@ -49,7 +60,10 @@ describe('the built binary', () => {
     const sandbox = spawnBin(['sandbox', '--port', '0', '--keys', '2400', '-o', 'json'], { env });
     const { base_urls: baseUrls } = JSON.parse(await firstLine(sandbox)) as { base_urls: Record<string, string> };
     try {
-      const listed = await runBin(['--provider', 'dialnexa', '--base-url', baseUrls.dialnexa!, '--concurrency', '16', 'list', '-o', 'ndjson'], { env });
+      const listed = await runBin(
+        ['--provider', 'dialnexa', '--base-url', baseUrls.dialnexa!, '--concurrency', '16', 'list', '-o', 'ndjson'],
+        { env },
+      );
       expect(listed.code).toBe(0);
       expect(listed.stdout.trim().split('\n')).toHaveLength(2400);
       expect(listed.stderr).toBe('');
@@ -80,7 +94,11 @@ describe('the built binary', () => {
     const packDir = mkdtempSync(join(tmpdir(), 'kw-pack-'));
     const { execFileSync } = await import('node:child_process');
     const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } }),
+      execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_loglevel: 'error' },
+      }),
     ) as { filename: string; files: { path: string }[] }[];
     const files = packed[0]!.files.map((f) => f.path);
     expect(files).toContain('bin/keywarden.js');
@@ -97,6 +115,11 @@ describe('the built binary', () => {
       });
     expect(npx('--version')).toBe(`${version}\n`);
     const providers = JSON.parse(npx('providers', '-o', 'json')) as { id: string }[];
-    expect(providers.map((p) => p.id)).toEqual(readdirSync(join(repoRoot, 'manifests')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort());
+    expect(providers.map((p) => p.id)).toEqual(
+      readdirSync(join(repoRoot, 'manifests'))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -5))
+        .sort(),
+    );
   });
 });

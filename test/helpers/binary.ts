@@ -32,15 +32,15 @@ export interface SpawnOptions {
 /** Starts the built binary as a real process. */
 export function spawnBin(args: string[], options: SpawnOptions): Spawned {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), binPath, ...args], {
-    env: options.env as NodeJS.ProcessEnv,
+    env: options.env,
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  child.stdin!.end(options.stdin ?? '');
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  child.stdin.end(options.stdin ?? '');
   const exit = new Promise<number | null>((resolve) =>
     child.on('close', (code) => {
       if (!options.revealsSecret) capturedOutput.push(out, err);
@@ -50,7 +50,10 @@ export function spawnBin(args: string[], options: SpawnOptions): Spawned {
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
-export async function runBin(args: string[], options: Parameters<typeof spawnBin>[1]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runBin(
+  args: string[],
+  options: Parameters<typeof spawnBin>[1],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const run = spawnBin(args, options);
   const code = await run.exit;
   return { code, stdout: run.stdout(), stderr: run.stderr() };

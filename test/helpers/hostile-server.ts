@@ -14,7 +14,13 @@ export interface HostileServer {
   close(): Promise<void>;
 }
 
-const key = (id: string) => ({ id, name: `key ${id}`, created_at: '2025-01-01T00:00:00Z', last_used_at: null, is_expired: false });
+const key = (id: string) => ({
+  id,
+  name: `key ${id}`,
+  created_at: '2025-01-01T00:00:00Z',
+  last_used_at: null,
+  is_expired: false,
+});
 
 /** Writes chunks while the client reads, until `total` bytes (or for ever); stops when the client goes away. */
 function stream(res: ServerResponse, chunk: Buffer, total = Infinity): void {
@@ -44,11 +50,17 @@ export async function startHostile(): Promise<HostileServer> {
     switch (kind) {
       case 'big':
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) });
-        return stream(res, Buffer.alloc(1024 * 1024, 0x20), 100 * 1024 * 1024);
+        {
+          stream(res, Buffer.alloc(1024 * 1024, 0x20), 100 * 1024 * 1024);
+          return;
+        }
       case 'endless':
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"data": [');
-        return stream(res, Buffer.from(`${JSON.stringify(key('x'.repeat(40)))},`.repeat(1000)));
+        {
+          stream(res, Buffer.from(`${JSON.stringify(key('x'.repeat(40)))},`.repeat(1000)));
+          return;
+        }
       case 'drip': {
         res.writeHead(200, { 'content-type': 'application/json' });
         const timer = setInterval(() => res.write(' '), 2_000);
@@ -58,17 +70,31 @@ export async function startHostile(): Promise<HostileServer> {
       case 'pages':
         // full pages of new keys, and never a total: a page-number walk that would not end
         page += 1;
-        return json({ data: Array.from({ length: 1 }, (_, i) => key(`key_p${page}_${i}`)) });
+        {
+          json({ data: Array.from({ length: 1 }, (_, i) => key(`key_p${page}_${i}`)) });
+          return;
+        }
       case 'cursor':
         page += 1;
-        return json({ success: true, result: [{ ...key(`c${page}`), is_revoked: false }], meta: { has_more: true, after: `cursor-${page}` } });
+        {
+          json({
+            success: true,
+            result: [{ ...key(`c${page}`), is_revoked: false }],
+            meta: { has_more: true, after: `cursor-${page}` },
+          });
+          return;
+        }
       case 'link': {
         page += 1;
         const next = `<http://${req.headers.host}/link/v2/keys?page=${page + 1}>; rel="next"`;
-        return json([{ id: `l${page}`, label: `key ${page}`, state: 'enabled', created: Date.now() }], { link: next });
+        json([{ id: `l${page}`, label: `key ${page}`, state: 'enabled', created: Date.now() }], { link: next });
+        return;
       }
       case 'dots':
-        if (req.method === 'GET') return json({ data: [key('.'), key('..')], meta: { page: 1, limit: 100, total: 2, totalPages: 1 } });
+        if (req.method === 'GET') {
+          json({ data: [key('.'), key('..')], meta: { page: 1, limit: 100, total: 2, totalPages: 1 } });
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json' });
         return void res.end('{"message":"API key revoked."}');
       case 'deep':

@@ -6,6 +6,14 @@ export function testHttpClient(overrides: Partial<RetryPolicy> = {}, trace?: (li
   return new HttpClient({
     timeoutMs: 2_000,
     trace,
-    retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 5_000, random: Math.random, now: Date.now, ...overrides },
+    retry: {
+      maxAttempts: 4,
+      baseDelayMs: 5,
+      maxDelayMs: 20,
+      maxTotalMs: 5_000,
+      random: Math.random,
+      now: Date.now,
+      ...overrides,
+    },
   });
 }

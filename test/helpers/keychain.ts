@@ -11,10 +11,18 @@ export function secretServiceMissing(): string | undefined {
   }
   const owner = spawnSync(
     'dbus-send',
-    ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'],
+    [
+      '--session',
+      '--print-reply',
+      '--dest=org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus.NameHasOwner',
+      'string:org.freedesktop.secrets',
+    ],
     { encoding: 'utf8', timeout: 5_000 },
   );
-  if (owner.error || !owner.stdout.includes('boolean true')) return 'no Secret Service owns org.freedesktop.secrets on the session bus';
+  if (owner.error || !owner.stdout.includes('boolean true'))
+    return 'no Secret Service owns org.freedesktop.secrets on the session bus';
   if (spawnSync('secret-tool', [], { timeout: 5_000 }).error) return 'secret-tool (libsecret-tools) is not installed';
   return undefined;
 }
@@ -33,6 +41,9 @@ export function keychainAvailable(): boolean {
 
 /** Reads an entry the way another program would: `secret-tool lookup service keywarden username <account>`. */
 export function secretToolLookup(account: string): string | undefined {
-  const result = spawnSync('secret-tool', ['lookup', 'service', 'keywarden', 'username', account], { encoding: 'utf8', timeout: 5_000 });
+  const result = spawnSync('secret-tool', ['lookup', 'service', 'keywarden', 'username', account], {
+    encoding: 'utf8',
+    timeout: 5_000,
+  });
   return result.status === 0 ? result.stdout : undefined;
 }

@@ -5,8 +5,12 @@ import { capturedOutput } from './cli.js';
 import { startedSandboxes } from './sandbox.js';
 
 afterAll(() => {
-  const secrets = startedSandboxes().flatMap((sandbox) => [sandbox.token, ...Object.values(sandbox.accounts).flatMap((a) => a.keys.map((k) => k.secret))]);
+  const secrets = startedSandboxes().flatMap((sandbox) => [
+    sandbox.token,
+    ...Object.values(sandbox.accounts).flatMap((a) => a.keys.map((k) => k.secret)),
+  ]);
   capturedOutput.forEach((text, i) => {
-    for (const secret of secrets) if (text.includes(secret)) expect.fail(`captured output #${i} of this file holds a secret or token`);
+    for (const secret of secrets)
+      if (text.includes(secret)) expect.fail(`captured output #${i} of this file holds a secret or token`);
   });
 });

@@ -22,7 +22,11 @@ function filesUnder(dir: string): string[] {
  * reveal a secret), nor in any file keywarden wrote under the given dirs (config, state: journals and the index).
  */
 export function expectNoLeaks(sandbox: Sandbox, dirs: string[] = [], extraSecrets: string[] = []): void {
-  const secrets = [sandbox.token, ...extraSecrets, ...Object.values(sandbox.accounts).flatMap((a) => a.keys.map((k) => k.secret))];
+  const secrets = [
+    sandbox.token,
+    ...extraSecrets,
+    ...Object.values(sandbox.accounts).flatMap((a) => a.keys.map((k) => k.secret)),
+  ];
   const texts: [where: string, text: string][] = capturedOutput.map((text, i) => [`output #${i}`, text]);
   for (const dir of dirs) {
     for (const file of filesUnder(dir)) {

@@ -64,7 +64,10 @@ async function extract(name: string, version: string, files: string[], dir: stri
   const temp = join(cacheRoot, `tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
   mkdirSync(temp, { recursive: true });
   try {
-    await run('npm', ['pack', `${name}@${version}`, '--pack-destination', temp, '--silent'], { cwd: temp, maxBuffer: 1 << 24 });
+    await run('npm', ['pack', `${name}@${version}`, '--pack-destination', temp, '--silent'], {
+      cwd: temp,
+      maxBuffer: 1 << 24,
+    });
     const tarball = readdirSync(temp).find((f) => f.endsWith('.tgz'));
     if (!tarball) throw new Error(`npm pack ${name}@${version} left no tarball`);
     await run('tar', ['-xzf', join(temp, tarball), '-C', temp, ...files.map((f) => `package/${f}`)]);
@@ -200,12 +203,16 @@ function referencedComponents(spec: JsonObject): JsonObject {
   const all = objectAt(spec, 'components');
   const found: Record<string, JsonObject> = {};
   const walk = (node: Json): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const ref = node.$ref;
     if (typeof ref === 'string') {
       const [hash, components, type, name, ...rest] = ref.split('/');
-      if (hash !== '#' || components !== 'components' || !type || !name || rest.length > 0) throw new Error(`unexpected $ref ${ref}`);
+      if (hash !== '#' || components !== 'components' || !type || !name || rest.length > 0)
+        throw new Error(`unexpected $ref ${ref}`);
       const key = name.replace(/~1/g, '/').replace(/~0/g, '~');
       if (!found[type]?.[key]) {
         const target = objectAt(objectAt(all, type), key);
@@ -222,8 +229,13 @@ function referencedComponents(spec: JsonObject): JsonObject {
 
 /** The object at `key`, or a loud failure: an exception that no longer finds what it patches must be looked at again. */
 function objectAt(node: Json | undefined, key: string): JsonObject {
-  const value = Array.isArray(node) ? node[Number(key)] : node !== null && typeof node === 'object' ? node[key] : undefined;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`the description has no object at ${key}`);
+  const value = Array.isArray(node)
+    ? node[Number(key)]
+    : node !== null && typeof node === 'object'
+      ? node[key]
+      : undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`the description has no object at ${key}`);
   return value;
 }
 
@@ -287,7 +299,8 @@ export async function startPrism(specPath: string, upstreamUrl: string): Promise
   while (!prismUrl) {
     prismUrl = /Prism is listening on (http:\/\/[\d.]+:\d+)/.exec(log.replace(ansi, ''))?.[1];
     if (prismUrl) break;
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`prism exited before it listened:\n${log}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`prism exited before it listened:\n${log}`);
     if (Date.now() - started > 90_000) {
       child.kill('SIGKILL');
       throw new Error(`prism did not listen within 90 s:\n${log}`);
@@ -295,13 +308,16 @@ export async function startPrism(specPath: string, upstreamUrl: string): Promise
     await sleep(50);
   }
   const headerViolations: string[] = [];
-  const front = await startFront(new URL(prismUrl), (request, reported) => headerViolations.push(`${request}: ${describeViolations(reported)}`));
+  const front = await startFront(new URL(prismUrl), (request, reported) =>
+    headerViolations.push(`${request}: ${describeViolations(reported)}`),
+  );
 
   return {
     url: front.url,
     async fetch(pathOrUrl, init) {
       const target = pathOrUrl.startsWith('/') ? `${front.url}${pathOrUrl}` : pathOrUrl;
-      if (!target.startsWith(`${front.url}/`)) throw new Error(`${pathOrUrl} does not go through Prism at ${front.url}`);
+      if (!target.startsWith(`${front.url}/`))
+        throw new Error(`${pathOrUrl} does not go through Prism at ${front.url}`);
       return fetch(target, init);
     },
     async violations() {
@@ -330,15 +346,26 @@ export async function startPrism(specPath: string, upstreamUrl: string): Promise
 }
 
 /** A loopback server passing each request on to Prism as a reverse proxy would, and each answer back as it came. */
-async function startFront(prism: URL, onViolations: (request: string, reported: string) => void): Promise<{ url: string; close(): Promise<void> }> {
+async function startFront(
+  prism: URL,
+  onViolations: (request: string, reported: string) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    const headers = { ...req.headers, host: prism.host, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-prefix': '/' };
-    const upstream = httpRequest({ host: prism.hostname, port: prism.port, method: req.method, path: req.url, headers }, (answer) => {
-      const reported = answer.headers['sl-violations'];
-      if (typeof reported === 'string') onViolations(`${req.method} ${req.url}`, reported);
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const headers = {
+      ...req.headers,
+      host: prism.host,
+      'x-forwarded-host': req.headers.host ?? '',
+      'x-forwarded-prefix': '/',
+    };
+    const upstream = httpRequest(
+      { host: prism.hostname, port: prism.port, method: req.method, path: req.url, headers },
+      (answer) => {
+        const reported = answer.headers['sl-violations'];
+        if (typeof reported === 'string') onViolations(`${req.method} ${req.url}`, reported);
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', (error) => {
       res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`the front door could not reach Prism: ${error.message}`);

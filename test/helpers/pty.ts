@@ -17,7 +17,12 @@ export interface PtyResult {
  * Runs the built keywarden in a real pseudo-terminal (python3's pty module); each step waits for text on the
  * screen, then types. Asynchronous, so a sandbox in the test's own process keeps answering.
  */
-export async function runInTerminal(args: string[], env: Env, steps: [expect: string, send: string][], options: TerminalOptions = {}): Promise<PtyResult> {
+export async function runInTerminal(
+  args: string[],
+  env: Env,
+  steps: [expect: string, send: string][],
+  options: TerminalOptions = {},
+): Promise<PtyResult> {
   return runArgvInTerminal([process.execPath, binPath, ...args], env, steps, options);
 }
 
@@ -27,8 +32,16 @@ export interface TerminalOptions {
 }
 
 /** Any command line in a real pseudo-terminal: a shell pipeline through `sh -c`, say. */
-export async function runArgvInTerminal(argv: string[], env: Env, steps: [expect: string, send: string][] = [], options: TerminalOptions = {}): Promise<PtyResult> {
+export async function runArgvInTerminal(
+  argv: string[],
+  env: Env,
+  steps: [expect: string, send: string][] = [],
+  options: TerminalOptions = {},
+): Promise<PtyResult> {
   const spec = { argv, env: { ...env, TERM: 'xterm' }, steps, columns: options.columns };
-  const { stdout } = await promisify(execFile)('python3', [driver, JSON.stringify(spec)], { encoding: 'utf8', timeout: 30_000 });
+  const { stdout } = await promisify(execFile)('python3', [driver, JSON.stringify(spec)], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return JSON.parse(stdout) as PtyResult;
 }

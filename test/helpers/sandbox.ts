@@ -17,10 +17,17 @@ export function startedSandboxes(): readonly Sandbox[] {
 }
 
 /** A sandbox for the file's tests, with a random admin token; closed after them. */
-export function useSandbox(options: SandboxOptions = {}): { readonly current: Sandbox; args(provider: SimProviderId): string[] } {
+export function useSandbox(options: SandboxOptions = {}): {
+  readonly current: Sandbox;
+  args(provider: SimProviderId): string[];
+} {
   let sandbox: Sandbox | undefined;
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ keys: 12, token: `tok-${Math.random().toString(36).slice(2)}-admin`, ...options });
+    sandbox = await startTestSandbox({
+      keys: 12,
+      token: `tok-${Math.random().toString(36).slice(2)}-admin`,
+      ...options,
+    });
   });
   afterAll(async () => {
     await sandbox?.close();

@@ -39,7 +39,10 @@ process.on('SIGINT', stop);
 
 export async function startRegistry(): Promise<Registry> {
   const dir = mkdtempSync(join(tmpdir(), 'kw-verdaccio-'));
-  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', server, dir], { stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd() });
+  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', server, dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: process.cwd(),
+  });
   let errors = '';
   child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -66,7 +66,16 @@ function newKey(n: number, label: string, scopes: string[], expires: string | nu
 export async function startAcme(options: AcmeOptions): Promise<AcmeServer> {
   const now = Date.now();
   const keys: AcmeKey[] = [];
-  for (let n = 1; n <= options.keys; n++) keys.push(newKey(n, `service ${n}`, n % 2 ? ['keys:read'] : ['keys:read', 'keys:write'], null, now - (options.keys - n + 10) * day));
+  for (let n = 1; n <= options.keys; n++)
+    keys.push(
+      newKey(
+        n,
+        `service ${n}`,
+        n % 2 ? ['keys:read'] : ['keys:read', 'keys:write'],
+        null,
+        now - (options.keys - n + 10) * day,
+      ),
+    );
   if (keys[1]) Object.assign(keys[1], { state: 'disabled', disabled_at: new Date(now - day).toISOString() });
   if (keys[2]) Object.assign(keys[2], { state: 'expired', expires: new Date(now - 2 * day).toISOString() });
   const requests: string[] = [];
@@ -75,7 +84,8 @@ export async function startAcme(options: AcmeOptions): Promise<AcmeServer> {
     res.writeHead(status, body === undefined ? headers : { 'content-type': 'application/json', ...headers });
     res.end(body === undefined ? undefined : JSON.stringify(body));
   };
-  const failure = (res: ServerResponse, status: number, type: string, detail: string): void => send(res, status, { error: { type, detail } });
+  const failure = (res: ServerResponse, status: number, type: string, detail: string): void =>
+    send(res, status, { error: { type, detail } });
 
   async function serve(req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
@@ -83,13 +93,16 @@ export async function startAcme(options: AcmeOptions): Promise<AcmeServer> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.headers.authorization !== `Bearer ${options.token}` || req.headers['acme-organization'] !== options.org) {
-      return failure(res, 401, 'unauthorized', 'bad credentials or organization');
+      failure(res, 401, 'unauthorized', 'bad credentials or organization');
+      return;
     }
     const item = /^\/v2\/keys\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && url.pathname === '/v2/keys') {
       const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), options.pageCap);
       const page = Number(url.searchParams.get('page') ?? 1);
-      const listed = [...keys].reverse().filter((k) => url.searchParams.get('include') === 'disabled' || k.state !== 'disabled');
+      const listed = [...keys]
+        .reverse()
+        .filter((k) => url.searchParams.get('include') === 'disabled' || k.state !== 'disabled');
       const pages = Math.max(1, Math.ceil(listed.length / perPage));
       const linkTo = (n: number): string => {
         const query = new URLSearchParams(url.searchParams);
@@ -98,29 +111,53 @@ export async function startAcme(options: AcmeOptions): Promise<AcmeServer> {
         const links = options.links ?? 'absolute';
         return links === 'relative' ? path : `${links === 'absolute' ? origin : links.origin}${path}`;
       };
-      const link = [...(page < pages ? [`<${linkTo(page + 1)}>; rel="next"`] : []), `<${linkTo(pages)}>; rel="last"`].join(', ');
-      return send(res, 200, listed.slice((page - 1) * perPage, page * perPage).map(shown), { link });
+      const link = [
+        ...(page < pages ? [`<${linkTo(page + 1)}>; rel="next"`] : []),
+        `<${linkTo(pages)}>; rel="last"`,
+      ].join(', ');
+      send(res, 200, listed.slice((page - 1) * perPage, page * perPage).map(shown), { link });
+      return;
     }
     if (req.method === 'POST' && url.pathname === '/v2/keys') {
-      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { label?: unknown; scopes?: unknown; expires?: unknown };
-      if (typeof body.label !== 'string' || body.label.trim() === '') return failure(res, 422, 'invalid_request', 'label is required');
+      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as {
+        label?: unknown;
+        scopes?: unknown;
+        expires?: unknown;
+      };
+      if (typeof body.label !== 'string' || body.label.trim() === '') {
+        failure(res, 422, 'invalid_request', 'label is required');
+        return;
+      }
       const scopes = Array.isArray(body.scopes) ? (body.scopes as string[]) : [];
-      const key = newKey(keys.length + 1, body.label, scopes, typeof body.expires === 'string' ? body.expires : null, Date.now());
+      const key = newKey(
+        keys.length + 1,
+        body.label,
+        scopes,
+        typeof body.expires === 'string' ? body.expires : null,
+        Date.now(),
+      );
       key.last_seen_at = null;
       keys.push(key);
-      return send(res, 201, { key: shown(key), token: key.token });
+      send(res, 201, { key: shown(key), token: key.token });
+      return;
     }
     if (req.method === 'DELETE' && item) {
       const key = keys.find((k) => k.id === decodeURIComponent(item[1]!));
-      if (!key || key.state === 'disabled') return failure(res, 404, 'not_found', 'no such key');
+      if (!key || key.state === 'disabled') {
+        failure(res, 404, 'not_found', 'no such key');
+        return;
+      }
       Object.assign(key, { state: 'disabled', disabled_at: new Date().toISOString() });
-      return send(res, 204);
+      send(res, 204);
+      return;
     }
-    return failure(res, 404, 'not_found', `no route for ${req.method} ${url.pathname}`);
+    failure(res, 404, 'not_found', `no route for ${req.method} ${url.pathname}`);
   }
 
   let origin = '';
-  const server = createServer((req, res) => void serve(req, res, origin).catch(() => failure(res, 500, 'internal', 'test server error')));
+  const server = createServer(
+    (req, res) => void serve(req, res, origin).catch(() => failure(res, 500, 'internal', 'test server error')),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

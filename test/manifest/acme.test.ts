@@ -16,7 +16,13 @@ async function server(options: Partial<Parameters<typeof startAcme>[0]> = {}): P
   return started;
 }
 
-const env = (extra = {}) => isolatedEnv({ KEYWARDEN_TOKEN: token, KEYWARDEN_MANIFEST_ACME_ORG: org, KEYWARDEN_FILE_PASSPHRASE: 'acme tests', ...extra });
+const env = (extra = {}) =>
+  isolatedEnv({
+    KEYWARDEN_TOKEN: token,
+    KEYWARDEN_MANIFEST_ACME_ORG: org,
+    KEYWARDEN_FILE_PASSPHRASE: 'acme tests',
+    ...extra,
+  });
 const acme = (target: AcmeServer, ...argv: string[]) => ['--provider', manifest, '--base-url', target.baseUrl, ...argv];
 
 let main: AcmeServer;
@@ -91,13 +97,38 @@ describe('Acme Cloud from a manifest, with Link pagination', () => {
   });
 
   test('create sends the mapped body and reads the nested key; revoke disables it', async () => {
-    const created = await runCli(acme(main, 'create', 'deploy bot', '--scopes', 'keys:read,keys:write', '--expires-at', '2099-01-01', '--store', 'file', '-o', 'json'), { env: env() });
+    const created = await runCli(
+      acme(
+        main,
+        'create',
+        'deploy bot',
+        '--scopes',
+        'keys:read,keys:write',
+        '--expires-at',
+        '2099-01-01',
+        '--store',
+        'file',
+        '-o',
+        'json',
+      ),
+      { env: env() },
+    );
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const doc = JSON.parse(created.stdout);
     const held = main.keys.find((k) => k.id === doc.key.id)!;
-    expect(held).toMatchObject({ label: 'deploy bot', scopes: 'keys:read,keys:write', expires: '2099-01-01T00:00:00.000Z' });
-    expect(doc.key).toMatchObject({ provider: 'acme', name: 'deploy bot', status: 'active', scopes: ['keys:read', 'keys:write'], expires_at: '2099-01-01T00:00:00.000Z' });
+    expect(held).toMatchObject({
+      label: 'deploy bot',
+      scopes: 'keys:read,keys:write',
+      expires: '2099-01-01T00:00:00.000Z',
+    });
+    expect(doc.key).toMatchObject({
+      provider: 'acme',
+      name: 'deploy bot',
+      status: 'active',
+      scopes: ['keys:read', 'keys:write'],
+      expires_at: '2099-01-01T00:00:00.000Z',
+    });
     expect(doc.stored).toMatch(/^file:/);
     expect(created.stdout).not.toContain(held.token);
 
@@ -110,12 +141,16 @@ describe('Acme Cloud from a manifest, with Link pagination', () => {
   test("the provider's error fields make the message: message, then (code)", async () => {
     const { code, stderr } = await runCli(acme(main, 'list'), { env: env({ KEYWARDEN_TOKEN: 'wrong-token' }) });
     expect(code).toBe(4);
-    expect(stderr.split('\n')[0]).toBe('keywarden: acme: GET /keys: 401 bad credentials or organization (unauthorized)');
+    expect(stderr.split('\n')[0]).toBe(
+      'keywarden: acme: GET /keys: 401 bad credentials or organization (unauthorized)',
+    );
   });
 
   test('the organisation header is read from the variable the manifest names; unset is exit 2 naming it', async () => {
     const { code, stderr } = await runCli(acme(main, 'list'), { env: env({ KEYWARDEN_MANIFEST_ACME_ORG: undefined }) });
     expect(code).toBe(2);
-    expect(stderr.split('\n')[0]).toBe('keywarden: acme: the Acme-Organization header is read from KEYWARDEN_MANIFEST_ACME_ORG, which is not set');
+    expect(stderr.split('\n')[0]).toBe(
+      'keywarden: acme: the Acme-Organization header is read from KEYWARDEN_MANIFEST_ACME_ORG, which is not set',
+    );
   });
 });

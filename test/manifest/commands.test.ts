@@ -11,7 +11,12 @@ import { startTestSandbox, useSandbox } from '../helpers/sandbox.js';
 
 const sandbox = useSandbox({ keys: 8, seed: 'manifest-commands' });
 const home = isolatedEnv();
-const env = (extra = {}) => ({ ...home, KEYWARDEN_TOKEN: sandbox.current.token, KEYWARDEN_FILE_PASSPHRASE: 'manifest tests', ...extra });
+const env = (extra = {}) => ({
+  ...home,
+  KEYWARDEN_TOKEN: sandbox.current.token,
+  KEYWARDEN_FILE_PASSPHRASE: 'manifest tests',
+  ...extra,
+});
 const now = new Date();
 const providers: SimProviderId[] = ['dialnexa', 'dakota', 'edgedns', 'cobo'];
 const manifest = (id: SimProviderId) => `manifests/${id}.json`;
@@ -49,12 +54,29 @@ describe('commands on a manifest provider', () => {
   });
 
   test('revoke tries the fallback method when the server answers 405 (EdgeDNS as one crawl documents it)', async () => {
-        const posting = await startTestSandbox({ keys: 2, token: sandbox.current.token, edgedns: { revokeMethod: 'POST' } });
+    const posting = await startTestSandbox({
+      keys: 2,
+      token: sandbox.current.token,
+      edgedns: { revokeMethod: 'POST' },
+    });
     try {
       const [key] = posting.accounts.edgedns.keys;
-      const { code } = await cli(['--provider', manifest('edgedns'), '--base-url', posting.baseUrl('edgedns'), 'revoke', key!.id, '--yes', '-o', 'json']);
+      const { code } = await cli([
+        '--provider',
+        manifest('edgedns'),
+        '--base-url',
+        posting.baseUrl('edgedns'),
+        'revoke',
+        key!.id,
+        '--yes',
+        '-o',
+        'json',
+      ]);
       expect(code).toBe(0);
-      expect(posting.requests.filter((r) => r.path.startsWith('/edgedns/v1/keys/')).map((r) => r.method)).toEqual(['DELETE', 'POST']);
+      expect(posting.requests.filter((r) => r.path.startsWith('/edgedns/v1/keys/')).map((r) => r.method)).toEqual([
+        'DELETE',
+        'POST',
+      ]);
       expect(key!.revokedAt).not.toBeNull();
     } finally {
       await posting.close();
@@ -63,14 +85,37 @@ describe('commands on a manifest provider', () => {
 
   test('create with the encrypted file store: the provider options reach the provider', async () => {
     const { code, stdout, stderr } = await cli([
-      ...viaManifest('edgedns'), 'create', 'manifest file key', '--environment', 'test', '--scopes', 'dns:read', '--ip-allowlist', '198.51.100.7/32', '--expires-in', '30d', '--store', 'file', '-o', 'json',
+      ...viaManifest('edgedns'),
+      'create',
+      'manifest file key',
+      '--environment',
+      'test',
+      '--scopes',
+      'dns:read',
+      '--ip-allowlist',
+      '198.51.100.7/32',
+      '--expires-in',
+      '30d',
+      '--store',
+      'file',
+      '-o',
+      'json',
     ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc.stored).toMatch(new RegExp(`^file:.*edgedns/${doc.key.id}`));
-    expect(account('edgedns').find(doc.key.id)).toMatchObject({ environment: 'test', scopes: ['dns:read'], ipAllowlist: ['198.51.100.7/32'] });
-    expect(doc.key).toMatchObject({ provider: 'edgedns', name: 'manifest file key', environment: 'test', scopes: ['dns:read'] });
+    expect(account('edgedns').find(doc.key.id)).toMatchObject({
+      environment: 'test',
+      scopes: ['dns:read'],
+      ipAllowlist: ['198.51.100.7/32'],
+    });
+    expect(doc.key).toMatchObject({
+      provider: 'edgedns',
+      name: 'manifest file key',
+      environment: 'test',
+      scopes: ['dns:read'],
+    });
   });
 
   test('a flag the manifest provider does not support is exit 2, as for a built-in one', async () => {
@@ -81,7 +126,16 @@ describe('commands on a manifest provider', () => {
 
   test('rotate with the encrypted file store: new key, old one revoked', async () => {
     const old = account('cobo').create({ name: 'manifest rotate file', scopes: ['wallet:read'] });
-    const { code, stdout } = await cli([...viaManifest('cobo'), 'rotate', old.id, '--store', 'file', '--yes', '-o', 'json']);
+    const { code, stdout } = await cli([
+      ...viaManifest('cobo'),
+      'rotate',
+      old.id,
+      '--store',
+      'file',
+      '--yes',
+      '-o',
+      'json',
+    ]);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc.old.id).toBe(old.id);
@@ -99,7 +153,19 @@ describe('an interrupted rotation on a provider known only from its manifest', (
     writeFileSync(copy, JSON.stringify({ ...JSON.parse(readFileSync(manifest('cobo'), 'utf8')), id: 'wallet-copy' }));
     const old = account('cobo').create({ name: 'resumed via manifest' });
     const gate = join(home.HOME!, 'wallet-deliver-ok');
-    const args = ['--provider', copy, '--base-url', sandbox.current.baseUrl('cobo'), 'rotate', old.id, '--store', 'file', '--deliver', `test -f '${gate}' && cat > /dev/null`, '--yes'];
+    const args = [
+      '--provider',
+      copy,
+      '--base-url',
+      sandbox.current.baseUrl('cobo'),
+      'rotate',
+      old.id,
+      '--store',
+      'file',
+      '--deliver',
+      `test -f '${gate}' && cat > /dev/null`,
+      '--yes',
+    ];
     const failed = await cli(args);
     expect(failed.code).toBe(1);
     const id = /rotation (rot-[\w-]+) stopped at deliver/.exec(failed.stderr)![1]!;
@@ -116,11 +182,17 @@ describe('an interrupted rotation on a provider known only from its manifest', (
 describe('profiles naming a manifest', () => {
   test('profile add stores the absolute path; the profile then works from anywhere', async () => {
     const own = isolatedEnv({ KEYWARDEN_TOKEN: sandbox.current.token });
-    const added = await runCli(['profile', 'add', 'wallet', '--provider', manifest('cobo'), '--base-url', sandbox.current.baseUrl('cobo')], { env: own });
+    const added = await runCli(
+      ['profile', 'add', 'wallet', '--provider', manifest('cobo'), '--base-url', sandbox.current.baseUrl('cobo')],
+      { env: own },
+    );
     expect(added.code).toBe(0);
     expect(added.stderr).toContain('added profile wallet (Cobo Agentic Wallet');
     const config = JSON.parse(readFileSync(join(own.XDG_CONFIG_HOME!, 'keywarden', 'config.json'), 'utf8'));
-    expect(config.profiles.wallet).toEqual({ provider: resolve(manifest('cobo')), base_url: sandbox.current.baseUrl('cobo') });
+    expect(config.profiles.wallet).toEqual({
+      provider: resolve(manifest('cobo')),
+      base_url: sandbox.current.baseUrl('cobo'),
+    });
 
     const listed = await runCli(['--profile', 'wallet', 'list', '-o', 'json'], { env: own });
     expect(listed.code).toBe(0);
@@ -128,7 +200,15 @@ describe('profiles naming a manifest', () => {
   });
 
   test('without --profile, a manifest provider is a profile named by the manifest id', async () => {
-    const { code, stdout } = await cli(['--provider', `./${manifest('dakota')}`, '--base-url', sandbox.current.baseUrl('dakota'), 'list', '-o', 'json']);
+    const { code, stdout } = await cli([
+      '--provider',
+      `./${manifest('dakota')}`,
+      '--base-url',
+      sandbox.current.baseUrl('dakota'),
+      'list',
+      '-o',
+      'json',
+    ]);
     expect(code).toBe(0);
     expect(new Set(JSON.parse(stdout).map((k: { profile: string }) => k.profile))).toEqual(new Set(['dakota']));
   });
@@ -136,12 +216,27 @@ describe('profiles naming a manifest', () => {
 
 describe.runIf(keychainAvailable())('create and rotate on a manifest provider, with the OS keychain', () => {
   test('create stores the secret where secret-tool reads it', async () => {
-    const { code, stdout, stderr } = await cli([...viaManifest('cobo'), 'create', 'manifest keychain key', '--scopes', 'wallet:read', '--principal', 'svc-billing', '-o', 'json']);
+    const { code, stdout, stderr } = await cli([
+      ...viaManifest('cobo'),
+      'create',
+      'manifest keychain key',
+      '--scopes',
+      'wallet:read',
+      '--principal',
+      'svc-billing',
+      '-o',
+      'json',
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
     expect(doc.stored).toBe(`keychain:keywarden/cobo/${doc.key.id}`);
-    expect(doc.key).toMatchObject({ provider: 'cobo', name: 'manifest keychain key', scopes: ['wallet:read'], owner: 'svc-billing' });
+    expect(doc.key).toMatchObject({
+      provider: 'cobo',
+      name: 'manifest keychain key',
+      scopes: ['wallet:read'],
+      owner: 'svc-billing',
+    });
     expect(secretToolLookup(`cobo/${doc.key.id}`)).toBe(account('cobo').find(doc.key.id)!.secret);
   });
 
@@ -151,7 +246,12 @@ describe.runIf(keychainAvailable())('create and rotate on a manifest provider, w
     expect(stderr).not.toContain('keywarden:');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
-    expect(doc).toMatchObject({ old: { id: old.id, provider: id }, new: { provider: id }, old_revoked: true, stored: `keychain:keywarden/${id}/${doc.new.id}` });
+    expect(doc).toMatchObject({
+      old: { id: old.id, provider: id },
+      new: { provider: id },
+      old_revoked: true,
+      stored: `keychain:keywarden/${id}/${doc.new.id}`,
+    });
     expect(secretToolLookup(`${id}/${doc.new.id}`)).toBe(account(id).find(doc.new.id)!.secret);
     if (id === 'dakota') expect(account(id).find(old.id)).toBeUndefined();
     else expect(account(id).find(old.id)!.revokedAt).not.toBeNull();

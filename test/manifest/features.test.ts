@@ -31,13 +31,17 @@ function manifest(change: (m: Record<string, any>) => void = () => undefined): s
 
 /** A profile named after the manifest file, with the account setting and the server's base URL. */
 async function profileFor(path: string, name = `p${Math.random().toString(36).slice(2, 8)}`): Promise<string> {
-  const added = await runCli(['--provider', path, '--base-url', `${tally.url}/v1`, 'profile', 'add', name, '--set', `account=${account}`], { env: home });
+  const added = await runCli(
+    ['--provider', path, '--base-url', `${tally.url}/v1`, 'profile', 'add', name, '--set', `account=${account}`],
+    { env: home },
+  );
   expect(added.stderr).not.toContain('keywarden:');
   expect(added.code).toBe(0);
   return name;
 }
 
-const run = (profile: string, argv: string[], extra = {}, options = {}) => runCli(['-p', profile, ...argv], { env: { ...home, ...extra }, ...options });
+const run = (profile: string, argv: string[], extra = {}, options = {}) =>
+  runCli(['-p', profile, ...argv], { env: { ...home, ...extra }, ...options });
 const since = () => tally.requests.length;
 
 beforeAll(async () => {
@@ -51,7 +55,14 @@ describe('auth, settings and pagination', () => {
     const from = since();
     const { code, stdout } = await run(profile, ['list', '-o', 'json']);
     expect(code).toBe(0);
-    const keys = JSON.parse(stdout) as { id: string; name: string; created_at: string; last_used_at: string | null; scopes: string[]; hint: string }[];
+    const keys = JSON.parse(stdout) as {
+      id: string;
+      name: string;
+      created_at: string;
+      last_used_at: string | null;
+      scopes: string[];
+      hint: string;
+    }[];
     expect(keys.map((k) => k.id)).toEqual(['1', '2', '3', '4', '5', '6', '7']);
     const requests = tally.requests.slice(from);
     expect(requests.map((r) => `${r.path}?${new URLSearchParams(r.query)}`)).toEqual([
@@ -61,11 +72,25 @@ describe('auth, settings and pagination', () => {
     ]);
     expect(requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`${account}:${token}`).toString('base64')}`);
     // an RFC 2822 time, and an ISO time without a zone, which is UTC
-    expect(keys[0]).toMatchObject({ created_at: '2025-01-01T00:00:00.000Z', last_used_at: '2025-06-01T12:00:00.000Z', scopes: ['read', 'write'], hint: tally.keys[0]!.token.slice(-4) });
+    expect(keys[0]).toMatchObject({
+      created_at: '2025-01-01T00:00:00.000Z',
+      last_used_at: '2025-06-01T12:00:00.000Z',
+      scopes: ['read', 'write'],
+      hint: tally.keys[0]!.token.slice(-4),
+    });
   });
 
   test('a next URL in the answer, followed on the base URL only', async () => {
-    const profile = await profileFor(manifest((m) => (m.list = { path: '/accounts/{account}/next/keys', items: 'keys', pagination: { style: 'next_url', next: 'meta.next_page_uri' } })));
+    const profile = await profileFor(
+      manifest(
+        (m) =>
+          (m.list = {
+            path: '/accounts/{account}/next/keys',
+            items: 'keys',
+            pagination: { style: 'next_url', next: 'meta.next_page_uri' },
+          }),
+      ),
+    );
     const from = since();
     const { code, stdout } = await run(profile, ['list', '-o', 'json']);
     expect(code).toBe(0);
@@ -75,13 +100,31 @@ describe('auth, settings and pagination', () => {
 
   test('page numbers counted from the page size the answer states, not the size asked for', async () => {
     const profile = await profileFor(
-      manifest((m) => (m.list = { path: '/accounts/{account}/page/keys', items: 'keys', pagination: { style: 'page', page_param: 'page', page_size: { param: 'per_page', max: 50 }, total_items: 'meta.total', page_size_field: 'meta.limit' } })),
+      manifest(
+        (m) =>
+          (m.list = {
+            path: '/accounts/{account}/page/keys',
+            items: 'keys',
+            pagination: {
+              style: 'page',
+              page_param: 'page',
+              page_size: { param: 'per_page', max: 50 },
+              total_items: 'meta.total',
+              page_size_field: 'meta.limit',
+            },
+          }),
+      ),
     );
     const from = since();
     const { code, stdout } = await run(profile, ['list', '-o', 'json']);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toHaveLength(7);
-    expect(tally.requests.slice(from).map((r) => r.query.page).sort()).toEqual(['1', '2', '3']);
+    expect(
+      tally.requests
+        .slice(from)
+        .map((r) => r.query.page)
+        .sort(),
+    ).toEqual(['1', '2', '3']);
   });
 
   test('a setting the provider needs and the profile lacks: exit 2 before any request, naming it and the fix', async () => {
@@ -89,9 +132,13 @@ describe('auth, settings and pagination', () => {
     const from = since();
     const { code, stderr } = await runCli(['--provider', path, '--base-url', `${tally.url}/v1`, 'list'], { env: home });
     expect(code).toBe(2);
-    expect(stderr).toBe(`keywarden: tally needs the profile setting account (the account id)\nhint: keywarden profile add tally --provider ${path} --set account=acct_123\n`);
+    expect(stderr).toBe(
+      `keywarden: tally needs the profile setting account (the account id)\nhint: keywarden profile add tally --provider ${path} --set account=acct_123\n`,
+    );
     expect(since()).toBe(from);
-    const bad = await runCli(['--provider', path, 'profile', 'add', 'badacct', '--set', 'account=ACCT 1'], { env: home });
+    const bad = await runCli(['--provider', path, 'profile', 'add', 'badacct', '--set', 'account=ACCT 1'], {
+      env: home,
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr.split('\n')[0]).toBe("keywarden: --set: account 'ACCT 1' is not like acct_123");
   });
@@ -102,19 +149,31 @@ describe('create, revoke and rotate', () => {
   beforeAll(async () => {
     profile = await profileFor(manifest());
   });
-  const secretOf = (id: string) => new EncryptedFileStore({ path: join(home.XDG_DATA_HOME!, 'keywarden', 'secrets.enc'), passphrase: async () => 'tally tests' }).get(`${profile}/${id}`);
+  const secretOf = (id: string) =>
+    new EncryptedFileStore({
+      path: join(home.XDG_DATA_HOME!, 'keywarden', 'secrets.enc'),
+      passphrase: async () => 'tally tests',
+    }).get(`${profile}/${id}`);
 
   test('a form-encoded body, scopes joined by a space, the password and the one-time password from the environment', async () => {
     const from = since();
-    const { code, stdout, stderr } = await run(profile, ['create', 'formed', '--scopes', 'read,admin', '--store', 'file', '-o', 'json'], {
-      KEYWARDEN_MANIFEST_TALLY_PASSWORD: tally.password,
-      KEYWARDEN_MANIFEST_TALLY_OTP: tally.otp,
-    });
+    const { code, stdout, stderr } = await run(
+      profile,
+      ['create', 'formed', '--scopes', 'read,admin', '--store', 'file', '-o', 'json'],
+      {
+        KEYWARDEN_MANIFEST_TALLY_PASSWORD: tally.password,
+        KEYWARDEN_MANIFEST_TALLY_OTP: tally.otp,
+      },
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const [post] = tally.requests.slice(from);
     expect(post!.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(Object.fromEntries(new URLSearchParams(post!.body))).toEqual({ Label: 'formed', Scope: 'read admin', password: tally.password });
+    expect(Object.fromEntries(new URLSearchParams(post!.body))).toEqual({
+      Label: 'formed',
+      Scope: 'read admin',
+      password: tally.password,
+    });
     expect(post!.headers['x-otp']).toBe(tally.otp);
     const doc = JSON.parse(stdout);
     const held = tally.keys.find((k) => String(k.id) === doc.key.id)!;
@@ -128,7 +187,9 @@ describe('create, revoke and rotate', () => {
     const from = since();
     const { code, stderr } = await run(profile, ['create', 'no password', '--store', 'file']);
     expect(code).toBe(2);
-    expect(stderr).toBe("keywarden: tally needs the account's password to create a key\nhint: set KEYWARDEN_MANIFEST_TALLY_PASSWORD (it is asked for hidden on a terminal, but there is no terminal to ask on)\n");
+    expect(stderr).toBe(
+      "keywarden: tally needs the account's password to create a key\nhint: set KEYWARDEN_MANIFEST_TALLY_PASSWORD (it is asked for hidden on a terminal, but there is no terminal to ask on)\n",
+    );
     expect(since()).toBe(from);
   });
 
@@ -150,7 +211,12 @@ describe('create, revoke and rotate', () => {
     const old = key.token;
     const started = clock;
     const from = since();
-    const { code, stdout, stderr } = await run(profile, ['rotate', '5', '--grace', '1h', '--deliver', 'cat > /dev/null', '--store', 'file', '--yes', '-o', 'json'], {}, { now, sleep });
+    const { code, stdout, stderr } = await run(
+      profile,
+      ['rotate', '5', '--grace', '1h', '--deliver', 'cat > /dev/null', '--store', 'file', '--yes', '-o', 'json'],
+      {},
+      { now, sleep },
+    );
     expect(stderr).not.toContain('keywarden:');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
@@ -175,7 +241,10 @@ describe('create, revoke and rotate', () => {
         m.capabilities = { names: true, usage_tracking: true };
       }),
     );
-    for (const argv of [['create', 'x', '--store', 'file'], ['rotate', '1', '--yes']]) {
+    for (const argv of [
+      ['create', 'x', '--store', 'file'],
+      ['rotate', '1', '--yes'],
+    ]) {
       const { code, stderr } = await run(noCreate, argv);
       expect(code, argv.join(' ')).toBe(2);
       expect(stderr, argv.join(' ')).toContain('Tally (tally) cannot create keys through its API');
@@ -190,15 +259,21 @@ describe('providers validate shows the request plan of every feature', () => {
     const lines = stdout.split('\n');
     expect(lines).toContain('settings  account: the account id, e.g. acct_123');
     expect(lines).toContain('auth      authorization: Basic base64(acct_123:<admin token>)');
-    expect(lines).toContain('list      GET https://api.tally.example/v1/accounts/acct_123/offset/keys?limit=50&offset=0');
+    expect(lines).toContain(
+      'list      GET https://api.tally.example/v1/accounts/acct_123/offset/keys?limit=50&offset=0',
+    );
     expect(lines).toContain('          pagination offset: offset=0, then the number of keys read so far; until total');
     expect(lines).toContain('create    POST https://api.tally.example/v1/accounts/acct_123/keys');
     expect(lines).toContain('          body Label=demo&Scope=a b&password=<$KEYWARDEN_MANIFEST_TALLY_PASSWORD>');
     expect(lines).toContain('          x-otp: <$KEYWARDEN_MANIFEST_TALLY_OTP>');
-    expect(lines).toContain("          password: the account's password, from KEYWARDEN_MANIFEST_TALLY_PASSWORD or asked hidden on a terminal");
+    expect(lines).toContain(
+      "          password: the account's password, from KEYWARDEN_MANIFEST_TALLY_PASSWORD or asked hidden on a terminal",
+    );
     expect(lines).toContain('          otp: a one-time password, from KEYWARDEN_MANIFEST_TALLY_OTP (when set)');
     expect(lines).toContain('revoke    POST https://api.tally.example/v1/accounts/acct_123/keys/revoke');
     expect(lines).toContain('          body {"ids":[42]}');
-    expect(lines).toContain(`rotate    POST https://api.tally.example/v1/accounts/acct_123/keys/42/reset?expiry=${Date.UTC(2030, 0, 1)}`);
+    expect(lines).toContain(
+      `rotate    POST https://api.tally.example/v1/accounts/acct_123/keys/42/reset?expiry=${Date.UTC(2030, 0, 1)}`,
+    );
   });
 });

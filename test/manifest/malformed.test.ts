@@ -19,36 +19,106 @@ function file(content: unknown): string {
 }
 
 const cases: [what: string, content: unknown, line: string][] = [
-  ['bad JSON', '{\n  "manifest_version": 1,\n  "id": "tiny"\n  "name": "Tiny"\n}', "is not valid JSON: Expected ',' or '}' after property value (line 4, column 3)"],
-  ['an unknown field', set(minimal(), 'list.pages', 3), 'list.pages: is not a field here; the fields are method, path, query, items, pagination'],
-  ['a wrong type', set(minimal(), 'list.pagination', { style: 'link', page_size: { param: 'per_page', max: '100' } }), 'list.pagination.page_size.max: must be a whole number'],
-  ['a bad enum', set(minimal(), 'list.pagination.style', 'pages'), 'list.pagination.style: must be one of page, offset, cursor, last_id, next_url, link, none'],
+  [
+    'bad JSON',
+    '{\n  "manifest_version": 1,\n  "id": "tiny"\n  "name": "Tiny"\n}',
+    "is not valid JSON: Expected ',' or '}' after property value (line 4, column 3)",
+  ],
+  [
+    'an unknown field',
+    set(minimal(), 'list.pages', 3),
+    'list.pages: is not a field here; the fields are method, path, query, items, pagination',
+  ],
+  [
+    'a wrong type',
+    set(minimal(), 'list.pagination', { style: 'link', page_size: { param: 'per_page', max: '100' } }),
+    'list.pagination.page_size.max: must be a whole number',
+  ],
+  [
+    'a bad enum',
+    set(minimal(), 'list.pagination.style', 'pages'),
+    'list.pagination.style: must be one of page, offset, cursor, last_id, next_url, link, none',
+  ],
   ['a missing required field', set(minimal(), 'key_fields.id', undefined), 'key_fields.id: is required'],
-  ['a non-relative path', set(minimal(), 'revoke.path', 'https://elsewhere.example/keys/{id}'), "revoke.path: must be a path below the base URL: one leading '/', no query (use query), no '#', backslash or space; {name} where a profile setting or the key id goes"],
-  ['a revoke that does not say where the key id goes', set(minimal(), 'revoke.path', '/keys'), 'revoke.path: must say where the key id goes: {id} in the path, or {"key_id": ...} in the query or body'],
-  ['a path placeholder no setting declares', set(minimal(), 'list.path', '/orgs/{org}/keys'), 'list.path: names the setting org, which settings does not declare'],
-  ['a credential create does not declare', set(minimal(), 'create.body', { password: { credential: 'password' } }), 'create.body.password: names the credential password, which create.credentials does not declare'],
-  ['a key id in a create', set(minimal(), 'create.body', { id: { key_id: 'string' } }), 'create.body.id: create has no key id yet'],
-  ['an old-secret expiry outside rotate', set(minimal(), 'revoke.query', { until: { old_secret_expires: 'unix_ms' } }), 'revoke.query.until: when the old secret expires is known to rotate only'],
-  ['a form body with a nested field', set(set(minimal(), 'create.encoding', 'form'), 'create.body', { 'a.b': 'name' }), 'create.body.a.b: a form-encoded body cannot nest fields'],
+  [
+    'a non-relative path',
+    set(minimal(), 'revoke.path', 'https://elsewhere.example/keys/{id}'),
+    "revoke.path: must be a path below the base URL: one leading '/', no query (use query), no '#', backslash or space; {name} where a profile setting or the key id goes",
+  ],
+  [
+    'a revoke that does not say where the key id goes',
+    set(minimal(), 'revoke.path', '/keys'),
+    'revoke.path: must say where the key id goes: {id} in the path, or {"key_id": ...} in the query or body',
+  ],
+  [
+    'a path placeholder no setting declares',
+    set(minimal(), 'list.path', '/orgs/{org}/keys'),
+    'list.path: names the setting org, which settings does not declare',
+  ],
+  [
+    'a credential create does not declare',
+    set(minimal(), 'create.body', { password: { credential: 'password' } }),
+    'create.body.password: names the credential password, which create.credentials does not declare',
+  ],
+  [
+    'a key id in a create',
+    set(minimal(), 'create.body', { id: { key_id: 'string' } }),
+    'create.body.id: create has no key id yet',
+  ],
+  [
+    'an old-secret expiry outside rotate',
+    set(minimal(), 'revoke.query', { until: { old_secret_expires: 'unix_ms' } }),
+    'revoke.query.until: when the old secret expires is known to rotate only',
+  ],
+  [
+    'a form body with a nested field',
+    set(set(minimal(), 'create.encoding', 'form'), 'create.body', { 'a.b': 'name' }),
+    'create.body.a.b: a form-encoded body cannot nest fields',
+  ],
   [
     "a credential read from one of keywarden's variables",
     set(minimal(), 'create.credentials', { password: { description: 'x', from_env: 'KEYWARDEN_FILE_PASSPHRASE' } }),
     "create.credentials.password.from_env: must be a variable named KEYWARDEN_MANIFEST_<NAME> (upper case): a manifest may read no other, so never keywarden's own credentials",
   ],
-  ['a setting pattern that is not a regular expression', set(minimal(), 'settings', { org: { description: 'x', pattern: '(', example: 'o' } }), 'settings.org.pattern: is not a regular expression'],
-  ['an http base URL to a non-loopback host', set(minimal(), 'base_url', 'http://api.tiny.example'), 'base_url: http:// is allowed only for loopback hosts, not api.tiny.example'],
-  ['a credential written in the manifest', set(minimal(), 'auth.extra_header', { name: 'X-Api-Token', value: 'sk_live_123' }), 'auth.extra_header.value: X-Api-Token looks like a credential, which a manifest must not hold; read it with "from_env"'],
-  ['a capability nothing backs', set(minimal(), 'capabilities', { usage_tracking: true }), 'capabilities.usage_tracking: is true, but key_fields.last_used_at is not mapped'],
-  ['a query parameter the pagination sets', set(set(minimal(), 'list.pagination', { style: 'page', page_param: 'page' }), 'list.query', { page: 1 }), 'list.query.page: is set by list.pagination; leave it out of query'],
+  [
+    'a setting pattern that is not a regular expression',
+    set(minimal(), 'settings', { org: { description: 'x', pattern: '(', example: 'o' } }),
+    'settings.org.pattern: is not a regular expression',
+  ],
+  [
+    'an http base URL to a non-loopback host',
+    set(minimal(), 'base_url', 'http://api.tiny.example'),
+    'base_url: http:// is allowed only for loopback hosts, not api.tiny.example',
+  ],
+  [
+    'a credential written in the manifest',
+    set(minimal(), 'auth.extra_header', { name: 'X-Api-Token', value: 'sk_live_123' }),
+    'auth.extra_header.value: X-Api-Token looks like a credential, which a manifest must not hold; read it with "from_env"',
+  ],
+  [
+    'a capability nothing backs',
+    set(minimal(), 'capabilities', { usage_tracking: true }),
+    'capabilities.usage_tracking: is true, but key_fields.last_used_at is not mapped',
+  ],
+  [
+    'a query parameter the pagination sets',
+    set(set(minimal(), 'list.pagination', { style: 'page', page_param: 'page' }), 'list.query', { page: 1 }),
+    'list.query.page: is set by list.pagination; leave it out of query',
+  ],
   ['a file that is not there', undefined, 'no such file'],
 ];
 
 describe('a malformed manifest given as --provider', () => {
   test.each(cases)('%s: exit 2, the field path, no stack trace', async (_, content, line) => {
     const path = content === undefined ? join(dir, 'absent.json') : file(content);
-    for (const argv of [['--provider', path, 'list'], ['--provider', path, 'create', 'x', '--store', 'none', '--reveal'], ['profile', 'add', 'p', '--provider', path]]) {
-      const { code, stdout, stderr } = await runCli(argv, { env: isolatedEnv({ KEYWARDEN_TOKEN: 'a-token-never-used' }) });
+    for (const argv of [
+      ['--provider', path, 'list'],
+      ['--provider', path, 'create', 'x', '--store', 'none', '--reveal'],
+      ['profile', 'add', 'p', '--provider', path],
+    ]) {
+      const { code, stdout, stderr } = await runCli(argv, {
+        env: isolatedEnv({ KEYWARDEN_TOKEN: 'a-token-never-used' }),
+      });
       expect(code).toBe(2);
       expect(stdout).toBe('');
       const lines = stderr.trimEnd().split('\n');

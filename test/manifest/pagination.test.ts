@@ -31,7 +31,8 @@ beforeAll(async () => {
     else if (url.pathname === '/cursor') {
       const start = Number(q.get('c') ?? 0);
       body = { items: page(start), next: start + size < ids.length ? String(start + size) : '' };
-    } else if (url.pathname === '/last-id') body = { items: page(q.has('after') ? ids.indexOf(q.get('after')!) + 1 : 0) };
+    } else if (url.pathname === '/last-id')
+      body = { items: page(q.has('after') ? ids.indexOf(q.get('after')!) + 1 : 0) };
     else if (url.pathname === '/loop') body = { items: page(0), next: 'again' };
     else if (url.pathname === '/more') body = { items: page(0), more: true };
     res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
@@ -44,7 +45,13 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function list(path: string, pagination: Pagination): Promise<string[]> {
   const manifest = { ...minimal(), list: { path, items: 'items', pagination } } as unknown as Manifest;
-  const provider = manifestDefinition(manifest).connect({ baseUrl, token: 'token', http: testHttpClient(), now: () => new Date(), pageConcurrency: 4 });
+  const provider = manifestDefinition(manifest).connect({
+    baseUrl,
+    token: 'token',
+    http: testHttpClient(),
+    now: () => new Date(),
+    pageConcurrency: 4,
+  });
   return allKeys(provider).then((keys) => keys.map((k) => k.id));
 }
 
@@ -62,7 +69,13 @@ describe('pagination styles', () => {
   });
 
   test('a total in keys, from a server that gives fewer a page than asked for: no key is missed', async () => {
-    const result = await walked('/paged', { style: 'page', page_param: 'p', first_page: 0, page_size: { param: 'n', max: 100 }, total_items: 'total' });
+    const result = await walked('/paged', {
+      style: 'page',
+      page_param: 'p',
+      first_page: 0,
+      page_size: { param: 'n', max: 100 },
+      total_items: 'total',
+    });
     expect(result.ids).toEqual(ids);
     expect(result.requests).toHaveLength(4);
   });
@@ -76,18 +89,35 @@ describe('pagination styles', () => {
   test('the last id as the cursor, without a has-more flag: until a page is empty', async () => {
     const result = await walked('/last-id', { style: 'last_id', cursor_param: 'after' });
     expect(result.ids).toEqual(ids);
-    expect(result.requests).toEqual(['/last-id', '/last-id?after=k03', '/last-id?after=k06', '/last-id?after=k09', '/last-id?after=k10']);
+    expect(result.requests).toEqual([
+      '/last-id',
+      '/last-id?after=k03',
+      '/last-id?after=k06',
+      '/last-id?after=k09',
+      '/last-id?after=k10',
+    ]);
   });
 
   test('a cursor that comes back again, with the same page, stops the listing instead of looping', async () => {
-    const error = await list('/loop', { style: 'cursor', cursor_param: 'c', next_cursor: 'next' }).catch((e: unknown) => e);
+    const error = await list('/loop', { style: 'cursor', cursor_param: 'c', next_cursor: 'next' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).message).toBe('tiny: GET /loop: page 2 holds only keys already listed; stopping rather than looping');
+    expect((error as ProviderError).message).toBe(
+      'tiny: GET /loop: page 2 holds only keys already listed; stopping rather than looping',
+    );
   });
 
   test('has_more true with no cursor is a bad response naming the field', async () => {
-    const error = await list('/more', { style: 'cursor', cursor_param: 'c', next_cursor: 'next', has_more: 'more' }).catch((e: unknown) => e);
+    const error = await list('/more', {
+      style: 'cursor',
+      cursor_param: 'c',
+      next_cursor: 'next',
+      has_more: 'more',
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).message).toBe('tiny: GET /more: unexpected answer: next is not a cursor, since more says more pages follow');
+    expect((error as ProviderError).message).toBe(
+      'tiny: GET /more: unexpected answer: next is not a cursor, since more says more pages follow',
+    );
   });
 });

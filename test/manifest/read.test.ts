@@ -6,48 +6,111 @@ import type { KeyFields } from '../../src/manifest/types.js';
 import { ShapeError } from '../../src/providers/shape.js';
 
 const now = new Date('2025-06-01T00:00:00.000Z');
-const read = (item: unknown, fields: KeyFields) => readKey(item, 'data[0]', fields, { usageTracked: false, allowlists: false, now });
-const createBody = (spec: Parameters<typeof bodyOf>[0], request: CreateRequest) => bodyOf(spec, { request, settings: {} });
+const read = (item: unknown, fields: KeyFields) =>
+  readKey(item, 'data[0]', fields, { usageTracked: false, allowlists: false, now });
+const createBody = (spec: Parameters<typeof bodyOf>[0], request: CreateRequest) =>
+  bodyOf(spec, { request, settings: {} });
 
 describe('key fields', () => {
   test('dotted paths, constants, lists from comma strings, a numeric id', () => {
     const key = read(
       { id: 42, profile: { label: 'ci', owner: { id: 'u1' } }, scopes: 'a, b c', cidrs: ['10.0.0.0/8'] },
-      { id: 'id', name: 'profile.label', owner: 'profile.owner.id', environment: { value: 'live' }, scopes: 'scopes', ip_allowlist: 'cidrs', hint: 'missing.deep.field' },
+      {
+        id: 'id',
+        name: 'profile.label',
+        owner: 'profile.owner.id',
+        environment: { value: 'live' },
+        scopes: 'scopes',
+        ip_allowlist: 'cidrs',
+        hint: 'missing.deep.field',
+      },
     );
-    expect(key).toMatchObject({ id: '42', name: 'ci', owner: 'u1', environment: 'live', scopes: ['a', 'b', 'c'], ip_allowlist: ['10.0.0.0/8'], hint: null, status: 'active' });
+    expect(key).toMatchObject({
+      id: '42',
+      name: 'ci',
+      owner: 'u1',
+      environment: 'live',
+      scopes: ['a', 'b', 'c'],
+      ip_allowlist: ['10.0.0.0/8'],
+      hint: null,
+      status: 'active',
+    });
   });
 
   test('times: guessed by size, or in the declared format', () => {
-    const item = { id: 'k', iso: '2024-03-01T10:00:00Z', s: 1709287200, ms: 1709287200000, early_ms: 50_000_000_000, digits: '1709287200' };
-    const key = read(item, { id: 'id', created_at: 'iso', last_used_at: 's', expires_at: 'ms', revoked_at: { path: 'early_ms', format: 'unix_ms' } });
+    const item = {
+      id: 'k',
+      iso: '2024-03-01T10:00:00Z',
+      s: 1709287200,
+      ms: 1709287200000,
+      early_ms: 50_000_000_000,
+      digits: '1709287200',
+    };
+    const key = read(item, {
+      id: 'id',
+      created_at: 'iso',
+      last_used_at: 's',
+      expires_at: 'ms',
+      revoked_at: { path: 'early_ms', format: 'unix_ms' },
+    });
     expect(key.created_at).toBe('2024-03-01T10:00:00.000Z');
     expect(key.last_used_at).toBe('2024-03-01T10:00:00.000Z');
     expect(key.expires_at).toBe('2024-03-01T10:00:00.000Z');
     expect(key.revoked_at).toBe(new Date(50_000_000_000).toISOString());
-    expect(read({ id: 'k', t: '1709287200' }, { id: 'id', created_at: { path: 't', format: 'unix_seconds' } }).created_at).toBe('2024-03-01T10:00:00.000Z');
-    for (const t of [17, '1709287200']) expect(() => read({ id: 'k', t }, { id: 'id', created_at: { path: 't', format: 'iso8601' } })).toThrow(new ShapeError('data[0].t', 'an ISO 8601 time'));
-    expect(() => read({ id: 'k', t: 'soon' }, { id: 'id', created_at: { path: 't', format: 'unix_ms' } })).toThrow(new ShapeError('data[0].t', 'unix milliseconds'));
+    expect(
+      read({ id: 'k', t: '1709287200' }, { id: 'id', created_at: { path: 't', format: 'unix_seconds' } }).created_at,
+    ).toBe('2024-03-01T10:00:00.000Z');
+    for (const t of [17, '1709287200'])
+      expect(() => read({ id: 'k', t }, { id: 'id', created_at: { path: 't', format: 'iso8601' } })).toThrow(
+        new ShapeError('data[0].t', 'an ISO 8601 time'),
+      );
+    expect(() => read({ id: 'k', t: 'soon' }, { id: 'id', created_at: { path: 't', format: 'unix_ms' } })).toThrow(
+      new ShapeError('data[0].t', 'unix milliseconds'),
+    );
   });
 
   test('times past the year 9999 or before the year 0 are refused, guessed or declared, never six-digit years', () => {
-    expect(read({ id: 'k', t: 'Fri, 31 Dec 9999 23:59:59 GMT' }, { id: 'id', created_at: 't' }).created_at).toBe('9999-12-31T23:59:59.000Z');
-    for (const t of ['Sat, 01 Jan 10000 00:00:00 GMT', 253_402_300_800_000, '+010000-01-01T00:00:00Z', -62_167_219_200_001]) {
-      expect(() => read({ id: 'k', t }, { id: 'id', created_at: 't' }), String(t)).toThrow(new ShapeError('data[0].t', 'a time'));
+    expect(read({ id: 'k', t: 'Fri, 31 Dec 9999 23:59:59 GMT' }, { id: 'id', created_at: 't' }).created_at).toBe(
+      '9999-12-31T23:59:59.000Z',
+    );
+    for (const t of [
+      'Sat, 01 Jan 10000 00:00:00 GMT',
+      253_402_300_800_000,
+      '+010000-01-01T00:00:00Z',
+      -62_167_219_200_001,
+    ]) {
+      expect(() => read({ id: 'k', t }, { id: 'id', created_at: 't' }), String(t)).toThrow(
+        new ShapeError('data[0].t', 'a time'),
+      );
     }
-    expect(() => read({ id: 'k', t: 253_402_300_800 }, { id: 'id', created_at: { path: 't', format: 'unix_seconds' } })).toThrow(new ShapeError('data[0].t', 'unix seconds'));
-    expect(() => read({ id: 'k', t: 'Sat, 01 Jan 10000 00:00:00 GMT' }, { id: 'id', created_at: { path: 't', format: 'rfc2822' } })).toThrow(new ShapeError('data[0].t', 'an RFC 2822 time'));
+    expect(() =>
+      read({ id: 'k', t: 253_402_300_800 }, { id: 'id', created_at: { path: 't', format: 'unix_seconds' } }),
+    ).toThrow(new ShapeError('data[0].t', 'unix seconds'));
+    expect(() =>
+      read(
+        { id: 'k', t: 'Sat, 01 Jan 10000 00:00:00 GMT' },
+        { id: 'id', created_at: { path: 't', format: 'rfc2822' } },
+      ),
+    ).toThrow(new ShapeError('data[0].t', 'an RFC 2822 time'));
   });
 
   test('status: a value map, flags, the words themselves, and a passed expiry', () => {
-    const mapped: KeyFields = { id: 'id', expires_at: 'exp', status: { path: 'state', map: { on: 'active', off: 'revoked', true: 'revoked' } } };
+    const mapped: KeyFields = {
+      id: 'id',
+      expires_at: 'exp',
+      status: { path: 'state', map: { on: 'active', off: 'revoked', true: 'revoked' } },
+    };
     expect(read({ id: 'k', state: 'off' }, mapped).status).toBe('revoked');
     expect(read({ id: 'k', state: true }, mapped).status).toBe('revoked');
     expect(read({ id: 'k', state: 'on', exp: '2025-01-01T00:00:00Z' }, mapped).status).toBe('expired');
     expect(read({ id: 'k' }, mapped).status).toBe('active');
-    expect(() => read({ id: 'k', state: 'paused' }, mapped)).toThrow(new ShapeError('data[0].state', 'one of on, off, true'));
+    expect(() => read({ id: 'k', state: 'paused' }, mapped)).toThrow(
+      new ShapeError('data[0].state', 'one of on, off, true'),
+    );
     expect(read({ id: 'k', status: 'expired' }, { id: 'id', status: { path: 'status' } }).status).toBe('expired');
-    expect(() => read({ id: 'k', status: 'paused' }, { id: 'id', status: { path: 'status' } })).toThrow(/one of active, expired, revoked/);
+    expect(() => read({ id: 'k', status: 'paused' }, { id: 'id', status: { path: 'status' } })).toThrow(
+      /one of active, expired, revoked/,
+    );
     const flags: KeyFields = { id: 'id', status: { revoked_if: 'revoked_at', expired_if: 'is_expired' } };
     expect(read({ id: 'k', revoked_at: '2025-01-01T00:00:00Z', is_expired: true }, flags).status).toBe('revoked');
     expect(read({ id: 'k', revoked_at: null, is_expired: 1 }, flags).status).toBe('expired');
@@ -56,8 +119,12 @@ describe('key fields', () => {
 
   test('a missing id or a mistyped field names the field', () => {
     expect(() => read({ name: 'x' }, { id: 'id' })).toThrow(new ShapeError('data[0].id', 'a non-empty string'));
-    expect(() => read({ id: 'k', meta: 'flat' }, { id: 'id', name: 'meta.name' })).toThrow(new ShapeError('data[0].meta', 'an object'));
-    expect(() => read({ id: 'k', scopes: [1] }, { id: 'id', scopes: 'scopes' })).toThrow(new ShapeError('data[0].scopes', 'a list of strings'));
+    expect(() => read({ id: 'k', meta: 'flat' }, { id: 'id', name: 'meta.name' })).toThrow(
+      new ShapeError('data[0].meta', 'an object'),
+    );
+    expect(() => read({ id: 'k', scopes: [1] }, { id: 'id', scopes: 'scopes' })).toThrow(
+      new ShapeError('data[0].scopes', 'a list of strings'),
+    );
   });
 });
 
@@ -73,9 +140,15 @@ describe('create body', () => {
       now: 'expire_now',
     } as const;
     const body = createBody(spec, { name: 'ci', scopes: ['a'], expiresAt: '2026-01-01T00:00:00.000Z' });
-    expect(JSON.parse(JSON.stringify(body))).toEqual({ data: { name: 'ci', scopes: ['a'] }, env: 'live', meta: { kind: 'service', expires: '2026-01-01T00:00:00.000Z' } });
+    expect(JSON.parse(JSON.stringify(body))).toEqual({
+      data: { name: 'ci', scopes: ['a'] },
+      env: 'live',
+      meta: { kind: 'service', expires: '2026-01-01T00:00:00.000Z' },
+    });
     expect(constant).toEqual({ kind: 'service' });
-    expect(JSON.parse(JSON.stringify(createBody(spec, { name: 'x', expireNow: true, environment: 'test' })))).toMatchObject({ env: 'test', now: true });
+    expect(
+      JSON.parse(JSON.stringify(createBody(spec, { name: 'x', expireNow: true, environment: 'test' }))),
+    ).toMatchObject({ env: 'test', now: true });
   });
 
   test('a field named __proto__ is only a field', () => {
@@ -88,7 +161,9 @@ describe('create body', () => {
 describe('error messages', () => {
   test('the first readable field, the code after it, a list joined; a plain-text body as is', () => {
     const read = errorReader({ message: ['error.message', 'error'], code: 'error.code' });
-    expect(read({ error: { code: 'KEY_NOT_FOUND', message: 'API key not found' } })).toBe('API key not found (KEY_NOT_FOUND)');
+    expect(read({ error: { code: 'KEY_NOT_FOUND', message: 'API key not found' } })).toBe(
+      'API key not found (KEY_NOT_FOUND)',
+    );
     expect(read({ error: 'plain words' })).toBe('plain words');
     expect(read({ error: { code: 'ONLY_CODE' } })).toBe('ONLY_CODE');
     expect(read('Bad Gateway')).toBe('Bad Gateway');
@@ -99,7 +174,9 @@ describe('error messages', () => {
 
   test('a path through a list reads the field of every item (SendGrid, GitHub), skipping items without it', () => {
     const read = errorReader({ message: ['errors.message', 'message'] });
-    const body = { errors: [{ field: 'name', message: 'missing required argument' }, { field: null }, { message: 'name too long' }] };
+    const body = {
+      errors: [{ field: 'name', message: 'missing required argument' }, { field: null }, { message: 'name too long' }],
+    };
     expect(read(body)).toBe('missing required argument; name too long');
     expect(read({ errors: [{ field: 'name' }], message: 'Validation Failed' })).toBe('Validation Failed');
     expect(read({ errors: [] })).toBeUndefined();

@@ -57,13 +57,15 @@ function keywordsOf(node: unknown, found = new Set<string>()): Set<string> {
   }
   for (const [keyword, value] of Object.entries(node)) {
     found.add(keyword);
-    if (['properties', '$defs', 'dependentRequired'].includes(keyword)) for (const sub of Object.values(value as object)) keywordsOf(sub, found);
-    else if (['items', 'additionalProperties', 'propertyNames', 'oneOf', 'anyOf'].includes(keyword)) keywordsOf(value, found);
+    if (['properties', '$defs', 'dependentRequired'].includes(keyword))
+      for (const sub of Object.values(value as object)) keywordsOf(sub, found);
+    else if (['items', 'additionalProperties', 'propertyNames', 'oneOf', 'anyOf'].includes(keyword))
+      keywordsOf(value, found);
   }
   return found;
 }
 
-describe('the manifest schema and keywarden\'s validator agree with ajv', () => {
+describe("the manifest schema and keywarden's validator agree with ajv", () => {
   test('the schema uses no keyword the validator does not apply', () => {
     const used = [...keywordsOf(schema)].filter((k) => !/^\d+$/.test(k));
     expect(used.filter((k) => !supportedKeywords.includes(k))).toEqual([]);
@@ -78,11 +80,14 @@ describe('the manifest schema and keywarden\'s validator agree with ajv', () => 
     expect(compare(manifest).valid).toBe(true);
   });
 
-  test.each(invalidVariants().map(([what, manifest, path]) => [what, path, manifest] as const))('invalid: %s, reported at %s', (_, path, manifest) => {
-    const { valid, paths } = compare(manifest);
-    expect(valid).toBe(false);
-    expect(paths).toContain(path);
-  });
+  test.each(invalidVariants().map(([what, manifest, path]) => [what, path, manifest] as const))(
+    'invalid: %s, reported at %s',
+    (_, path, manifest) => {
+      const { valid, paths } = compare(manifest);
+      expect(valid).toBe(false);
+      expect(paths).toContain(path);
+    },
+  );
 
   test('random damage to valid manifests: the same verdict, and every path one ajv names', () => {
     const bases = [...manifestFiles.map(readJson), acme(), ...validVariants().map(([, m]) => m)];
@@ -90,7 +95,10 @@ describe('the manifest schema and keywarden\'s validator agree with ajv', () => 
       base: fc.nat({ max: bases.length - 1 }),
       at: fc.nat(),
       kind: fc.constantFrom('delete', 'replace', 'add'),
-      value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('none', 'page', 'cursor', 'link', '/x/{id}', 'GET', 'name', 'a.b', true, 0, 1, -1)),
+      value: fc.oneof(
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.constantFrom('none', 'page', 'cursor', 'link', '/x/{id}', 'GET', 'name', 'a.b', true, 0, 1, -1),
+      ),
       name: fc.constantFrom('style', 'path', 'value', 'option', 'x', 'map', 'scheme', 'max', 'format'),
     });
     fc.assert(

@@ -16,7 +16,10 @@ const dir = mkdtempSync(join(tmpdir(), 'kw-validate-'));
 const acmeFile = join(dir, 'acme.json');
 copyFileSync(new URL('./fixtures/acme.json', import.meta.url), acmeFile);
 const validate = (file: string, ...argv: string[]) =>
-  runCli(['providers', 'validate', file, ...argv], { env: isolatedEnv({ KEYWARDEN_MANIFEST_ACME_ORG: 'org-that-must-not-show' }), now: () => now });
+  runCli(['providers', 'validate', file, ...argv], {
+    env: isolatedEnv({ KEYWARDEN_MANIFEST_ACME_ORG: 'org-that-must-not-show' }),
+    now: () => now,
+  });
 
 let acme: AcmeServer;
 beforeAll(async () => {
@@ -30,22 +33,27 @@ describe('providers validate', () => {
   test.each([
     [0, 'acme.json'],
     [1, 'tally.json'],
-  ])('documented example %i is the tested fixture %s, and its documented plan is what validate prints', async (n, name) => {
-    const blocks = [...docs.matchAll(/```(\w+)\n([\s\S]*?)```/g)];
-    const fixture = join(dir, name);
-    copyFileSync(new URL(`./fixtures/${name}`, import.meta.url), fixture);
-    const example = blocks.filter(([, lang]) => lang === 'json')[n]![2]!;
-    expect(JSON.parse(example)).toEqual(JSON.parse(readFileSync(fixture, 'utf8')));
+  ])(
+    'documented example %i is the tested fixture %s, and its documented plan is what validate prints',
+    async (n, name) => {
+      const blocks = [...docs.matchAll(/```(\w+)\n([\s\S]*?)```/g)];
+      const fixture = join(dir, name);
+      copyFileSync(new URL(`./fixtures/${name}`, import.meta.url), fixture);
+      const example = blocks.filter(([, lang]) => lang === 'json')[n]![2]!;
+      expect(JSON.parse(example)).toEqual(JSON.parse(readFileSync(fixture, 'utf8')));
 
-    const session = blocks.filter(([, lang, body]) => lang === 'console' && body!.startsWith('$ keywarden providers validate'))[n]![2]!;
-    const [command, ...shown] = session.trimEnd().split('\n');
-    const file = command!.split(' ').pop()!;
-    const { code, stdout, stderr } = await validate(fixture);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    // the documentation names the file as typed in its directory
-    expect(stdout.trimEnd().split(fixture).join(file).split('\n')).toEqual(shown);
-  });
+      const session = blocks.filter(
+        ([, lang, body]) => lang === 'console' && body!.startsWith('$ keywarden providers validate'),
+      )[n]![2]!;
+      const [command, ...shown] = session.trimEnd().split('\n');
+      const file = command!.split(' ').pop()!;
+      const { code, stdout, stderr } = await validate(fixture);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      // the documentation names the file as typed in its directory
+      expect(stdout.trimEnd().split(fixture).join(file).split('\n')).toEqual(shown);
+    },
+  );
 
   test('sends no request, even with a live --base-url; -o json is the plan as one document', async () => {
     const { code, stdout } = await validate(acmeFile, '--base-url', acme.baseUrl, '-o', 'json');
@@ -56,7 +64,20 @@ describe('providers validate', () => {
       file: acmeFile,
       valid: true,
       sent: false,
-      provider: { id: 'acme', name: 'Acme Cloud', base_url: acme.baseUrl, capabilities: { names: true, expiry: true, scopes: true, usage_tracking: true, ip_allowlist: false, create: true, revoke: true } },
+      provider: {
+        id: 'acme',
+        name: 'Acme Cloud',
+        base_url: acme.baseUrl,
+        capabilities: {
+          names: true,
+          expiry: true,
+          scopes: true,
+          usage_tracking: true,
+          ip_allowlist: false,
+          create: true,
+          revoke: true,
+        },
+      },
       list: {
         method: 'GET',
         url: `${acme.baseUrl}/keys?include=disabled&per_page=100`,
@@ -78,8 +99,12 @@ describe('providers validate', () => {
   test('shows the idempotency header, a create without a body, and the fallback method after a 405', async () => {
     const dakota = await validate('manifests/dakota.json');
     expect(dakota.code).toBe(0);
-    expect(dakota.stdout).toContain('list      GET https://api.platform.dakota.xyz/api-keys?sort_by=created_at&sort_dir=desc&limit=100\n');
-    expect(dakota.stdout).toContain('          pagination last_id: starting_after=<id of the page\'s last key> while meta.has_more_after is true\n');
+    expect(dakota.stdout).toContain(
+      'list      GET https://api.platform.dakota.xyz/api-keys?sort_by=created_at&sort_dir=desc&limit=100\n',
+    );
+    expect(dakota.stdout).toContain(
+      "          pagination last_id: starting_after=<id of the page's last key> while meta.has_more_after is true\n",
+    );
     expect(dakota.stdout).toContain('          no body\n          x-idempotency-key: <a new UUID for each create>\n');
 
     const edgedns = JSON.parse((await validate('manifests/edgedns.json', '-o', 'json')).stdout);
@@ -98,7 +123,10 @@ describe('providers validate', () => {
 
     const dialnexa = JSON.parse((await validate('manifests/dialnexa.json', '-o', 'json')).stdout);
     expect(dialnexa.list.url).toBe('https://api.dialnexa.com/v1/api-keys?limit=100&page=1');
-    expect(dialnexa.create).toMatchObject({ command: 'keywarden create demo --expire-now', body: { name: 'demo', expire_now: true } });
+    expect(dialnexa.create).toMatchObject({
+      command: 'keywarden create demo --expire-now',
+      body: { name: 'demo', expire_now: true },
+    });
   });
 
   test('an invalid manifest: every problem, one line each with its field path, exit 2; -o json lists them', async () => {
@@ -126,7 +154,12 @@ describe('providers validate', () => {
     expect(json.code).toBe(2);
     const doc = JSON.parse(json.stdout);
     expect(doc.valid).toBe(false);
-    expect(doc.problems.map((p: { path: string }) => p.path).sort()).toEqual(['colour', 'create.path', 'key_fields', 'list.pagination.style']);
+    expect(doc.problems.map((p: { path: string }) => p.path).sort()).toEqual([
+      'colour',
+      'create.path',
+      'key_fields',
+      'list.pagination.style',
+    ]);
   });
 
   test('`providers` without a subcommand still lists the built-in providers', async () => {

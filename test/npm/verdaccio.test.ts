@@ -27,14 +27,17 @@ const cli = async (argv: string[], extra = {}) => {
 beforeAll(async () => {
   registry = await startRegistry();
   adminToken = await registry.addUser(user, password);
-  const added = await runCli(['--provider', 'npm', '--base-url', registry.url, 'profile', 'add', 'npm'], { env: env() });
+  const added = await runCli(['--provider', 'npm', '--base-url', registry.url, 'profile', 'add', 'npm'], {
+    env: env(),
+  });
   expect(added.code).toBe(0);
 }, 60_000);
 afterAll(async () => {
   await registry?.close();
   // neither the password nor a token reached any output
   expect(secrets.length).toBeGreaterThan(1);
-  for (const text of captured) for (const secret of [password, adminToken, ...secrets]) expect(text.includes(secret)).toBe(false);
+  for (const text of captured)
+    for (const secret of [password, adminToken, ...secrets]) expect(text.includes(secret)).toBe(false);
 });
 
 describe.runIf(keychainAvailable())('npm access tokens on a real registry', () => {
@@ -65,7 +68,9 @@ describe.runIf(keychainAvailable())('npm access tokens on a real registry', () =
 
   test('a wrong password: the registry refuses, exit 1, no token made', async () => {
     const before = JSON.parse((await cli(['list', '-o', 'json'])).stdout).length;
-    const { code, stderr } = await cli(['create', 'wrong', '-o', 'json'], { KEYWARDEN_NPM_PASSWORD: 'not-the-password' });
+    const { code, stderr } = await cli(['create', 'wrong', '-o', 'json'], {
+      KEYWARDEN_NPM_PASSWORD: 'not-the-password',
+    });
     expect(code).toBe(4);
     expect(stderr).toContain('keywarden: npm: POST /-/npm/v1/tokens: 401');
     expect(JSON.parse((await cli(['list', '-o', 'json'])).stdout).length).toBe(before);

@@ -38,21 +38,36 @@ beforeAll(() => {
 
 describe.runIf(keychainAvailable())('the README walkthrough', () => {
   test('works word for word from a fresh setup', async () => {
-    expect(await portFree(4010), 'the walkthrough uses the sandbox on its default port, 4010, which something else holds').toBe(true);
+    expect(
+      await portFree(4010),
+      'the walkthrough uses the sandbox on its default port, 4010, which something else holds',
+    ).toBe(true);
     // its own process group, so Ctrl-C reaches whatever the shell started, as it does in a terminal
-    const terminal1 = spawn('bash', ['--norc', '--noprofile', '-c', block('terminal 1')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const terminal1 = spawn('bash', ['--norc', '--noprofile', '-c', block('terminal 1')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let banner = '';
     terminal1.stderr.on('data', (chunk: Buffer) => (banner += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => terminal1.on('close', (code) => resolve(code)));
     try {
-      for (let waited = 0; !banner.includes('Ctrl-C stops it.') && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      for (let waited = 0; !banner.includes('Ctrl-C stops it.') && waited < 15_000; waited += 50)
+        await new Promise((r) => setTimeout(r, 50));
       expect(banner).toContain('edgedns      http://127.0.0.1:4010/edgedns/v1');
 
       // each line echoed before it runs (xtrace), and the first that fails stops the rest
-      const terminal2 = spawnSync('bash', ['--norc', '--noprofile', '-euxo', 'pipefail', '-c', block('terminal 2')], { env, encoding: 'utf8', timeout: 120_000 });
+      const terminal2 = spawnSync('bash', ['--norc', '--noprofile', '-euxo', 'pipefail', '-c', block('terminal 2')], {
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       expect(terminal2.status, terminal2.stderr).toBe(0);
       expect(terminal2.stderr).not.toMatch(/^keywarden: (?!warning)/m);
-      const ran = terminal2.stderr.split('\n').filter((line) => line.startsWith('+ keywarden')).map((line) => line.split(' ')[2]);
+      const ran = terminal2.stderr
+        .split('\n')
+        .filter((line) => line.startsWith('+ keywarden'))
+        .map((line) => line.split(' ')[2]);
       expect(ran).toEqual(['profile', 'list', 'create', 'list', 'rotate', 'audit', 'revoke']);
       // the listing found the new key by name; the rotation and the revocation say what they did
       expect(terminal2.stdout).toMatch(/\tci deploy\tactive\t/);

@@ -19,34 +19,48 @@ const names = [
 ];
 
 describe('tables fit the terminal', () => {
-  test.each([40, 60, 80, 200])('list at %i columns: no line wider, every key identifiable by what is shown', async (columns) => {
-    const account = sandbox.current.accounts.edgedns;
-    if (account.keys.length === 0) {
-      for (const name of names) account.create({ name, scopes: ['dns:read', 'dns:write', 'zones:admin'], environment: 'live', ipAllowlist: [] });
-    }
-    const { code, stdout, stderr } = await runCli(['--provider', 'edgedns', '--base-url', sandbox.current.baseUrl('edgedns'), 'list'], {
-      env: { ...home, KEYWARDEN_TOKEN: sandbox.current.token },
-      tty: true,
-      columns,
-    });
-    expect(stderr).toContain('4 keys');
-    expect(code).toBe(0);
-    expect(widest(stdout)).toBeLessThanOrEqual(columns);
-    const rows = plain(stdout).split('\n').filter((line) => line.startsWith('│ '));
-    expect(rows).toHaveLength(5);
-    // the first column is the id, whole or cut to a prefix that is unique and a valid key reference
-    const shownIds = rows.slice(1).map((row) => row.split('│')[1]!.trim().replace(/…$/, ''));
-    const ids = account.keys.map((k) => k.id);
-    for (const shown of shownIds) {
-      expect(shown.length).toBeGreaterThanOrEqual(4);
-      expect(ids.filter((id) => id.startsWith(shown))).toHaveLength(1);
-    }
-    if (columns === 200) {
-      expect(stdout).toContain(names[1]);
-      expect(stdout).toContain(names[2]);
-    }
-    expect(stderr).toContain('--wide shows every column in full');
-  });
+  test.each([40, 60, 80, 200])(
+    'list at %i columns: no line wider, every key identifiable by what is shown',
+    async (columns) => {
+      const account = sandbox.current.accounts.edgedns;
+      if (account.keys.length === 0) {
+        for (const name of names)
+          account.create({
+            name,
+            scopes: ['dns:read', 'dns:write', 'zones:admin'],
+            environment: 'live',
+            ipAllowlist: [],
+          });
+      }
+      const { code, stdout, stderr } = await runCli(
+        ['--provider', 'edgedns', '--base-url', sandbox.current.baseUrl('edgedns'), 'list'],
+        {
+          env: { ...home, KEYWARDEN_TOKEN: sandbox.current.token },
+          tty: true,
+          columns,
+        },
+      );
+      expect(stderr).toContain('4 keys');
+      expect(code).toBe(0);
+      expect(widest(stdout)).toBeLessThanOrEqual(columns);
+      const rows = plain(stdout)
+        .split('\n')
+        .filter((line) => line.startsWith('│ '));
+      expect(rows).toHaveLength(5);
+      // the first column is the id, whole or cut to a prefix that is unique and a valid key reference
+      const shownIds = rows.slice(1).map((row) => row.split('│')[1]!.trim().replace(/…$/, ''));
+      const ids = account.keys.map((k) => k.id);
+      for (const shown of shownIds) {
+        expect(shown.length).toBeGreaterThanOrEqual(4);
+        expect(ids.filter((id) => id.startsWith(shown))).toHaveLength(1);
+      }
+      if (columns === 200) {
+        expect(stdout).toContain(names[1]);
+        expect(stdout).toContain(names[2]);
+      }
+      expect(stderr).toContain('--wide shows every column in full');
+    },
+  );
 
   test('--wide shows every column and whole cells whatever the width; a pipe shows every key whole, one a line', async () => {
     const args = ['--provider', 'edgedns', '--base-url', sandbox.current.baseUrl('edgedns'), 'list'];
@@ -70,7 +84,12 @@ describe('the layout', () => {
   ];
   const bold = (text: string): string => text;
   const rows = [
-    [{ text: 'key_aaaa1111' }, { text: '日本語のキー名前' }, { text: 'active' }, { text: 'a note long enough to be wrapped over lines' }],
+    [
+      { text: 'key_aaaa1111' },
+      { text: '日本語のキー名前' },
+      { text: 'active' },
+      { text: 'a note long enough to be wrapped over lines' },
+    ],
     [{ text: 'key_aaab2222' }, { text: 'short' }, { text: 'expired' }, { text: 'short note' }],
   ];
 

@@ -23,9 +23,18 @@ describe('display width', () => {
   });
 
   test('wrapping breaks at spaces, and a word wider than a line where it must', () => {
-    expect(wrapToWidth('created 120 days ago; rotate keys at least every 90 days', 24).join('\n')).toBe('created 120 days ago;\nrotate keys at least\nevery 90 days');
+    expect(wrapToWidth('created 120 days ago; rotate keys at least every 90 days', 24).join('\n')).toBe(
+      'created 120 days ago;\nrotate keys at least\nevery 90 days',
+    );
     expect(wrapToWidth('short', 24)).toEqual(['short']);
-    expect(wrapToWidth('a c0b00000-0000-4000-8000-000000000008 b', 10)).toEqual(['a', 'c0b00000-0', '000-4000-8', '000-000000', '000008 b']);
-    for (const line of wrapToWidth('キーの名前はとても長いです 🔑🔑🔑🔑', 7)) expect(displayWidth(line)).toBeLessThanOrEqual(7);
+    expect(wrapToWidth('a c0b00000-0000-4000-8000-000000000008 b', 10)).toEqual([
+      'a',
+      'c0b00000-0',
+      '000-4000-8',
+      '000-000000',
+      '000008 b',
+    ]);
+    for (const line of wrapToWidth('キーの名前はとても長いです 🔑🔑🔑🔑', 7))
+      expect(displayWidth(line)).toBeLessThanOrEqual(7);
   });
 });

@@ -5,7 +5,14 @@ import type { SimProviderId } from '../../src/sandbox/model.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 
 const token = `faults-${process.pid}-token`;
-const policy = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 5_000, random: Math.random, now: Date.now };
+const policy = {
+  maxAttempts: 4,
+  baseDelayMs: 5,
+  maxDelayMs: 20,
+  maxTotalMs: 5_000,
+  random: Math.random,
+  now: Date.now,
+};
 
 async function withSandbox(options: SandboxOptions, work: (sandbox: Sandbox) => Promise<void>): Promise<void> {
   const sandbox = await startTestSandbox({ keys: 250, token, seed: 'faults', ...options });
@@ -17,25 +24,43 @@ async function withSandbox(options: SandboxOptions, work: (sandbox: Sandbox) => 
 }
 
 function list(sandbox: Sandbox, provider: SimProviderId, ...extra: string[]) {
-  return runCli(['--provider', provider, '--base-url', sandbox.baseUrl(provider), '--debug', ...extra, 'list', '--status', 'all', '-o', 'json'], {
-    env: isolatedEnv({ KEYWARDEN_TOKEN: token }),
-    retryPolicy: policy,
-  });
+  return runCli(
+    [
+      '--provider',
+      provider,
+      '--base-url',
+      sandbox.baseUrl(provider),
+      '--debug',
+      ...extra,
+      'list',
+      '--status',
+      'all',
+      '-o',
+      'json',
+    ],
+    {
+      env: isolatedEnv({ KEYWARDEN_TOKEN: token }),
+      retryPolicy: policy,
+    },
+  );
 }
 
 const listRequests = (sandbox: Sandbox) => sandbox.requests.filter((r) => r.method === 'GET').length;
 
 describe('retries of safe requests', () => {
-  test.each(['dialnexa', 'dakota', 'cobo'] as const)('%s: every second request failing with 503 still lists every key once', async (provider) => {
-    await withSandbox({ faults: { failEvery: 2 } }, async (sandbox) => {
-      const { code, stdout, stderr } = await list(sandbox, provider);
-      expect(code).toBe(0);
-      const ids = (JSON.parse(stdout) as { id: string }[]).map((k) => k.id);
-      expect(new Set(ids).size).toBe(ids.length);
-      expect(ids.length).toBe(sandbox.accounts[provider].keys.length);
-      expect(stderr).toMatch(/ 503 \d+ms attempt 1, retrying in \d+ms/);
-    });
-  });
+  test.each(['dialnexa', 'dakota', 'cobo'] as const)(
+    '%s: every second request failing with 503 still lists every key once',
+    async (provider) => {
+      await withSandbox({ faults: { failEvery: 2 } }, async (sandbox) => {
+        const { code, stdout, stderr } = await list(sandbox, provider);
+        expect(code).toBe(0);
+        const ids = (JSON.parse(stdout) as { id: string }[]).map((k) => k.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids.length).toBe(sandbox.accounts[provider].keys.length);
+        expect(stderr).toMatch(/ 503 \d+ms attempt 1, retrying in \d+ms/);
+      });
+    },
+  );
 
   test('429 with Retry-After: the wait the server asks for is honoured', async () => {
     await withSandbox({ faults: { failEvery: 2, failStatus: 429, retryAfterSeconds: 1 } }, async (sandbox) => {
@@ -74,7 +99,9 @@ describe('retries of safe requests', () => {
       expect(code).toBe(1);
       expect(stdout).toBe('');
       expect(listRequests(sandbox)).toBe(policy.maxAttempts);
-      expect(stderr.split('\n').filter((l) => l.startsWith('keywarden:'))).toEqual(['keywarden: edgedns: GET /keys: 503 Service Unavailable']);
+      expect(stderr.split('\n').filter((l) => l.startsWith('keywarden:'))).toEqual([
+        'keywarden: edgedns: GET /keys: 503 Service Unavailable',
+      ]);
     });
   });
 
@@ -90,11 +117,25 @@ describe('retries of safe requests', () => {
 
 describe('creates are never repeated blindly', () => {
   const create = (sandbox: Sandbox, provider: SimProviderId, name: string) =>
-    runCli(['--provider', provider, '--base-url', sandbox.baseUrl(provider), '--debug', 'create', name, '--store', 'none', '--reveal'], {
-      env: isolatedEnv({ KEYWARDEN_TOKEN: token }),
-      retryPolicy: policy,
-      revealsSecret: true,
-    });
+    runCli(
+      [
+        '--provider',
+        provider,
+        '--base-url',
+        sandbox.baseUrl(provider),
+        '--debug',
+        'create',
+        name,
+        '--store',
+        'none',
+        '--reveal',
+      ],
+      {
+        env: isolatedEnv({ KEYWARDEN_TOKEN: token }),
+        retryPolicy: policy,
+        revealsSecret: true,
+      },
+    );
 
   test('a POST that fails with 503 is not sent again', async () => {
     await withSandbox({ keys: 1, faults: { failEvery: 1, methods: ['POST'] } }, async (sandbox) => {
@@ -136,7 +177,9 @@ describe('creates are never repeated blindly', () => {
       expect(code).toBe(1);
       expect(stdout).toBe('');
       const orphan = sandbox.accounts.edgedns.keys.find((k) => k.name === 'lost answer')!;
-      expect(stderr).toContain('the create request may have made a key at EdgeDNS, but its answer was lost or unreadable');
+      expect(stderr).toContain(
+        'the create request may have made a key at EdgeDNS, but its answer was lost or unreadable',
+      );
       expect(stderr).toContain(`orphan: ${orphan.id} ('lost answer'`);
       expect(stderr).toContain(`revoke it: keywarden --profile edgedns revoke ${orphan.id}`);
       expect(stderr).toMatch(/keywarden: edgedns: POST \/keys: connection reset/);
@@ -150,7 +193,11 @@ describe('malformed and shifting answers', () => {
       await withSandbox({ faults: { ignoreCursors: true } }, async (sandbox) => {
         const { code, stderr } = await list(sandbox, provider);
         expect(code).toBe(1);
-        expect(stderr).toMatch(new RegExp(`keywarden: ${provider}: GET \\S+: page 2 holds only keys already listed; stopping rather than looping`));
+        expect(stderr).toMatch(
+          new RegExp(
+            `keywarden: ${provider}: GET \\S+: page 2 holds only keys already listed; stopping rather than looping`,
+          ),
+        );
         expect(listRequests(sandbox)).toBeLessThanOrEqual(3);
       });
     }
@@ -176,7 +223,8 @@ describe('malformed and shifting answers', () => {
           const laterPage = /[?&](page=[2-9]|starting_after=|after=)/.test(request.path);
           if (request.method === 'GET' && laterPage && created < 5) {
             created += 1;
-            for (const account of Object.values(sandboxRef!.accounts)) arrived.add(account.create({ name: `arrived meanwhile ${created}` }).id);
+            for (const account of Object.values(sandboxRef!.accounts))
+              arrived.add(account.create({ name: `arrived meanwhile ${created}` }).id);
           }
         },
       },
@@ -188,7 +236,10 @@ describe('malformed and shifting answers', () => {
           const ids = (JSON.parse(stdout) as { id: string }[]).map((k) => k.id);
           expect(new Set(ids).size).toBe(ids.length);
           const seeded = sandbox.accounts[provider].keys.filter((k) => !arrived.has(k.id)).map((k) => k.id);
-          expect(seeded.filter((id) => !ids.includes(id)), provider).toEqual([]);
+          expect(
+            seeded.filter((id) => !ids.includes(id)),
+            provider,
+          ).toEqual([]);
         }
         expect(created).toBeGreaterThan(0);
       },

@@ -20,7 +20,11 @@ const token = 'property-token-0123456789';
 /** An HTTP client that answers every request with one fixed response: the adapter sees whatever the property chose. */
 function fixedAnswer(status: number, body: string): HttpClient {
   return {
-    request: async (_req: HttpRequest): Promise<HttpResponse> => ({ status, headers: { 'content-type': 'application/json' }, text: body }),
+    request: async (_req: HttpRequest): Promise<HttpResponse> => ({
+      status,
+      headers: { 'content-type': 'application/json' },
+      text: body,
+    }),
     close: async () => undefined,
   } as unknown as HttpClient;
 }
@@ -29,7 +33,14 @@ function fixedAnswer(status: number, body: string): HttpClient {
 function connectWith(definition: ProviderDefinition, http: HttpClient, baseUrl = 'https://api.example.test/v1') {
   const expected = expectations[definition.id as SandboxProviderId];
   const providerToken = expected.adminToken ? expected.adminToken(token) : token;
-  return definition.connect({ baseUrl, token: providerToken, http, now: () => new Date(), pageConcurrency: 4, settings: expected.settings ?? {} });
+  return definition.connect({
+    baseUrl,
+    token: providerToken,
+    http,
+    now: () => new Date(),
+    pageConcurrency: 4,
+    settings: expected.settings ?? {},
+  });
 }
 
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -38,7 +49,8 @@ function expectWellFormed(key: KeyRecord): void {
   expect(typeof key.id).toBe('string');
   expect(key.id.length).toBeGreaterThan(0);
   expect(['active', 'expired', 'revoked']).toContain(key.status);
-  for (const time of [key.created_at, key.last_used_at, key.expires_at, key.revoked_at]) if (time !== null) expect(time).toMatch(isoTime);
+  for (const time of [key.created_at, key.last_used_at, key.expires_at, key.revoked_at])
+    if (time !== null) expect(time).toMatch(isoTime);
   expect(Array.isArray(key.scopes) && key.scopes.every((s) => typeof s === 'string')).toBe(true);
   expect(typeof key.usage_tracked).toBe('boolean');
 }
@@ -48,9 +60,21 @@ const item = fc.record(
   {
     id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
     name: fc.oneof(fc.string(), fc.constant(null), fc.integer()),
-    created_at: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.integer(), fc.string(), fc.constant(null)),
-    last_used_at: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constant(null), fc.boolean()),
-    expires_at: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constant(null)),
+    created_at: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.integer(),
+      fc.string(),
+      fc.constant(null),
+    ),
+    last_used_at: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.constant(null),
+      fc.boolean(),
+    ),
+    expires_at: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.constant(null),
+    ),
     is_expired: fc.oneof(fc.boolean(), fc.string()),
     is_revoked: fc.oneof(fc.boolean(), fc.constant(null)),
     scopes: fc.oneof(fc.array(fc.string()), fc.string(), fc.array(fc.integer())),
@@ -64,7 +88,10 @@ const item = fc.record(
     api_key_id: fc.oneof(fc.string(), fc.constant(null)),
     token_name: fc.oneof(fc.string(), fc.constant(null)),
     createdAt: fc.oneof(fc.integer(), fc.string(), fc.double()),
-    date_created: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()), fc.string()),
+    date_created: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
+      fc.string(),
+    ),
   },
   { requiredKeys: [] },
 );
@@ -95,62 +122,79 @@ const page = fc.oneof(
   ),
 );
 
-describe.each(builtinProviders().map((p) => [p.id, p] as const))('%s: parsing what a provider answers', (_id, definition) => {
-  test('any list answer yields well-formed keys or a bad_response naming the provider, and ends', async () => {
-    await fc.assert(
-      fc.asyncProperty(page, async (body) => {
-        try {
-          for (const key of await allKeys(connectWith(definition, fixedAnswer(200, JSON.stringify(body))))) expectWellFormed(key);
-        } catch (error) {
-          expect(error).toBeInstanceOf(ProviderError);
-          expect((error as ProviderError).kind).toBe('bad_response');
-          expect((error as ProviderError).message.startsWith(`${definition.id}: GET /`)).toBe(true);
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  // a provider without create (github-org) refuses before any request, as the conformance suite shows
-  if (definition.capabilities.create) {
-    test('any create answer gives a secret and a well-formed key, or a bad_response', async () => {
-      const created = fc.oneof(
-        fc.jsonValue(),
-        fc.record({ id: fc.string(), secret: fc.string(), key: fc.string(), name: fc.string(), created_at: fc.string() }, { requiredKeys: [] }),
-        fc.record({ success: fc.boolean(), result: fc.record({ raw_key: fc.string(), api_key: item }, { requiredKeys: [] }) }, { requiredKeys: [] }),
-      );
+describe.each(builtinProviders().map((p) => [p.id, p] as const))(
+  '%s: parsing what a provider answers',
+  (_id, definition) => {
+    test('any list answer yields well-formed keys or a bad_response naming the provider, and ends', async () => {
       await fc.assert(
-        fc.asyncProperty(created, async (body) => {
+        fc.asyncProperty(page, async (body) => {
           try {
-            const { secret, key } = await connectWith(definition, fixedAnswer(201, JSON.stringify(body))).create({ name: 'p' }, { credentials: expectations[definition.id as SandboxProviderId].credentials ?? {} });
-            expect(secret.expose().length).toBeGreaterThan(0);
-            expectWellFormed(key);
+            for (const key of await allKeys(connectWith(definition, fixedAnswer(200, JSON.stringify(body)))))
+              expectWellFormed(key);
           } catch (error) {
             expect(error).toBeInstanceOf(ProviderError);
             expect((error as ProviderError).kind).toBe('bad_response');
+            expect((error as ProviderError).message.startsWith(`${definition.id}: GET /`)).toBe(true);
           }
         }),
-        { numRuns: 200 },
+        { numRuns: 300 },
       );
     });
-  }
-  test('any error answer is a ProviderError of the right kind that never repeats the token', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 400, max: 599 }), fc.oneof(fc.jsonValue(), fc.constant({ message: token, error: { message: token } })), async (status, body) => {
-        const error = await allKeys(connectWith(definition, fixedAnswer(status, JSON.stringify(body)))).then(
-          () => undefined,
-          (e: unknown) => e,
+
+    // a provider without create (github-org) refuses before any request, as the conformance suite shows
+    if (definition.capabilities.create) {
+      test('any create answer gives a secret and a well-formed key, or a bad_response', async () => {
+        const created = fc.oneof(
+          fc.jsonValue(),
+          fc.record(
+            { id: fc.string(), secret: fc.string(), key: fc.string(), name: fc.string(), created_at: fc.string() },
+            { requiredKeys: [] },
+          ),
+          fc.record(
+            { success: fc.boolean(), result: fc.record({ raw_key: fc.string(), api_key: item }, { requiredKeys: [] }) },
+            { requiredKeys: [] },
+          ),
         );
-        expect(error).toBeInstanceOf(ProviderError);
-        const shown = error as ProviderError;
-        expect(shown.message).not.toContain(token);
-        expect(shown.message).toMatch(new RegExp(`^${definition.id}: GET /\\S+: ${status}`));
-        expect(shown.exitCode).toBe(status === 401 || status === 403 ? 4 : 1);
-      }),
-      { numRuns: 150 },
-    );
-  });
-});
+        await fc.assert(
+          fc.asyncProperty(created, async (body) => {
+            try {
+              const { secret, key } = await connectWith(definition, fixedAnswer(201, JSON.stringify(body))).create(
+                { name: 'p' },
+                { credentials: expectations[definition.id as SandboxProviderId].credentials ?? {} },
+              );
+              expect(secret.expose().length).toBeGreaterThan(0);
+              expectWellFormed(key);
+            } catch (error) {
+              expect(error).toBeInstanceOf(ProviderError);
+              expect((error as ProviderError).kind).toBe('bad_response');
+            }
+          }),
+          { numRuns: 200 },
+        );
+      });
+    }
+    test('any error answer is a ProviderError of the right kind that never repeats the token', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 400, max: 599 }),
+          fc.oneof(fc.jsonValue(), fc.constant({ message: token, error: { message: token } })),
+          async (status, body) => {
+            const error = await allKeys(connectWith(definition, fixedAnswer(status, JSON.stringify(body)))).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            expect(error).toBeInstanceOf(ProviderError);
+            const shown = error as ProviderError;
+            expect(shown.message).not.toContain(token);
+            expect(shown.message).toMatch(new RegExp(`^${definition.id}: GET /\\S+: ${status}`));
+            expect(shown.exitCode).toBe(status === 401 || status === 403 ? 4 : 1);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+  },
+);
 
 describe('round trip of well-formed keys through each simulator and provider', () => {
   let sandbox: Sandbox;
@@ -168,43 +212,63 @@ describe('round trip of well-formed keys through each simulator and provider', (
     ageMs: fc.integer({ min: 1_000, max: 3 * 365 * 86_400_000 }),
     usedFraction: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
     // expired or not: never within seconds of now, where the simulator's clock and the oracle's could disagree
-    expiresInMs: fc.option(fc.oneof(fc.integer({ min: -400 * 86_400_000, max: -10_000 }), fc.integer({ min: 10_000, max: 400 * 86_400_000 }))),
+    expiresInMs: fc.option(
+      fc.oneof(
+        fc.integer({ min: -400 * 86_400_000, max: -10_000 }),
+        fc.integer({ min: 10_000, max: 400 * 86_400_000 }),
+      ),
+    ),
     revoked: fc.boolean(),
     scopes: fc.array(fc.stringMatching(/^[a-z*]{1,8}(:[a-z*]{1,8})?$/), { maxLength: 4 }),
     environment: fc.constantFrom('live', 'test'),
     ipAllowlist: fc.array(fc.ipV4(), { maxLength: 3 }),
   });
 
-  test.each(builtinIds() as SandboxProviderId[])('%s: every generated key comes back exactly as the oracle says', async (provider) => {
-    const definition = builtinProviders().find((p) => p.id === provider)!;
-    await fc.assert(
-      fc.asyncProperty(fc.array(simKey, { maxLength: 30 }), async (specs) => {
-        const account = sandbox.accounts[provider];
-        account.keys.splice(0);
-        const now = Date.now();
-        for (const spec of specs) {
-          const key = account.create({ name: spec.name, scopes: spec.scopes, environment: spec.environment, ipAllowlist: spec.ipAllowlist });
-          key.createdAt = now - spec.ageMs;
-          key.lastUsedAt = spec.usedFraction === null ? null : key.createdAt + Math.floor(spec.usedFraction * spec.ageMs);
-          key.expiresAt = provider === 'dakota' || spec.expiresInMs === null ? null : now + spec.expiresInMs;
-          key.revokedAt = spec.revoked && provider !== 'dakota' ? now - 1 : null;
-        }
-        const keys = await allKeys(connectWith(definition, http, sandbox.baseUrl(provider)));
-        const expected = account.keys.filter((k) => expectations[provider].listed(k)).map((k) => expectations[provider].record(k, Date.now()));
-        expect(new Map(keys.map((k) => [k.id, k]))).toEqual(new Map(expected.map((k) => [k.id, k])));
-      }),
-      { numRuns: 40 },
-    );
-  });
+  test.each(builtinIds() as SandboxProviderId[])(
+    '%s: every generated key comes back exactly as the oracle says',
+    async (provider) => {
+      const definition = builtinProviders().find((p) => p.id === provider)!;
+      await fc.assert(
+        fc.asyncProperty(fc.array(simKey, { maxLength: 30 }), async (specs) => {
+          const account = sandbox.accounts[provider];
+          account.keys.splice(0);
+          const now = Date.now();
+          for (const spec of specs) {
+            const key = account.create({
+              name: spec.name,
+              scopes: spec.scopes,
+              environment: spec.environment,
+              ipAllowlist: spec.ipAllowlist,
+            });
+            key.createdAt = now - spec.ageMs;
+            key.lastUsedAt =
+              spec.usedFraction === null ? null : key.createdAt + Math.floor(spec.usedFraction * spec.ageMs);
+            key.expiresAt = provider === 'dakota' || spec.expiresInMs === null ? null : now + spec.expiresInMs;
+            key.revokedAt = spec.revoked && provider !== 'dakota' ? now - 1 : null;
+          }
+          const keys = await allKeys(connectWith(definition, http, sandbox.baseUrl(provider)));
+          const expected = account.keys
+            .filter((k) => expectations[provider].listed(k))
+            .map((k) => expectations[provider].record(k, Date.now()));
+          expect(new Map(keys.map((k) => [k.id, k]))).toEqual(new Map(expected.map((k) => [k.id, k])));
+        }),
+        { numRuns: 40 },
+      );
+    },
+  );
 });
 
 describe('durations, dates and retry decisions', () => {
   test('a duration written by formatDuration parses back to itself', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 999_999 }), fc.constantFrom(1, 1_000, 60_000, 3_600_000, 86_400_000), (n, unit) => {
-        fc.pre(n * unit <= longestDuration);
-        expect(parseDuration(formatDuration(n * unit))).toBe(n * unit);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 999_999 }),
+        fc.constantFrom(1, 1_000, 60_000, 3_600_000, 86_400_000),
+        (n, unit) => {
+          fc.pre(n * unit <= longestDuration);
+          expect(parseDuration(formatDuration(n * unit))).toBe(n * unit);
+        },
+      ),
     );
   });
 
@@ -223,10 +287,15 @@ describe('durations, dates and retry decisions', () => {
 
   test('an ISO 8601 date parses to the same instant; any text is a date or a usage error', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1970-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }), (date) => {
-        expect(parseDate(date.toISOString()).getTime()).toBe(date.getTime());
-        expect(parseDate(date.toISOString().slice(0, 10)).toISOString().slice(0, 10)).toBe(date.toISOString().slice(0, 10));
-      }),
+      fc.property(
+        fc.date({ min: new Date('1970-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }),
+        (date) => {
+          expect(parseDate(date.toISOString()).getTime()).toBe(date.getTime());
+          expect(parseDate(date.toISOString().slice(0, 10)).toISOString().slice(0, 10)).toBe(
+            date.toISOString().slice(0, 10),
+          );
+        },
+      ),
     );
     fc.assert(
       fc.property(fc.string(), (text) => {
@@ -240,7 +309,14 @@ describe('durations, dates and retry decisions', () => {
   });
 
   test('retry waits use full jitter within the exponential cap, honour the server, and stay in budget', () => {
-    const policy: RetryPolicy = { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 5_000, maxTotalMs: 20_000, random: Math.random, now: () => 1_700_000_000_000 };
+    const policy: RetryPolicy = {
+      maxAttempts: 6,
+      baseDelayMs: 100,
+      maxDelayMs: 5_000,
+      maxTotalMs: 20_000,
+      random: Math.random,
+      now: () => 1_700_000_000_000,
+    };
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 8 }),
@@ -268,9 +344,12 @@ describe('durations, dates and retry decisions', () => {
 });
 
 describe('impossible dates', () => {
-  test.each(['2030-02-30', '2031-02-29', '2030-04-31', '2030-13-01', '2030-00-10', '2030-01-00T10:00:00Z'])('%s is refused', (text) => {
-    expect(() => parseDate(text)).toThrow(UsageError);
-  });
+  test.each(['2030-02-30', '2031-02-29', '2030-04-31', '2030-13-01', '2030-00-10', '2030-01-00T10:00:00Z'])(
+    '%s is refused',
+    (text) => {
+      expect(() => parseDate(text)).toThrow(UsageError);
+    },
+  );
   test.each(['2032-02-29', '2030-12-31T23:59:59Z'])('%s is accepted', (text) => {
     expect(parseDate(text).toISOString().slice(0, 10)).toBe(text.slice(0, 10));
   });

@@ -28,10 +28,16 @@ describe('one clear line, exit 2', () => {
 
   test.each([
     ['{"profiles": {"prod": {"provider": 42}}}', 'profiles.prod.provider: must be a provider id or a manifest path'],
-    ['{"profiles": {"prod": {"provider": "cobo", "store": "plaintext"}}}', 'profiles.prod.store: must be keychain or file'],
+    [
+      '{"profiles": {"prod": {"provider": "cobo", "store": "plaintext"}}}',
+      'profiles.prod.store: must be keychain or file',
+    ],
     ['{"profiles": {"prod": {"provider": "cobo", "base_url": 5}}}', 'profiles.prod.base_url: must be a URL'],
     ['{"profiles": {"prod": "cobo"}}', 'profiles.prod: must be an object'],
-    ['{"profiles": {"__proto__": {"provider": "cobo"}}}', 'profiles.__proto__: is not a profile name (letters, digits, dot, dash and underscore)'],
+    [
+      '{"profiles": {"__proto__": {"provider": "cobo"}}}',
+      'profiles.__proto__: is not a profile name (letters, digits, dot, dash and underscore)',
+    ],
     ['{"profiles": []}', 'profiles: must be an object of profiles by name'],
     ['{"current": 7, "profiles": {}}', 'current: must be a profile name'],
   ])('a config file with %s', async (text, problem) => {

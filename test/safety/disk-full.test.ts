@@ -19,7 +19,11 @@ const home = isolatedEnv({ KEYWARDEN_FILE_PASSPHRASE: passphrase });
 const env = () => ({ ...home, KEYWARDEN_TOKEN: sandbox.current.token });
 const account = () => sandbox.current.accounts.edgedns;
 const rotations = join(home.XDG_STATE_HOME!, 'keywarden', 'rotations');
-const secretOf = (id: string) => new EncryptedFileStore({ path: join(home.XDG_DATA_HOME!, 'keywarden', 'secrets.enc'), passphrase: async () => passphrase }).get(`edgedns/${id}`);
+const secretOf = (id: string) =>
+  new EncryptedFileStore({
+    path: join(home.XDG_DATA_HOME!, 'keywarden', 'secrets.enc'),
+    passphrase: async () => passphrase,
+  }).get(`edgedns/${id}`);
 
 afterAll(() => expectNoLeaks(sandbox.current, [home.XDG_CONFIG_HOME!, home.XDG_STATE_HOME!]));
 
@@ -29,11 +33,13 @@ function diskFullAfter(n: number): Files & { writes: number } {
     ...diskFiles,
     writes: 0,
     async writeAtomic(...args: Parameters<Files['writeAtomic']>) {
-      if (++files.writes > n) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      if (++files.writes > n)
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       return diskFiles.writeAtomic(...args);
     },
     async createExclusive(...args: Parameters<Files['createExclusive']>) {
-      if (++files.writes > n) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      if (++files.writes > n)
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       return diskFiles.createExclusive(...args);
     },
   };
@@ -47,7 +53,24 @@ const journalsOf = (oldId: string) =>
     .filter((j) => j.old.id === oldId);
 
 const rotate = (oldId: string, files?: Files) =>
-  runCli(['--provider', 'edgedns', '--base-url', sandbox.current.baseUrl('edgedns'), 'rotate', oldId, '--store', 'file', '--deliver', 'cat > /dev/null', '--yes', '-o', 'json'], { env: env(), files });
+  runCli(
+    [
+      '--provider',
+      'edgedns',
+      '--base-url',
+      sandbox.current.baseUrl('edgedns'),
+      'rotate',
+      oldId,
+      '--store',
+      'file',
+      '--deliver',
+      'cat > /dev/null',
+      '--yes',
+      '-o',
+      'json',
+    ],
+    { env: env(), files },
+  );
 
 /** A working key is left: the old one, or an active new one whose secret is stored. */
 async function expectWorkingKey(name: string, oldId: string): Promise<void> {
@@ -106,7 +129,10 @@ describe('the disk full from each write on', () => {
       const doc = JSON.parse(resumed.stdout);
       expect(account().find(old.id)!.revokedAt, name).not.toBeNull();
       const active = account().keys.filter((k) => k.name === name && k.id !== old.id && k.revokedAt === null);
-      expect(active.map((k) => k.id), name).toEqual([doc.new.id]);
+      expect(
+        active.map((k) => k.id),
+        name,
+      ).toEqual([doc.new.id]);
       expect(await secretOf(doc.new.id), name).toBe(active[0]!.secret);
     }
   });

@@ -54,7 +54,8 @@ function fakeClock(onSleep: (now: number) => void = () => undefined) {
   return clock;
 }
 
-const journalOf = (id: string) => JSON.parse(readFileSync(join(home.XDG_STATE_HOME!, 'keywarden', 'rotations', `${id}.json`), 'utf8'));
+const journalOf = (id: string) =>
+  JSON.parse(readFileSync(join(home.XDG_STATE_HOME!, 'keywarden', 'rotations', `${id}.json`), 'utf8'));
 
 describe('a grace period longer than a timer can hold', () => {
   test.each([25, 400])('--grace %dd: the old key stays active until the deadline, then is revoked', async (days) => {
@@ -66,7 +67,10 @@ describe('a grace period longer than a timer can hold', () => {
       expect(old.revokedAt).toBeNull();
     });
     const started = clock.now().getTime();
-    const { code, stdout, stderr } = await runCli([...args(), 'rotate', old.id, '--grace', `${days}d`, '--store', 'file', '--yes', '-o', 'json'], { env: env(), now: clock.now, sleep: clock.sleep });
+    const { code, stdout, stderr } = await runCli(
+      [...args(), 'rotate', old.id, '--grace', `${days}d`, '--store', 'file', '--yes', '-o', 'json'],
+      { env: env(), now: clock.now, sleep: clock.sleep },
+    );
     expect(stderr).not.toContain('Warning');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
@@ -90,7 +94,12 @@ describe('a grace period longer than a timer can hold', () => {
       if (now - start >= 10 * day) interrupts.interrupt();
     });
     start = clock.now().getTime();
-    const stopped = await runCli([...args(), 'rotate', old.id, '--grace', '25d', '--store', 'file', '--yes'], { env: env(), now: clock.now, sleep: clock.sleep, interrupts });
+    const stopped = await runCli([...args(), 'rotate', old.id, '--grace', '25d', '--store', 'file', '--yes'], {
+      env: env(),
+      now: clock.now,
+      sleep: clock.sleep,
+      interrupts,
+    });
     expect(stopped.code).toBe(130);
     const id = /rotation (rot-[\w-]+) interrupted at grace/.exec(stopped.stderr)![1]!;
     expect(stopped.stderr).toContain(`finish it: keywarden rotate --resume ${id}`);
@@ -98,7 +107,11 @@ describe('a grace period longer than a timer can hold', () => {
     const deadline = Date.parse(journalOf(id).grace_until);
     expect(deadline - start).toBeGreaterThanOrEqual(25 * day);
 
-    const resumed = await runCli(['rotate', '--resume', id, '-o', 'json'], { env: env(), now: clock.now, sleep: clock.sleep });
+    const resumed = await runCli(['rotate', '--resume', id, '-o', 'json'], {
+      env: env(),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
     expect(resumed.code).toBe(0);
     expect(Date.parse(journalOf(id).grace_until)).toBe(deadline);
     expect(deletes.find((d) => d.id === old.id)!.at).toBeGreaterThanOrEqual(deadline);
@@ -129,7 +142,9 @@ describe('a grace period longer than a timer can hold', () => {
     ]) {
       const { code, stderr } = await runCli(argv, { env: env() });
       expect(code, argv.join(' ')).toBe(2);
-      expect(stderr, argv.join(' ')).toMatch(/^keywarden: --(grace|expires-in|timeout): '\w+' is (longer|shorter) than --\w+(-\w+)? allows\nhint: give a duration from \w+ to \w+\n$/);
+      expect(stderr, argv.join(' ')).toMatch(
+        /^keywarden: --(grace|expires-in|timeout): '\w+' is (longer|shorter) than --\w+(-\w+)? allows\nhint: give a duration from \w+ to \w+\n$/,
+      );
     }
     expect(sandbox.accounts.cobo.keys.length).toBe(before);
   });

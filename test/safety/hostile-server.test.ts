@@ -26,10 +26,13 @@ async function against(kind: string, provider: string, ...argv: string[]) {
   const rssFile = join(mkdtempSync(join(tmpdir(), 'kw-rss-')), 'max-rss');
   const path = provider === 'cobo' ? '' : provider.endsWith('.json') ? '/v2' : '/v1';
   const started = Date.now();
-  const result = await runBin(['--provider', provider, '--base-url', `${hostile.url}/${kind}${path}`, '--timeout', '5s', ...argv], {
-    env: { ...home, KW_MAX_RSS_FILE: rssFile },
-    nodeArgs: ['--import', join(repoRoot, 'test/helpers/max-rss.mjs')],
-  });
+  const result = await runBin(
+    ['--provider', provider, '--base-url', `${hostile.url}/${kind}${path}`, '--timeout', '5s', ...argv],
+    {
+      env: { ...home, KW_MAX_RSS_FILE: rssFile },
+      nodeArgs: ['--import', join(repoRoot, 'test/helpers/max-rss.mjs')],
+    },
+  );
   return { ...result, ms: Date.now() - started, rss: Number(readFileSync(rssFile, 'utf8')) };
 }
 
@@ -37,9 +40,17 @@ const megabytes = 1024 * 1024;
 
 describe('answers without bounds', () => {
   test.each([
-    ['a 100 MB body', 'big', /^keywarden: dialnexa: GET \/api-keys: the answer is larger than 8 MB\nhint: if the provider really sends answers this large, raise the limit with --max-response\n$/],
+    [
+      'a 100 MB body',
+      'big',
+      /^keywarden: dialnexa: GET \/api-keys: the answer is larger than 8 MB\nhint: if the provider really sends answers this large, raise the limit with --max-response\n$/,
+    ],
     ['a body that never ends', 'endless', /^keywarden: dialnexa: GET \/api-keys: the answer is larger than 8 MB\n/],
-    ['a byte every 2 seconds', 'drip', /^keywarden: dialnexa: GET \/api-keys: no answer within 5s \(127\.0\.0\.1:\d+\)\n$/],
+    [
+      'a byte every 2 seconds',
+      'drip',
+      /^keywarden: dialnexa: GET \/api-keys: no answer within 5s \(127\.0\.0\.1:\d+\)\n$/,
+    ],
     ['an error nested 100,000 levels deep', 'deep', /^keywarden: dialnexa: GET \/api-keys: 400 Bad Request\n$/],
   ])('%s: exit 1 in one line, within the timeout, under 150 MB', async (_, kind, message) => {
     const { code, stdout, stderr, ms, rss } = await against(kind, 'dialnexa', 'list', '-o', 'ndjson');
@@ -68,7 +79,9 @@ describe('pages for ever', () => {
     const before = hostile.requests.length;
     const { code, stderr, rss } = await against(kind, provider, 'list', '-o', 'ndjson');
     expect(code).toBe(1);
-    expect(stderr).toMatch(new RegExp(`^keywarden: \\S+: GET \\S+: more than ${maxPages} pages; stopping rather than list forever\\n$`));
+    expect(stderr).toMatch(
+      new RegExp(`^keywarden: \\S+: GET \\S+: more than ${maxPages} pages; stopping rather than list forever\\n$`),
+    );
     expect(hostile.requests.length - before).toBeLessThanOrEqual(maxPages + 1);
     expect(rss).toBeLessThan(150 * megabytes);
   });
@@ -79,7 +92,9 @@ describe('ids that would address another path', () => {
     const before = hostile.requests.filter((r) => r.startsWith('DELETE')).length;
     const { code, stdout, stderr } = await against('dots', 'dialnexa', 'revoke', `key ${id}`, '--yes');
     expect(code).toBe(1);
-    expect(stdout).toBe(`failed\t${id}\tdialnexa: refusing DELETE /api-keys/{id} with the id '${id}', which would address another path\n`);
+    expect(stdout).toBe(
+      `failed\t${id}\tdialnexa: refusing DELETE /api-keys/{id} with the id '${id}', which would address another path\n`,
+    );
     expect(stderr).toBe('keywarden: 1 of 1 revocations failed\n');
     expect(hostile.requests.filter((r) => r.startsWith('DELETE')).length).toBe(before);
   });

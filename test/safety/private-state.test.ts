@@ -16,7 +16,10 @@ const rotations = join(home.XDG_STATE_HOME!, 'keywarden', 'rotations');
 afterAll(() => expectNoLeaks(sandbox.current, [home.XDG_CONFIG_HOME!, home.XDG_STATE_HOME!]));
 
 async function withProfile(): Promise<void> {
-  const added = await runCli(['profile', 'add', 'prod', '--provider', 'cobo', '--base-url', sandbox.current.baseUrl('cobo')], { env: env() });
+  const added = await runCli(
+    ['profile', 'add', 'prod', '--provider', 'cobo', '--base-url', sandbox.current.baseUrl('cobo')],
+    { env: env() },
+  );
   expect(added.code).toBe(0);
 }
 
@@ -28,7 +31,9 @@ describe('config, state and store files must be private', () => {
       const before = sandbox.current.requests.length;
       const { code, stderr } = await runCli(['-p', 'prod', 'list'], { env: env() });
       expect(code).toBe(2);
-      expect(stderr).toBe(`keywarden: ${configDir} may be changed by other users, so keywarden does not trust the folder\nhint: make it private: chmod 700 '${configDir}'\n`);
+      expect(stderr).toBe(
+        `keywarden: ${configDir} may be changed by other users, so keywarden does not trust the folder\nhint: make it private: chmod 700 '${configDir}'\n`,
+      );
       expect(sandbox.current.requests.length).toBe(before);
     } finally {
       chmodSync(configDir, 0o700);
@@ -41,25 +46,33 @@ describe('config, state and store files must be private', () => {
     try {
       const { code, stderr } = await runCli(['-p', 'prod', 'list'], { env: env() });
       expect(code).toBe(2);
-      expect(stderr).toContain(`keywarden: ${file} may be changed by other users, so keywarden does not trust the file\nhint: make it private: chmod 600 '${file}'`);
+      expect(stderr).toContain(
+        `keywarden: ${file} may be changed by other users, so keywarden does not trust the file\nhint: make it private: chmod 600 '${file}'`,
+      );
     } finally {
       chmodSync(file, 0o600);
     }
   });
 
-  test("a config that belongs to another user is refused (seen as a user it does not belong to)", async () => {
+  test('a config that belongs to another user is refused (seen as a user it does not belong to)', async () => {
     const { code, stderr } = await runCli(['-p', 'prod', 'list'], { env: env(), uid: 4242 });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^keywarden: \S+ belongs to another user \(uid \d+\), so keywarden does not trust the (file|folder)\nhint: if it is yours: chown 4242 /);
+    expect(stderr).toMatch(
+      /^keywarden: \S+ belongs to another user \(uid \d+\), so keywarden does not trust the (file|folder)\nhint: if it is yours: chown 4242 /,
+    );
   });
 
   test('the same holds for the state folder, where journals and the index live', async () => {
-    const created = await runCli(['-p', 'prod', 'create', 'private state', '--store', 'file', '-o', 'json'], { env: env() });
+    const created = await runCli(['-p', 'prod', 'create', 'private state', '--store', 'file', '-o', 'json'], {
+      env: env(),
+    });
     expect(created.code).toBe(0);
     const state = join(home.XDG_STATE_HOME!, 'keywarden');
     chmodSync(state, 0o777);
     try {
-      const { code, stderr } = await runCli(['-p', 'prod', 'revoke', JSON.parse(created.stdout).key.id, '--yes'], { env: env() });
+      const { code, stderr } = await runCli(['-p', 'prod', 'revoke', JSON.parse(created.stdout).key.id, '--yes'], {
+        env: env(),
+      });
       expect(code).toBe(2);
       expect(stderr).toContain(`keywarden: ${state} may be changed by other users`);
     } finally {
@@ -83,7 +96,14 @@ describe('a planted journal', () => {
       base_url: sandbox.current.baseUrl('cobo'),
       started_at: '2026-01-01T00:00:00.000Z',
       old,
-      plan: { request: { name: 'victim' }, store: 'file', deliver: `echo stolen > '${join(home.HOME!, 'planted-ran')}'`, verify_use_ms: null, grace_ms: null, keep_old: false },
+      plan: {
+        request: { name: 'victim' },
+        store: 'file',
+        deliver: `echo stolen > '${join(home.HOME!, 'planted-ran')}'`,
+        verify_use_ms: null,
+        grace_ms: null,
+        keep_old: false,
+      },
       done: { preflight: '2026-01-01T00:00:00.000Z' },
       create_started_at: null,
       new: null,
@@ -119,20 +139,54 @@ describe('a planted journal', () => {
 
   test('a journal file others may write to: refused', async () => {
     const path = plant(journal(), 0o646);
-    const { code, stderr } = await runCli(['rotate', '--resume', 'rot-20260101T000000Z-abcdef', '--yes'], { env: env() });
+    const { code, stderr } = await runCli(['rotate', '--resume', 'rot-20260101T000000Z-abcdef', '--yes'], {
+      env: env(),
+    });
     expect(code).toBe(2);
     expect(stderr).toContain(`keywarden: ${path} may be changed by other users`);
     expect(victim().revokedAt).toBeNull();
   });
 
   test.each([
-    ['a key of another profile', { old: { provider: 'cobo', profile: 'other', id: 'k', name: null } }, 'old.profile: must be the journal\'s profile, prod'],
-    ['a plan without a store', { plan: { request: { name: 'x' }, store: 'nowhere', deliver: null, verify_use_ms: null, grace_ms: null, keep_old: false } }, 'plan.store: must be keychain or file'],
-    ['a grace no date can hold', { plan: { request: { name: 'x' }, store: 'file', deliver: null, verify_use_ms: null, grace_ms: 1e20, keep_old: false } }, 'plan.grace_ms: must be a duration in milliseconds'],
+    [
+      'a key of another profile',
+      { old: { provider: 'cobo', profile: 'other', id: 'k', name: null } },
+      "old.profile: must be the journal's profile, prod",
+    ],
+    [
+      'a plan without a store',
+      {
+        plan: {
+          request: { name: 'x' },
+          store: 'nowhere',
+          deliver: null,
+          verify_use_ms: null,
+          grace_ms: null,
+          keep_old: false,
+        },
+      },
+      'plan.store: must be keychain or file',
+    ],
+    [
+      'a grace no date can hold',
+      {
+        plan: {
+          request: { name: 'x' },
+          store: 'file',
+          deliver: null,
+          verify_use_ms: null,
+          grace_ms: 1e20,
+          keep_old: false,
+        },
+      },
+      'plan.grace_ms: must be a duration in milliseconds',
+    ],
     ['a step that does not exist', { done: { hijack: '2026-01-01T00:00:00Z' } }, 'done.hijack: is not a step'],
   ])('one that does not hold together (%s): refused, naming the field', async (_, overrides, problem) => {
     const path = plant(journal(overrides));
-    const { code, stderr } = await runCli(['rotate', '--resume', 'rot-20260101T000000Z-abcdef', '--yes'], { env: env() });
+    const { code, stderr } = await runCli(['rotate', '--resume', 'rot-20260101T000000Z-abcdef', '--yes'], {
+      env: env(),
+    });
     expect(code).toBe(2);
     expect(stderr).toContain(`keywarden: ${path}: ${problem}; keywarden will not act on it`);
     expect(victim().revokedAt).toBeNull();

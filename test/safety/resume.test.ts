@@ -19,7 +19,12 @@ let onPost: (() => void) | undefined;
 
 beforeAll(async () => {
   assertBuilt();
-  sandbox = await startTestSandbox({ keys: 1, latencyMs: 300, token: `tok-${process.pid}-resume`, onRequest: (r) => r.method === 'POST' && onPost?.() });
+  sandbox = await startTestSandbox({
+    keys: 1,
+    latencyMs: 300,
+    token: `tok-${process.pid}-resume`,
+    onRequest: (r) => r.method === 'POST' && onPost?.(),
+  });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -29,7 +34,11 @@ afterAll(async () => {
 const env = () => ({ ...home, KEYWARDEN_TOKEN: sandbox.token });
 const dialnexa = () => ['--provider', 'dialnexa', '--base-url', sandbox.baseUrl('dialnexa')];
 const account = () => sandbox.accounts.dialnexa;
-const stored = (id: string) => new EncryptedFileStore({ path: join(home.XDG_DATA_HOME!, 'keywarden', 'secrets.enc'), passphrase: async () => passphrase }).get(`dialnexa/${id}`);
+const stored = (id: string) =>
+  new EncryptedFileStore({
+    path: join(home.XDG_DATA_HOME!, 'keywarden', 'secrets.enc'),
+    passphrase: async () => passphrase,
+  }).get(`dialnexa/${id}`);
 const journal = (id: string) => JSON.parse(readFileSync(join(rotations, `${id}.json`), 'utf8'));
 
 describe('resume after a create interrupted mid-request', () => {
@@ -57,20 +66,40 @@ describe('resume after a create interrupted mid-request', () => {
     expect(resumed.stderr).toContain('nothing proves it, so it is left as it is');
     expect(await stored(doc.new.id)).toBe(account().find(doc.new.id)!.secret);
     expect(old.revokedAt).not.toBeNull();
-    expect(journal(doc.rotation_id).orphans.map((o: { id: string }) => o.id).sort()).toEqual([attempt.id, colleague.id].sort());
+    expect(
+      journal(doc.rotation_id)
+        .orphans.map((o: { id: string }) => o.id)
+        .sort(),
+    ).toEqual([attempt.id, colleague.id].sort());
   });
 });
 
 describe('rotations on record', () => {
   test('rotate --list: newest first, with the step each is at and whether it finished', async () => {
     const stopped = account().create({ name: 'listed, stopped' });
-    const failed = await runCli([...dialnexa(), 'rotate', stopped.id, '--store', 'file', '--deliver', 'exit 9', '--yes'], { env: env() });
+    const failed = await runCli(
+      [...dialnexa(), 'rotate', stopped.id, '--store', 'file', '--deliver', 'exit 9', '--yes'],
+      { env: env() },
+    );
     const id = /rotation (rot-[\w-]+) stopped at deliver/.exec(failed.stderr)![1]!;
     const { code, stdout } = await runCli(['rotate', '--list', '-o', 'json'], { env: env() });
     expect(code).toBe(0);
-    const listed = JSON.parse(stdout) as { rotation_id: string; key_id: string; profile: string; step: string; started_at: string; finished: boolean }[];
+    const listed = JSON.parse(stdout) as {
+      rotation_id: string;
+      key_id: string;
+      profile: string;
+      step: string;
+      started_at: string;
+      finished: boolean;
+    }[];
     expect(Object.keys(listed[0]!)).toEqual(['rotation_id', 'key_id', 'profile', 'step', 'started_at', 'finished']);
-    expect(listed[0]).toMatchObject({ rotation_id: id, key_id: stopped.id, profile: 'dialnexa', step: 'deliver', finished: false });
+    expect(listed[0]).toMatchObject({
+      rotation_id: id,
+      key_id: stopped.id,
+      profile: 'dialnexa',
+      step: 'deliver',
+      finished: false,
+    });
     expect(listed.some((r) => r.finished && r.step === 'revoke')).toBe(true);
     const times = listed.map((r) => Date.parse(r.started_at));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
@@ -78,7 +107,9 @@ describe('rotations on record', () => {
 
   test('rotate --abort: an undelivered new key is revoked and its secret deleted, the old key left; the key may be rotated again', async () => {
     const old = account().create({ name: 'aborted' });
-    const failed = await runCli([...dialnexa(), 'rotate', old.id, '--store', 'file', '--deliver', 'exit 9', '--yes'], { env: env() });
+    const failed = await runCli([...dialnexa(), 'rotate', old.id, '--store', 'file', '--deliver', 'exit 9', '--yes'], {
+      env: env(),
+    });
     const id = /rotation (rot-[\w-]+) stopped at deliver/.exec(failed.stderr)![1]!;
     const fresh = journal(id).new as { id: string };
     expect(await stored(fresh.id)).toBeDefined();
@@ -89,7 +120,9 @@ describe('rotations on record', () => {
 
     const { code, stderr } = await runCli(['rotate', '--abort', id, '--yes'], { env: env() });
     expect(code).toBe(0);
-    expect(stderr).toContain(`revoked the new key ${fresh.id} (aborted), which was never delivered, and deleted its stored secret`);
+    expect(stderr).toContain(
+      `revoked the new key ${fresh.id} (aborted), which was never delivered, and deleted its stored secret`,
+    );
     expect(account().find(fresh.id)!.revokedAt).not.toBeNull();
     expect(await stored(fresh.id)).toBeUndefined();
     expect(old.revokedAt).toBeNull();
@@ -98,19 +131,37 @@ describe('rotations on record', () => {
     const resumed = await runCli(['rotate', '--resume', id], { env: env() });
     expect(resumed.code).toBe(2);
     expect(resumed.stderr).toContain(`rotation ${id} was aborted at`);
-    const again = await runCli([...dialnexa(), 'rotate', old.id, '--store', 'file', '--yes', '-o', 'json'], { env: env() });
+    const again = await runCli([...dialnexa(), 'rotate', old.id, '--store', 'file', '--yes', '-o', 'json'], {
+      env: env(),
+    });
     expect(again.code).toBe(0);
     expect(old.revokedAt).not.toBeNull();
   });
 
   test('rotate --abort keeps a new key that was delivered already, and names it', async () => {
     const old = account().create({ name: 'delivered then aborted' });
-    const failed = await runCli([...dialnexa(), 'rotate', old.id, '--store', 'file', '--deliver', 'cat > /dev/null', '--verify-use', '1s', '--yes'], { env: env() });
+    const failed = await runCli(
+      [
+        ...dialnexa(),
+        'rotate',
+        old.id,
+        '--store',
+        'file',
+        '--deliver',
+        'cat > /dev/null',
+        '--verify-use',
+        '1s',
+        '--yes',
+      ],
+      { env: env() },
+    );
     const id = /rotation (rot-[\w-]+) stopped at verify/.exec(failed.stderr)![1]!;
     const fresh = journal(id).new as { id: string };
     const { code, stderr } = await runCli(['rotate', '--abort', id], { env: env() });
     expect(code).toBe(0);
-    expect(stderr).toContain(`the new key ${fresh.id} (delivered then aborted) was delivered, so it is kept: revoke it once nothing uses it: keywarden --profile dialnexa revoke ${fresh.id}`);
+    expect(stderr).toContain(
+      `the new key ${fresh.id} (delivered then aborted) was delivered, so it is kept: revoke it once nothing uses it: keywarden --profile dialnexa revoke ${fresh.id}`,
+    );
     expect(account().find(fresh.id)!.revokedAt).toBeNull();
     expect(old.revokedAt).toBeNull();
   });
@@ -119,7 +170,9 @@ describe('rotations on record', () => {
     const old = account().create({ name: 'stale lock' });
     mkdirSync(rotations, { recursive: true, mode: 0o700 });
     const lock = join(rotations, `dialnexa--${old.id}.lock`);
-    writeFileSync(lock, JSON.stringify({ rotation: 'rot-20200101T000000Z-000000', pid: 999999, host: 'elsewhere' }), { mode: 0o600 });
+    writeFileSync(lock, JSON.stringify({ rotation: 'rot-20200101T000000Z-000000', pid: 999999, host: 'elsewhere' }), {
+      mode: 0o600,
+    });
     const { code } = await runCli([...dialnexa(), 'rotate', old.id, '--store', 'file', '--yes'], { env: env() });
     expect(code).toBe(0);
     expect(old.revokedAt).not.toBeNull();

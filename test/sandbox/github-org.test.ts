@@ -4,7 +4,11 @@ import { sandboxGithubOrg } from '../../src/sandbox/github-org.js';
 import { behindPrism, expectEmpty, expectJson } from './harness.js';
 
 const github = behindPrism('github-org');
-const as = (token: string) => ({ authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' });
+const as = (token: string) => ({
+  authorization: `Bearer ${token}`,
+  accept: 'application/vnd.github+json',
+  'x-github-api-version': '2022-11-28',
+});
 const app = () => as(github.sandbox.token);
 const account = () => github.sandbox.accounts['github-org'];
 const grants = `/orgs/${sandboxGithubOrg}/personal-access-tokens`;
@@ -61,10 +65,18 @@ describe('GitHub organization fine-grained PATs through Prism', () => {
   test('the list is a bare array of grants, newest first, paged by the Link header; per_page and page as GitHub has them', async () => {
     const { grants: listed, pages } = await listAll(`${grants}?per_page=20`);
     expect(pages).toBe(3);
-    expect(listed.map((g) => String(g.id))).toEqual(account().newestFirst().map((k) => k.id));
+    expect(listed.map((g) => String(g.id))).toEqual(
+      account()
+        .newestFirst()
+        .map((k) => k.id),
+    );
     const newest = account().newestFirst()[0]!;
     const granted = new Date(newest.createdAt).toISOString();
-    expect(listed[0]).toMatchObject({ token_name: newest.name, owner: { login: newest.owner }, access_granted_at: granted });
+    expect(listed[0]).toMatchObject({
+      token_name: newest.name,
+      owner: { login: newest.owner },
+      access_granted_at: granted,
+    });
     expect(listed[0]!.token_id).not.toBe(listed[0]!.id);
     expect(listed.some((g) => g.token_expired)).toBe(true);
     expect(listed.every((g) => Object.keys(g.permissions).length > 0)).toBe(true);
@@ -80,29 +92,55 @@ describe('GitHub organization fine-grained PATs through Prism', () => {
     expect(links(direct.headers.get('link')).next).toBe(`${github.direct}${grants}?per_page=20&page=2`);
     const defaults = await expectJson<Grant[]>(await github.prism.fetch(grants, { headers: app() }), 200);
     expect(defaults).toHaveLength(30);
-    const oldestFirst = await expectJson<Grant[]>(await github.prism.fetch(`${grants}?per_page=100&direction=asc`, { headers: app() }), 200);
+    const oldestFirst = await expectJson<Grant[]>(
+      await github.prism.fetch(`${grants}?per_page=100&direction=asc`, { headers: app() }),
+      200,
+    );
     expect(oldestFirst.map((g) => g.id)).toEqual([...listed].reverse().map((g) => g.id));
     const owner = newest.owner;
-    const theirs = await expectJson<Grant[]>(await github.prism.fetch(`${grants}?per_page=100&owner[]=${owner}`, { headers: app() }), 200);
-    expect(theirs.map((g) => g.owner.login)).toEqual(account().keys.filter((k) => k.owner === owner).map(() => owner));
+    const theirs = await expectJson<Grant[]>(
+      await github.prism.fetch(`${grants}?per_page=100&owner[]=${owner}`, { headers: app() }),
+      200,
+    );
+    expect(theirs.map((g) => g.owner.login)).toEqual(
+      account()
+        .keys.filter((k) => k.owner === owner)
+        .map(() => owner),
+    );
   });
 
-  test('a token works on the organization\'s resources and its use shows as token_last_used_at; there is no create', async () => {
-    const token = account().newestFirst().find((k) => k.expiresAt === null || k.expiresAt > Date.now())!;
-    expect(await expectJson<unknown[]>(await github.prism.fetch(repos, { headers: as(token.secret) }), 200)).toEqual([]);
-    const listed = await expectJson<Grant[]>(await github.prism.fetch(`${grants}?per_page=100`, { headers: app() }), 200);
-    expect(listed.find((g) => String(g.id) === token.id)!.token_last_used_at).toBe(new Date(token.lastUsedAt!).toISOString());
+  test("a token works on the organization's resources and its use shows as token_last_used_at; there is no create", async () => {
+    const token = account()
+      .newestFirst()
+      .find((k) => k.expiresAt === null || k.expiresAt > Date.now())!;
+    expect(await expectJson<unknown[]>(await github.prism.fetch(repos, { headers: as(token.secret) }), 200)).toEqual(
+      [],
+    );
+    const listed = await expectJson<Grant[]>(
+      await github.prism.fetch(`${grants}?per_page=100`, { headers: app() }),
+      200,
+    );
+    expect(listed.find((g) => String(g.id) === token.id)!.token_last_used_at).toBe(
+      new Date(token.lastUsedAt!).toISOString(),
+    );
     expect(JSON.stringify(listed)).not.toContain(token.secret);
   });
 
   test('revoking one grant (204) takes it off the list and its token loses the organization; a bulk revoke answers 202 {}', async () => {
-    const [one, two, three] = account().newestFirst().filter((k) => k.expiresAt === null || k.expiresAt > Date.now());
+    const [one, two, three] = account()
+      .newestFirst()
+      .filter((k) => k.expiresAt === null || k.expiresAt > Date.now());
     await expectEmpty(await revokeOne(Number(one!.id)), 204);
     const refused = await expectJson<GithubError>(await github.prism.fetch(repos, { headers: as(one!.secret) }), 403);
     expect(refused.message).toBe('Resource not accessible by personal access token');
 
     const { body, ...headers } = json({ action: 'revoke', pat_ids: [Number(two!.id), Number(three!.id)] });
-    expect(await expectJson<object>(await github.prism.fetch(grants, { method: 'POST', headers: { ...app(), ...headers }, body }), 202)).toEqual({});
+    expect(
+      await expectJson<object>(
+        await github.prism.fetch(grants, { method: 'POST', headers: { ...app(), ...headers }, body }),
+        202,
+      ),
+    ).toEqual({});
     const left = (await listAll(`${grants}?per_page=100`)).grants.map((g) => String(g.id));
     expect(left).not.toContain(one!.id);
     expect(left).not.toContain(two!.id);
@@ -114,12 +152,20 @@ describe('GitHub organization fine-grained PATs through Prism', () => {
   test('errors as {message, documentation_url, status}: no or a bad token 401, a PAT managing grants 403, unknown ids 404 and 422', async () => {
     const none = await expectJson<GithubError>(await fetch(`${github.direct}${grants}`), 401);
     expect(none).toMatchObject({ message: 'Requires authentication', status: '401' });
-    const bad = await expectJson<GithubError>(await github.prism.fetch(grants, { headers: as('ghs_not-a-token') }), 401);
+    const bad = await expectJson<GithubError>(
+      await github.prism.fetch(grants, { headers: as('ghs_not-a-token') }),
+      401,
+    );
     expect(bad.message).toBe('Bad credentials');
-    const pat = account().newestFirst().find((k) => k.revokedAt === null && (k.expiresAt === null || k.expiresAt > Date.now()))!;
+    const pat = account()
+      .newestFirst()
+      .find((k) => k.revokedAt === null && (k.expiresAt === null || k.expiresAt > Date.now()))!;
     await expectJson<GithubError>(await github.prism.fetch(grants, { headers: as(pat.secret) }), 403);
     await expectJson<GithubError>(await revokeOne(999), 404);
-    await expectJson<GithubError>(await github.prism.fetch('/orgs/someone-else/personal-access-tokens', { headers: app() }), 404);
+    await expectJson<GithubError>(
+      await github.prism.fetch('/orgs/someone-else/personal-access-tokens', { headers: app() }),
+      404,
+    );
     const { body, ...headers } = json({ action: 'revoke', pat_ids: [999] });
     const invalid = await expectJson<GithubError & { errors: { field: string }[] }>(
       await github.prism.fetch(grants, { method: 'POST', headers: { ...app(), ...headers }, body }),
@@ -128,7 +174,7 @@ describe('GitHub organization fine-grained PATs through Prism', () => {
     expect(invalid.errors[0]!.field).toBe('pat_ids');
   });
 
-  test('Prism reported no violations of GitHub\'s description', async () => {
+  test("Prism reported no violations of GitHub's description", async () => {
     expect(await github.prism.violations()).toEqual([]);
   });
 });

@@ -31,13 +31,20 @@ describe('Mux signing keys through Prism', () => {
     const seen: SigningKey[] = [];
     const sizes: number[] = [];
     for (let page = 1; ; page++) {
-      const { data } = await expectJson<{ data: SigningKey[] }>(await mux.prism.fetch(`${keys}?limit=20&page=${page}`, { headers: admin() }), 200);
+      const { data } = await expectJson<{ data: SigningKey[] }>(
+        await mux.prism.fetch(`${keys}?limit=20&page=${page}`, { headers: admin() }),
+        200,
+      );
       seen.push(...data);
       sizes.push(data.length);
       if (data.length < 20) break;
     }
     expect(sizes).toEqual([20, 20, 5]);
-    expect(seen.map((k) => k.id)).toEqual(account().newestFirst().map((k) => k.id));
+    expect(seen.map((k) => k.id)).toEqual(
+      account()
+        .newestFirst()
+        .map((k) => k.id),
+    );
     expect(seen[0]!.created_at).toBe(String(Math.floor(account().newestFirst()[0]!.createdAt / 1000)));
     expect(seen.some((k) => 'private_key' in k)).toBe(false);
     const defaults = await expectJson<{ data: SigningKey[] }>(await mux.prism.fetch(keys, { headers: admin() }), 200);
@@ -45,7 +52,10 @@ describe('Mux signing keys through Prism', () => {
   });
 
   test('create (no body, 201) holds the only copy of a real RSA private key; it signs playback tokens; delete (204) ends it', async () => {
-    const { data: created } = await expectJson<{ data: SigningKey }>(await mux.prism.fetch(keys, { method: 'POST', headers: admin() }), 201);
+    const { data: created } = await expectJson<{ data: SigningKey }>(
+      await mux.prism.fetch(keys, { method: 'POST', headers: admin() }),
+      201,
+    );
     expect(created.id).toMatch(/^[0-9A-Za-z]{43}$/);
     expect(Buffer.from(created.private_key!, 'base64').toString('utf8')).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
 
@@ -57,7 +67,10 @@ describe('Mux signing keys through Prism', () => {
     const wrongVideo = await fetch(`${mux.direct}/stream/another.m3u8?token=${token}`);
     expect((await expectJson<MuxError>(wrongVideo, 403)).error.type).toBe('forbidden');
 
-    const one = await expectJson<{ data: SigningKey }>(await mux.prism.fetch(`${keys}/${created.id}`, { headers: admin() }), 200);
+    const one = await expectJson<{ data: SigningKey }>(
+      await mux.prism.fetch(`${keys}/${created.id}`, { headers: admin() }),
+      200,
+    );
     expect(one.data).toEqual({ id: created.id, created_at: created.created_at });
     const listing = await (await mux.prism.fetch(`${keys}?limit=100`, { headers: admin() })).text();
     expect(listing).toContain(created.id);
@@ -71,13 +84,21 @@ describe('Mux signing keys through Prism', () => {
   test('errors as {error: {type, messages}}: no or a wrong token 401, an unknown id 404, a limit past 100 400', async () => {
     const none = await expectJson<MuxError>(await fetch(`${mux.direct}${keys}`), 401);
     expect(none).toEqual({ error: { type: 'unauthorized', messages: ['Unauthorized request'] } });
-    await expectJson<MuxError>(await mux.prism.fetch(keys, { headers: { authorization: basic('sandbox-token-id', 'wrong') } }), 401);
-    const gone = await expectJson<MuxError>(await mux.prism.fetch(`${keys}/NoSuchKey`, { method: 'DELETE', headers: admin() }), 404);
+    await expectJson<MuxError>(
+      await mux.prism.fetch(keys, { headers: { authorization: basic('sandbox-token-id', 'wrong') } }),
+      401,
+    );
+    const gone = await expectJson<MuxError>(
+      await mux.prism.fetch(`${keys}/NoSuchKey`, { method: 'DELETE', headers: admin() }),
+      404,
+    );
     expect(gone.error.type).toBe('not_found');
-    expect((await expectJson<MuxError>(await mux.prism.fetch(`${keys}?limit=101`, { headers: admin() }), 400)).error.type).toBe('invalid_parameters');
+    expect(
+      (await expectJson<MuxError>(await mux.prism.fetch(`${keys}?limit=101`, { headers: admin() }), 400)).error.type,
+    ).toBe('invalid_parameters');
   });
 
-  test('Prism reported no violations of Mux\'s description', async () => {
+  test("Prism reported no violations of Mux's description", async () => {
     expect(await mux.prism.violations()).toEqual([]);
   });
 });

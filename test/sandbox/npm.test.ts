@@ -47,7 +47,11 @@ const registry = (name: Setup = 'plain') => sandbox(name).baseUrl('npm');
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 const admin = (name: Setup = 'plain') => as(sandbox(name).token);
 
-async function createToken(name: Setup, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Response> {
+async function createToken(
+  name: Setup,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${registry(name)}/-/npm/v1/tokens`, withJson('POST', { ...admin(name), ...headers }, body));
 }
 const whoami = (token: string, name: Setup = 'plain') => fetch(`${registry(name)}/-/whoami`, { headers: as(token) });
@@ -68,7 +72,9 @@ async function listAll(name: Setup = 'plain'): Promise<{ tokens: Token[]; pages:
 
 describe('npm registry tokens', () => {
   test('whoami answers the user, for a bearer token or Basic user:password', async () => {
-    expect(await expectJson<{ username: string }>(await whoami(sandbox().token), 200)).toEqual({ username: npmSandboxAccount.username });
+    expect(await expectJson<{ username: string }>(await whoami(sandbox().token), 200)).toEqual({
+      username: npmSandboxAccount.username,
+    });
     const { username, password } = npmSandboxAccount;
     const viaBasic = await fetch(`${registry()}/-/whoami`, { headers: { authorization: basic(username, password) } });
     expect(await expectJson<{ username: string }>(viaBasic, 200)).toEqual({ username: npmSandboxAccount.username });
@@ -87,12 +93,15 @@ describe('npm registry tokens', () => {
     expect(first.id).toBe(createHash('sha512').update(first.secret).digest('hex'));
     expect(tokens[0]!.token).toBe(first.secret.slice(0, 6));
     expect(tokens[0]!.created).toBe(new Date(first.createdAt).toISOString());
-    const big = await expectJson<Page>(await fetch(`${registry()}/-/npm/v1/tokens?perPage=100`, { headers: admin() }), 200);
+    const big = await expectJson<Page>(
+      await fetch(`${registry()}/-/npm/v1/tokens?perPage=100`, { headers: admin() }),
+      200,
+    );
     expect(big.objects).toHaveLength(45);
     expect(big.urls).toEqual({});
   });
 
-  test('with nextUrls: path, urls.next is a path from the server\'s root, the sandbox\'s /npm prefix included', async () => {
+  test("with nextUrls: path, urls.next is a path from the server's root, the sandbox's /npm prefix included", async () => {
     const { pages } = await listAll('paths');
     expect(pages).toHaveLength(5);
     expect(pages[0]!.urls.next).toBe('/npm/-/npm/v1/tokens?page=1&perPage=10');
@@ -102,22 +111,37 @@ describe('npm registry tokens', () => {
     const asNpmSends = { password: npmSandboxAccount.password, readonly: false, cidr_whitelist: [] };
     const created = await expectJson<Token>(await createToken('plain', asNpmSends), 200);
     expect(created.token).toMatch(/^npm_[0-9A-Za-z]{36}$/);
-    expect(created).toMatchObject({ readonly: false, cidr_whitelist: null, key: createHash('sha512').update(created.token).digest('hex') });
+    expect(created).toMatchObject({
+      readonly: false,
+      cidr_whitelist: null,
+      key: createHash('sha512').update(created.token).digest('hex'),
+    });
     expect(created.created).toBe(created.updated);
 
-    expect(await expectJson<{ username: string }>(await whoami(created.token), 200)).toEqual({ username: npmSandboxAccount.username });
+    expect(await expectJson<{ username: string }>(await whoami(created.token), 200)).toEqual({
+      username: npmSandboxAccount.username,
+    });
     expect(sandbox().accounts.npm.find(created.key)!.lastUsedAt).not.toBeNull();
     const listed = (await listAll()).tokens.find((t) => t.key === created.key)!;
     expect(listed.token).toBe(created.token.slice(0, 6));
     expect(JSON.stringify((await listAll()).tokens)).not.toContain(created.token);
 
-    await expectEmpty(await fetch(`${registry()}/-/npm/v1/tokens/token/${created.key}`, { method: 'DELETE', headers: admin() }), 204);
+    await expectEmpty(
+      await fetch(`${registry()}/-/npm/v1/tokens/token/${created.key}`, { method: 'DELETE', headers: admin() }),
+      204,
+    );
     expect((await listAll()).tokens.map((t) => t.key)).not.toContain(created.key);
     await expectJson(await whoami(created.token), 401);
   });
 
-  test('npm 11\'s fields: a name, an expiry in days, a CIDR allowlist, read-only; revoke by the whole token works too', async () => {
-    const body = { name: 'publish from CI', password: npmSandboxAccount.password, readonly: true, cidr_whitelist: ['192.0.2.0/24'], expires: 30 };
+  test("npm 11's fields: a name, an expiry in days, a CIDR allowlist, read-only; revoke by the whole token works too", async () => {
+    const body = {
+      name: 'publish from CI',
+      password: npmSandboxAccount.password,
+      readonly: true,
+      cidr_whitelist: ['192.0.2.0/24'],
+      expires: 30,
+    };
     const created = await expectJson<Token>(await createToken('plain', body), 200);
     expect(created).toMatchObject({ name: 'publish from CI', readonly: true, cidr_whitelist: ['192.0.2.0/24'] });
     expect(Date.parse(created.expires!) - Date.parse(created.created)).toBe(30 * 86_400_000);
@@ -125,7 +149,10 @@ describe('npm registry tokens', () => {
     await expectJson(await fetch(`${registry()}/-/npm/v1/tokens`, { headers: as(created.token) }), 200);
     const refused = await createToken('plain', { password: npmSandboxAccount.password }, as(created.token));
     expect((await expectJson<{ error: string }>(refused, 403)).error).toMatch(/read-only/);
-    await expectEmpty(await fetch(`${registry()}/-/npm/v1/tokens/token/${created.token}`, { method: 'DELETE', headers: admin() }), 204);
+    await expectEmpty(
+      await fetch(`${registry()}/-/npm/v1/tokens/token/${created.token}`, { method: 'DELETE', headers: admin() }),
+      204,
+    );
     expect(sandbox().accounts.npm.find(created.key)).toBeUndefined();
   });
 
@@ -149,7 +176,10 @@ describe('npm registry tokens', () => {
     const created = await expectJson<Token>(await createToken('twoFactor', body, { 'npm-otp': '123456' }), 200);
 
     const revoke = (headers: Record<string, string> = {}) =>
-      fetch(`${registry('twoFactor')}/-/npm/v1/tokens/token/${created.key}`, { method: 'DELETE', headers: { ...admin('twoFactor'), ...headers } });
+      fetch(`${registry('twoFactor')}/-/npm/v1/tokens/token/${created.key}`, {
+        method: 'DELETE',
+        headers: { ...admin('twoFactor'), ...headers },
+      });
     const needsOtp = await revoke();
     expect(needsOtp.headers.get('www-authenticate')).toBe('OTP');
     await expectJson(needsOtp, 401);
@@ -160,14 +190,20 @@ describe('npm registry tokens', () => {
     const body = { password: npmSandboxAccount.password };
     expect((await createToken('authOnly', body)).status).toBe(401);
     const created = await expectJson<Token>(await createToken('authOnly', body, { 'npm-otp': '654321' }), 200);
-    const revoke = await fetch(`${registry('authOnly')}/-/npm/v1/tokens/token/${created.key}`, { method: 'DELETE', headers: admin('authOnly') });
+    const revoke = await fetch(`${registry('authOnly')}/-/npm/v1/tokens/token/${created.key}`, {
+      method: 'DELETE',
+      headers: admin('authOnly'),
+    });
     await expectEmpty(revoke, 204);
   });
 
   test('errors as {error}: no or a bad token 401, an unknown key 404, bad fields and pages 400', async () => {
     expect(await expectJson(await fetch(`${registry()}/-/npm/v1/tokens`), 401)).toEqual({ error: 'Unauthorized' });
     await expectJson(await whoami('npm_not-a-token'), 401);
-    await expectJson(await fetch(`${registry()}/-/npm/v1/tokens/token/${'0'.repeat(128)}`, { method: 'DELETE', headers: admin() }), 404);
+    await expectJson(
+      await fetch(`${registry()}/-/npm/v1/tokens/token/${'0'.repeat(128)}`, { method: 'DELETE', headers: admin() }),
+      404,
+    );
     const password = npmSandboxAccount.password;
     await expectJson(await createToken('plain', { password, readonly: 'yes' }), 400);
     await expectJson(await createToken('plain', { password, cidr_whitelist: ['not a range'] }), 400);

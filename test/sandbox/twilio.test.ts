@@ -40,7 +40,8 @@ interface TwilioError {
   status: number;
 }
 
-const rfc2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
+const rfc2822 =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
 
 async function create(name: string): Promise<Key & { secret: string }> {
   return expectJson(await twilio.prism.fetch(`${keys}.json`, form(admin(), { FriendlyName: name })), 201);
@@ -62,19 +63,33 @@ describe('Twilio API keys through Prism', () => {
       [1, 20, 20],
       [2, 5, 40],
     ]);
-    expect(seen.map((k) => k.sid)).toEqual(account().newestFirst().map((k) => k.id));
+    expect(seen.map((k) => k.sid)).toEqual(
+      account()
+        .newestFirst()
+        .map((k) => k.id),
+    );
     expect(seen.every((k) => rfc2822.test(k.date_created) && rfc2822.test(k.date_updated))).toBe(true);
-    expect(new Date(seen[0]!.date_created).getTime()).toBe(Math.floor(account().newestFirst()[0]!.createdAt / 1000) * 1000);
+    expect(new Date(seen[0]!.date_created).getTime()).toBe(
+      Math.floor(account().newestFirst()[0]!.createdAt / 1000) * 1000,
+    );
 
-    expect(pages[0]!.next_page_uri).toMatch(/^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Keys\.json\?PageSize=20&Page=1&PageToken=PASK/);
+    expect(pages[0]!.next_page_uri).toMatch(
+      /^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Keys\.json\?PageSize=20&Page=1&PageToken=PASK/,
+    );
     // straight to the sandbox, a link is a path from its root, /twilio included, so it resolves as Twilio's does
     const direct = new URL(`${twilio.direct}${keys}.json?PageSize=20`);
     const firstDirect = await expectJson<Page>(await fetch(direct, { headers: admin() }), 200);
     expect(firstDirect.next_page_uri).toBe(`/twilio${pages[0]!.next_page_uri}`);
-    const secondDirect = await expectJson<Page>(await fetch(new URL(firstDirect.next_page_uri!, direct), { headers: admin() }), 200);
+    const secondDirect = await expectJson<Page>(
+      await fetch(new URL(firstDirect.next_page_uri!, direct), { headers: admin() }),
+      200,
+    );
     expect(secondDirect.keys).toEqual(pages[1]!.keys);
 
-    const back = await expectJson<Page>(await twilio.prism.fetch(pages[2]!.previous_page_uri!, { headers: admin() }), 200);
+    const back = await expectJson<Page>(
+      await twilio.prism.fetch(pages[2]!.previous_page_uri!, { headers: admin() }),
+      200,
+    );
     expect(back.keys.map((k) => k.sid)).toEqual(pages[1]!.keys.map((k) => k.sid));
     expect(pages[0]!.previous_page_uri).toBeNull();
     const defaults = await expectJson<Page>(await twilio.prism.fetch(`${keys}.json`, { headers: admin() }), 200);
@@ -96,23 +111,37 @@ describe('Twilio API keys through Prism', () => {
     const listing = await (await twilio.prism.fetch(`${keys}.json?PageSize=1000`, { headers: admin() })).text();
     expect(listing).toContain(created.sid);
     expect(listing).not.toContain(created.secret);
-    const fetched = await expectJson<Key>(await twilio.prism.fetch(`${keys}/${created.sid}.json`, { headers: admin() }), 200);
+    const fetched = await expectJson<Key>(
+      await twilio.prism.fetch(`${keys}/${created.sid}.json`, { headers: admin() }),
+      200,
+    );
     const { secret, ...shown } = created;
     expect(secret).not.toBe('');
     expect(fetched).toEqual(shown);
-    const rename = await twilio.prism.fetch(`${keys}/${created.sid}.json`, form(admin(), { FriendlyName: 'Billing worker (old)' }));
+    const rename = await twilio.prism.fetch(
+      `${keys}/${created.sid}.json`,
+      form(admin(), { FriendlyName: 'Billing worker (old)' }),
+    );
     const renamed = await expectJson<Key>(rename, 200);
     expect(renamed.friendly_name).toBe('Billing worker (old)');
 
-    await expectEmpty(await twilio.prism.fetch(`${keys}/${created.sid}.json`, { method: 'DELETE', headers: admin() }), 204);
+    await expectEmpty(
+      await twilio.prism.fetch(`${keys}/${created.sid}.json`, { method: 'DELETE', headers: admin() }),
+      204,
+    );
     expect(account().find(created.sid)).toBeUndefined();
     await expectJson<TwilioError>(await twilio.prism.fetch(`${keys}/${created.sid}.json`, { headers: admin() }), 404);
-    expect((await expectJson<TwilioError>(await twilio.prism.fetch(balance, { headers: asKey }), 401)).code).toBe(20003);
+    expect((await expectJson<TwilioError>(await twilio.prism.fetch(balance, { headers: asKey }), 401)).code).toBe(
+      20003,
+    );
   });
 
   test('a key may use the API but not manage keys (403)', async () => {
     const key = await create('reporting');
-    const refused = await expectJson<TwilioError>(await twilio.prism.fetch(`${keys}.json`, { headers: keyAuth(key.sid, key.secret) }), 403);
+    const refused = await expectJson<TwilioError>(
+      await twilio.prism.fetch(`${keys}.json`, { headers: keyAuth(key.sid, key.secret) }),
+      403,
+    );
     expect(refused.status).toBe(403);
   });
 
@@ -120,17 +149,31 @@ describe('Twilio API keys through Prism', () => {
     const none = await fetch(`${twilio.direct}${keys}.json`);
     expect(none.headers.get('www-authenticate')).toMatch(/^Basic /);
     const moreInfo = 'https://www.twilio.com/docs/errors/20003';
-    expect(await expectJson<TwilioError>(none, 401)).toEqual({ code: 20003, message: 'Authenticate', more_info: moreInfo, status: 401 });
-    await expectJson<TwilioError>(await twilio.prism.fetch(`${keys}.json`, { headers: keyAuth(sandboxTwilioAccountSid, 'wrong') }), 401);
+    expect(await expectJson<TwilioError>(none, 401)).toEqual({
+      code: 20003,
+      message: 'Authenticate',
+      more_info: moreInfo,
+      status: 401,
+    });
+    await expectJson<TwilioError>(
+      await twilio.prism.fetch(`${keys}.json`, { headers: keyAuth(sandboxTwilioAccountSid, 'wrong') }),
+      401,
+    );
     const unknown = `SK${'0'.repeat(32)}`;
-    const gone = await expectJson<TwilioError>(await twilio.prism.fetch(`${keys}/${unknown}.json`, { method: 'DELETE', headers: admin() }), 404);
+    const gone = await expectJson<TwilioError>(
+      await twilio.prism.fetch(`${keys}/${unknown}.json`, { method: 'DELETE', headers: admin() }),
+      404,
+    );
     expect(gone.code).toBe(20404);
     const elsewhere = `/2010-04-01/Accounts/AC${'1'.repeat(32)}/Keys.json`;
     await expectJson<TwilioError>(await twilio.prism.fetch(elsewhere, { headers: admin() }), 404);
-    await expectJson<TwilioError>(await twilio.prism.fetch(`${keys}.json`, form(admin(), { FriendlyName: 'x'.repeat(65) })), 400);
+    await expectJson<TwilioError>(
+      await twilio.prism.fetch(`${keys}.json`, form(admin(), { FriendlyName: 'x'.repeat(65) })),
+      400,
+    );
   });
 
-  test('Prism reported no violations of Twilio\'s description', async () => {
+  test("Prism reported no violations of Twilio's description", async () => {
     expect(await twilio.prism.violations()).toEqual([]);
   });
 });

@@ -1,15 +1,26 @@
 // Which operations of each vendor's OpenAPI description the simulators serve, and, in one place, every point where a
 // description is wrong about (or silent on) its own API, with what is done about it. Exceptions only ever declare what
 // the real API does; none turns a check off without saying why.
-import { dig, trimmedSpec, type JsonObject, type SpecException, type SpecVendor, type TrimRecipe } from '../helpers/prism.js';
+import {
+  dig,
+  trimmedSpec,
+  type JsonObject,
+  type SpecException,
+  type SpecVendor,
+  type TrimRecipe,
+} from '../helpers/prism.js';
 
 const json = (schema: JsonObject): JsonObject => ({ 'application/json': { schema } });
 
 /** Adds query parameters an operation takes on the real API but the description leaves out. */
-function addQuery(operation: JsonObject, parameters: { name: string; schema: JsonObject; description: string }[]): void {
+function addQuery(
+  operation: JsonObject,
+  parameters: { name: string; schema: JsonObject; description: string }[],
+): void {
   const list = (operation.parameters ??= []) as JsonObject[];
   for (const p of parameters) {
-    if (list.some((existing) => existing.name === p.name)) throw new Error(`${p.name} is declared already: drop this exception`);
+    if (list.some((existing) => existing.name === p.name))
+      throw new Error(`${p.name} is declared already: drop this exception`);
     list.push({ in: 'query', required: false, ...p });
   }
 }
@@ -26,7 +37,12 @@ function declareErrors(operation: JsonObject, answers: Record<string, JsonObject
 const twilioError: JsonObject = {
   type: 'object',
   required: ['code', 'message', 'more_info', 'status'],
-  properties: { code: { type: 'integer' }, message: { type: 'string' }, more_info: { type: 'string', format: 'uri' }, status: { type: 'integer' } },
+  properties: {
+    code: { type: 'integer' },
+    message: { type: 'string' },
+    more_info: { type: 'string', format: 'uri' },
+    status: { type: 'integer' },
+  },
 };
 const muxError: JsonObject = {
   type: 'object',
@@ -55,8 +71,16 @@ const exceptions: Record<SpecVendor, SpecException[]> = {
       apply(spec) {
         addQuery(dig(spec, 'paths', '/v5/user/tokens', 'get'), [
           { name: 'limit', schema: { type: 'number', minimum: 1, maximum: 100 }, description: 'tokens per page' },
-          { name: 'until', schema: { type: 'number' }, description: 'tokens created before this time (pagination.next)' },
-          { name: 'since', schema: { type: 'number' }, description: 'tokens created after this time (pagination.prev)' },
+          {
+            name: 'until',
+            schema: { type: 'number' },
+            description: 'tokens created before this time (pagination.next)',
+          },
+          {
+            name: 'since',
+            schema: { type: 'number' },
+            description: 'tokens created after this time (pagination.prev)',
+          },
         ]);
       },
     },
@@ -64,7 +88,7 @@ const exceptions: Record<SpecVendor, SpecException[]> = {
   launchdarkly: [
     {
       why:
-        'this description is of API v5.3 (Swagger 2.0, about 2021); today\'s GET /tokens pages with limit and offset and counts ' +
+        "this description is of API v5.3 (Swagger 2.0, about 2021); today's GET /tokens pages with limit and offset and counts " +
         'the tokens in totalCount (launchdarkly-api-typescript 17: getTokens(showAll, limit, offset), Tokens.totalCount)',
       apply(spec) {
         addQuery(dig(spec, 'paths', '/api/v2/tokens', 'get'), [
@@ -93,7 +117,9 @@ const exceptions: Record<SpecVendor, SpecException[]> = {
         'GET /tokens declares only 200 and 401, yet showAll=true from a member who is not an admin is refused with 403, as the ' +
         'current API documents it (ForbiddenErrorRep): the answer a key that may not manage every token gets',
       apply(spec) {
-        declareErrors(dig(spec, 'paths', '/api/v2/tokens', 'get'), { 403: { $ref: '#/components/responses/Standard403' } });
+        declareErrors(dig(spec, 'paths', '/api/v2/tokens', 'get'), {
+          403: { $ref: '#/components/responses/Standard403' },
+        });
       },
     },
   ],
@@ -106,18 +132,24 @@ const exceptions: Record<SpecVendor, SpecException[]> = {
         const list = dig(spec, 'paths', '/2010-04-01/Accounts/{AccountSid}/Keys.json', 'get');
         const page = dig(list, 'responses', '200', 'content', 'application/json', 'schema', 'properties');
         for (const link of ['first_page_uri', 'next_page_uri', 'previous_page_uri', 'uri']) {
-          if (dig(page, link).format !== 'uri') throw new Error(`${link} is no longer format: uri: drop this exception`);
+          if (dig(page, link).format !== 'uri')
+            throw new Error(`${link} is no longer format: uri: drop this exception`);
           delete dig(page, link).format;
         }
       },
     },
     {
       why:
-        'only success answers are declared; the API answers errors with {code, message, more_info, status} (Twilio\'s RestException), ' +
+        "only success answers are declared; the API answers errors with {code, message, more_info, status} (Twilio's RestException), " +
         '401 for bad credentials, 403 for a key asking for keys, 404 for an unknown SID, 400 for a bad parameter',
       apply(spec) {
         const error = (description: string): JsonObject => ({ description, content: json(twilioError) });
-        const errors = { 400: error('Bad request'), 401: error('Unauthorized'), 403: error('Forbidden'), 404: error('Not found') };
+        const errors = {
+          400: error('Bad request'),
+          401: error('Unauthorized'),
+          403: error('Forbidden'),
+          404: error('Not found'),
+        };
         for (const [path, methods] of Object.entries(twilioOperations)) {
           for (const method of methods) declareErrors(dig(spec, 'paths', path, method), errors);
         }
@@ -198,7 +230,12 @@ const recipes: Record<SpecVendor, Omit<TrimRecipe, 'exceptions'>> = {
     },
   },
   launchdarkly: {
-    operations: { '/': ['get'], '/tokens': ['get', 'post'], '/tokens/{tokenId}': ['get', 'delete'], '/tokens/{tokenId}/reset': ['post'] },
+    operations: {
+      '/': ['get'],
+      '/tokens': ['get', 'post'],
+      '/tokens/{tokenId}': ['get', 'delete'],
+      '/tokens/{tokenId}/reset': ['post'],
+    },
     inlineBasePath: true,
   },
   twilio: { operations: twilioOperations },
@@ -213,5 +250,7 @@ export function prismSpec(vendor: SpecVendor): Promise<string> {
 
 /** Every exception, for a reader (or a test) to see at a glance. */
 export function specExceptions(): Record<SpecVendor, string[]> {
-  return Object.fromEntries(Object.entries(exceptions).map(([vendor, list]) => [vendor, list.map((e) => e.why)])) as Record<SpecVendor, string[]>;
+  return Object.fromEntries(
+    Object.entries(exceptions).map(([vendor, list]) => [vendor, list.map((e) => e.why)]),
+  ) as Record<SpecVendor, string[]>;
 }

@@ -42,7 +42,11 @@ describe('Vercel user tokens through Prism', () => {
   test('the list pages newest first with until=pagination.next until next is null; times are unix ms', async () => {
     const { tokens, pages } = await listAll();
     expect(pages).toBe(3);
-    expect(tokens.map((t) => t.id)).toEqual(account().newestFirst().map((k) => k.id));
+    expect(tokens.map((t) => t.id)).toEqual(
+      account()
+        .newestFirst()
+        .map((k) => k.id),
+    );
     const first = tokens[0]!;
     expect(first.createdAt).toBe(account().find(first.id)!.createdAt);
     expect(first.activeAt).toBeGreaterThanOrEqual(first.createdAt);
@@ -75,11 +79,17 @@ describe('Vercel user tokens through Prism', () => {
     const mine = (JSON.parse(text) as Page).tokens.find((t) => t.id === created.token.id)!;
     expect(mine.activeAt).toBe(account().find(created.token.id)!.lastUsedAt);
 
-    const revoke = await vercel.prism.fetch(`/v3/user/tokens/${created.token.id}`, { method: 'DELETE', headers: admin() });
+    const revoke = await vercel.prism.fetch(`/v3/user/tokens/${created.token.id}`, {
+      method: 'DELETE',
+      headers: admin(),
+    });
     const revoked = await expectJson<{ tokenId: string }>(revoke, 200);
     expect(revoked).toEqual({ tokenId: created.token.id });
     expect((await listAll()).tokens.map((t) => t.id)).not.toContain(created.token.id);
-    const refused = await expectJson<VercelError>(await vercel.prism.fetch('/v5/user/tokens/current', { headers: as(created.bearerToken) }), 403);
+    const refused = await expectJson<VercelError>(
+      await vercel.prism.fetch('/v5/user/tokens/current', { headers: as(created.bearerToken) }),
+      403,
+    );
     expect(refused.error.invalidToken).toBe(true);
   });
 
@@ -96,14 +106,20 @@ describe('Vercel user tokens through Prism', () => {
     expect(created.token.expiresAt).toBeUndefined();
   });
 
-  test('errors in Vercel\'s shape: a missing or bad token is 403, an unknown id 404, a past expiry 400', async () => {
+  test("errors in Vercel's shape: a missing or bad token is 403, an unknown id 404, a past expiry 400", async () => {
     const missing = await expectJson<VercelError>(await fetch(`${vercel.direct}/v5/user/tokens`), 403);
     expect(missing.error).toMatchObject({ code: 'forbidden', missingToken: true });
-    const bad = await expectJson<VercelError>(await vercel.prism.fetch('/v5/user/tokens', { headers: as('not-a-token') }), 403);
+    const bad = await expectJson<VercelError>(
+      await vercel.prism.fetch('/v5/user/tokens', { headers: as('not-a-token') }),
+      403,
+    );
     expect(bad.error).toMatchObject({ code: 'forbidden', invalidToken: true });
     const unknown = 'f'.repeat(64);
     await expectJson<VercelError>(await vercel.prism.fetch(`/v5/user/tokens/${unknown}`, { headers: admin() }), 404);
-    const gone = await expectJson<VercelError>(await vercel.prism.fetch(`/v3/user/tokens/${unknown}`, { method: 'DELETE', headers: admin() }), 404);
+    const gone = await expectJson<VercelError>(
+      await vercel.prism.fetch(`/v3/user/tokens/${unknown}`, { method: 'DELETE', headers: admin() }),
+      404,
+    );
     expect(gone.error.code).toBe('not_found');
     const past = await vercel.prism.fetch('/v3/user/tokens', {
       method: 'POST',
@@ -120,7 +136,7 @@ describe('Vercel user tokens through Prism', () => {
     expect((await expectJson<VercelError>(extra, 400)).error.message).toMatch(/projectId/);
   });
 
-  test('Prism reported no violations of Vercel\'s description', async () => {
+  test("Prism reported no violations of Vercel's description", async () => {
     expect(await vercel.prism.violations()).toEqual([]);
   });
 });

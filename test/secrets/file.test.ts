@@ -19,7 +19,12 @@ const tempDir = (prefix: string): string => {
 };
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-function newStore(options: { dir?: string; passphrase?: string } = {}): { store: EncryptedFileStore; path: string; dir: string; asked: () => number } {
+function newStore(options: { dir?: string; passphrase?: string } = {}): {
+  store: EncryptedFileStore;
+  path: string;
+  dir: string;
+  asked: () => number;
+} {
   const dir = options.dir ?? tempDir('kw-file-store-');
   const path = join(dir, 'secrets.enc');
   let asked = 0;
@@ -112,7 +117,12 @@ describe('EncryptedFileStore', () => {
     const before = readFileSync(path);
 
     const wrong = newStore({ dir, passphrase: 'not the passphrase' }).store;
-    for (const attempt of [() => wrong.get('p/a'), () => wrong.set('p/b', secret()), () => wrong.delete('p/a'), () => wrong.check()]) {
+    for (const attempt of [
+      () => wrong.get('p/a'),
+      () => wrong.set('p/b', secret()),
+      () => wrong.delete('p/a'),
+      () => wrong.check(),
+    ]) {
       const error = await rejection(attempt());
       expect(error.exitCode).toBe(ExitCode.usage);
       expect(error.message).toBe(`the passphrase does not open ${path}`);
@@ -131,11 +141,22 @@ describe('EncryptedFileStore', () => {
 
     const data = Buffer.from(document.entries['p/a'].data, 'base64');
     data[0]! ^= 1;
-    writeFileSync(path, JSON.stringify({ ...document, entries: { ...document.entries, 'p/a': { ...document.entries['p/a'], data: data.toString('base64') } } }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        ...document,
+        entries: { ...document.entries, 'p/a': { ...document.entries['p/a'], data: data.toString('base64') } },
+      }),
+    );
     const changed = await rejection(newStore({ dir: join(path, '..') }).store.get('p/a'));
-    expect(changed.message).toBe(`the entry for p/a in ${path} fails its integrity check: the file was changed outside keywarden, or is damaged`);
+    expect(changed.message).toBe(
+      `the entry for p/a in ${path} fails its integrity check: the file was changed outside keywarden, or is damaged`,
+    );
 
-    writeFileSync(path, JSON.stringify({ ...document, entries: { ...document.entries, 'p/c': document.entries['p/b'] } }));
+    writeFileSync(
+      path,
+      JSON.stringify({ ...document, entries: { ...document.entries, 'p/c': document.entries['p/b'] } }),
+    );
     const fresh = newStore({ dir: join(path, '..') }).store;
     await expect(fresh.get('p/c')).rejects.toThrow(/fails its integrity check/);
     expect(await fresh.get('p/b')).toBe(kept);
@@ -176,10 +197,14 @@ describe('EncryptedFileStore', () => {
       for (let i = 0; i < 6; i++) await store.set(process.argv[3] + '/' + i, 'secret-' + process.argv[3] + '-' + i);`;
     const writer = (name: string): Promise<number | null> =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script, join(repoRoot, 'dist/secrets/file.js'), path, name], {
-          env: { ...process.env, TEST_PASSPHRASE: passphrase },
-          stdio: 'inherit',
-        });
+        const child = spawn(
+          process.execPath,
+          ['--input-type=module', '-e', script, join(repoRoot, 'dist/secrets/file.js'), path, name],
+          {
+            env: { ...process.env, TEST_PASSPHRASE: passphrase },
+            stdio: 'inherit',
+          },
+        );
         child.on('close', resolve);
       });
     // both start on a file that does not exist yet, so both also race to create it
@@ -198,7 +223,10 @@ describe('EncryptedFileStore', () => {
       const child = execFile(process.execPath, ['-e', '']);
       child.on('close', () => resolve(child.pid!));
     });
-    writeFileSync(`${path}.lock`, JSON.stringify({ pid: gone, host: (await import('node:os')).hostname(), token: 'stale' }));
+    writeFileSync(
+      `${path}.lock`,
+      JSON.stringify({ pid: gone, host: (await import('node:os')).hostname(), token: 'stale' }),
+    );
     const kept = secret();
     await store.set('p/a', kept);
     expect(await store.get('p/a')).toBe(kept);

@@ -20,7 +20,11 @@ const uniqueAccount = (): string => `test-${randomBytes(6).toString('hex')}/key_
 const uniqueSecret = (): string => `sk_live_${randomBytes(12).toString('hex')} "quoted" ünïcødé\nsecond line`;
 
 async function secretToolStore(account: string, secret: string): Promise<void> {
-  const child = execFile('secret-tool', ['store', '--label', `test ${account}`, 'service', 'keywarden', 'username', account], { timeout: 5_000 });
+  const child = execFile(
+    'secret-tool',
+    ['store', '--label', `test ${account}`, 'service', 'keywarden', 'username', account],
+    { timeout: 5_000 },
+  );
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   child.stdin!.end(secret);
   expect(await exited).toBe(0);
@@ -40,74 +44,85 @@ async function storeError(promise: Promise<unknown>, ...secrets: string[]): Prom
   return shown;
 }
 
-describe.runIf(keychainAvailable())(`KeychainStore against a real Secret Service${missing ? ` (skipped: ${missing})` : ''}`, () => {
-  const store = new KeychainStore();
-  const accounts: string[] = [];
-  const account = (): string => {
-    const name = uniqueAccount();
-    accounts.push(name);
-    return name;
-  };
+describe.runIf(keychainAvailable())(
+  `KeychainStore against a real Secret Service${missing ? ` (skipped: ${missing})` : ''}`,
+  () => {
+    const store = new KeychainStore();
+    const accounts: string[] = [];
+    const account = (): string => {
+      const name = uniqueAccount();
+      accounts.push(name);
+      return name;
+    };
 
-  afterAll(async () => {
-    await Promise.all(accounts.map((name) => run('secret-tool', ['clear', 'service', 'keywarden', 'username', name]).catch(() => undefined)));
-  });
+    afterAll(async () => {
+      await Promise.all(
+        accounts.map((name) =>
+          run('secret-tool', ['clear', 'service', 'keywarden', 'username', name]).catch(() => undefined),
+        ),
+      );
+    });
 
-  test('what set() stores, another client reads under service keywarden and username <account>', async () => {
-    const name = account();
-    const secret = uniqueSecret();
-    await store.set(name, secret);
-    expect(secretToolLookup(name)).toBe(secret);
-    expect(await store.get(name)).toBe(secret);
-    expect(store.location(name)).toBe(`keychain:keywarden/${name}`);
+    test('what set() stores, another client reads under service keywarden and username <account>', async () => {
+      const name = account();
+      const secret = uniqueSecret();
+      await store.set(name, secret);
+      expect(secretToolLookup(name)).toBe(secret);
+      expect(await store.get(name)).toBe(secret);
+      expect(store.location(name)).toBe(`keychain:keywarden/${name}`);
 
-    const replacement = uniqueSecret();
-    await store.set(name, replacement);
-    expect(secretToolLookup(name)).toBe(replacement);
-  });
+      const replacement = uniqueSecret();
+      await store.set(name, replacement);
+      expect(secretToolLookup(name)).toBe(replacement);
+    });
 
-  test('get() reads what another client stored', async () => {
-    const name = account();
-    const secret = uniqueSecret();
-    await secretToolStore(name, secret);
-    expect(await store.get(name)).toBe(secret);
-  });
+    test('get() reads what another client stored', async () => {
+      const name = account();
+      const secret = uniqueSecret();
+      await secretToolStore(name, secret);
+      expect(await store.get(name)).toBe(secret);
+    });
 
-  test('delete() removes the entry, and says whether there was one', async () => {
-    const name = account();
-    await store.set(name, uniqueSecret());
-    expect(await store.delete(name)).toBe(true);
-    expect(secretToolLookup(name)).toBeUndefined();
-    expect(await store.get(name)).toBeUndefined();
-    expect(await store.delete(name)).toBe(false);
-  });
+    test('delete() removes the entry, and says whether there was one', async () => {
+      const name = account();
+      await store.set(name, uniqueSecret());
+      expect(await store.delete(name)).toBe(true);
+      expect(secretToolLookup(name)).toBeUndefined();
+      expect(await store.get(name)).toBeUndefined();
+      expect(await store.delete(name)).toBe(false);
+    });
 
-  test('get() of an account never stored is undefined', async () => {
-    expect(await store.get(uniqueAccount())).toBeUndefined();
-  });
+    test('get() of an account never stored is undefined', async () => {
+      expect(await store.get(uniqueAccount())).toBeUndefined();
+    });
 
-  test('check() passes', async () => {
-    await expect(store.check()).resolves.toBeUndefined();
-  });
+    test('check() passes', async () => {
+      await expect(store.check()).resolves.toBeUndefined();
+    });
 
-  test('works from the built dist/ and from any cwd', async () => {
-    assertBuilt();
-    const name = account();
-    const secret = uniqueSecret();
-    const script = `
+    test('works from the built dist/ and from any cwd', async () => {
+      assertBuilt();
+      const name = account();
+      const secret = uniqueSecret();
+      const script = `
       const { KeychainStore } = await import(process.argv[1]);
       const input = await new Promise((resolve) => { let text = ''; process.stdin.on('data', (c) => (text += c)); process.stdin.on('end', () => resolve(text)); });
       await new KeychainStore().set(process.argv[2], input);`;
-    const child = execFile(process.execPath, ['--input-type=module', '-e', script, join(repoRoot, 'dist/secrets/keychain.js'), name], {
-      cwd: tmpdir(),
-      timeout: 10_000,
+      const child = execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script, join(repoRoot, 'dist/secrets/keychain.js'), name],
+        {
+          cwd: tmpdir(),
+          timeout: 10_000,
+        },
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      child.stdin!.end(secret);
+      expect(await exited).toBe(0);
+      expect(secretToolLookup(name)).toBe(secret);
     });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.stdin!.end(secret);
-    expect(await exited).toBe(0);
-    expect(secretToolLookup(name)).toBe(secret);
-  });
-});
+  },
+);
 
 describe.runIf(process.platform === 'linux')('KeychainStore without a usable Secret Service', () => {
   let dir: string;
@@ -132,9 +147,16 @@ describe.runIf(process.platform === 'linux')('KeychainStore without a usable Sec
   });
 
   test('a bus that never answers times out within the configured time, with a clear error', async () => {
-    const store = new KeychainStore({ timeoutMs: 600, env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'bus')}` } });
+    const store = new KeychainStore({
+      timeoutMs: 600,
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'bus')}` },
+    });
     const secret = uniqueSecret();
-    for (const attempt of [() => store.set(uniqueAccount(), secret), () => store.get(uniqueAccount()), () => store.check()]) {
+    for (const attempt of [
+      () => store.set(uniqueAccount(), secret),
+      () => store.get(uniqueAccount()),
+      () => store.check(),
+    ]) {
       const started = Date.now();
       const error = await storeError(attempt(), secret);
       expect(Date.now() - started).toBeLessThan(600 + 2_500);
@@ -145,11 +167,15 @@ describe.runIf(process.platform === 'linux')('KeychainStore without a usable Sec
   });
 
   test('a bus address with nothing behind it is a clear error naming the alternatives', async () => {
-    const store = new KeychainStore({ env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'nothing-here')}` } });
+    const store = new KeychainStore({
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'nothing-here')}` },
+    });
     const secret = uniqueSecret();
     for (const attempt of [() => store.set(uniqueAccount(), secret), () => store.check()]) {
       const error = await storeError(attempt(), secret);
-      expect(error.message).toBe('no Secret Service is reachable on the D-Bus session bus, so the OS keychain cannot be used');
+      expect(error.message).toBe(
+        'no Secret Service is reachable on the D-Bus session bus, so the OS keychain cannot be used',
+      );
       expect(error.hint).toContain('--store file');
       expect(error.hint).toContain('--deliver CMD');
       expect(error.hint).toContain('--reveal');
@@ -161,7 +187,9 @@ describe.runIf(process.platform === 'linux')('KeychainStore without a usable Sec
 describe('KeychainStore errors', () => {
   test('a keyring module without its native binary (npm install --omit=optional) is a clear error', async () => {
     // the loader then tries only this path, as if no platform package had been installed
-    const store = new KeychainStore({ env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: join(tmpdir(), 'no-such-keyring.node') } });
+    const store = new KeychainStore({
+      env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: join(tmpdir(), 'no-such-keyring.node') },
+    });
     const secret = uniqueSecret();
     const error = await storeError(store.set(uniqueAccount(), secret), secret);
     expect(error.message).toBe(`the OS keychain module has no native binary for ${process.platform}-${process.arch}`);
@@ -169,11 +197,20 @@ describe('KeychainStore errors', () => {
   });
 
   test.each([
-    ['Platform failure: DBus error: Failed to connect to socket /run/x: No such file or directory', /^no Secret Service is reachable/],
-    ['Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files', /^no Secret Service is reachable/],
+    [
+      'Platform failure: DBus error: Failed to connect to socket /run/x: No such file or directory',
+      /^no Secret Service is reachable/,
+    ],
+    [
+      'Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files',
+      /^no Secret Service is reachable/,
+    ],
     ["Couldn't access platform storage: Secret Service: no result found", /^the OS keychain refused access/],
     ['Entry is matched by multiple credentials: [..]', /^more than one OS keychain entry matches keywarden\/p\/k$/],
-    ["Attribute 'username' is longer than the platform limit of 255 chars", /^the OS keychain does not accept the account name of keywarden\/p\/k$/],
+    [
+      "Attribute 'username' is longer than the platform limit of 255 chars",
+      /^the OS keychain does not accept the account name of keywarden\/p\/k$/,
+    ],
     ['Password data is not valid UTF-8', /^the OS keychain entry keywarden\/p\/k does not hold text$/],
     ['something nobody expected: sk_live_leaked', /^the OS keychain failed$/],
   ])('the keyring message %j becomes our own', (raw, expected) => {

@@ -29,7 +29,10 @@ describe('StoredIndex', () => {
       { account: 'prod/k2', store: 'file', stored_at: '2025-01-31T12:00:00.000Z' },
     ]);
     expect(statSync(index.path).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(index.path, 'utf8')).secrets['prod/k2']).toEqual({ store: 'file', stored_at: '2025-01-31T12:00:00.000Z' });
+    expect(JSON.parse(readFileSync(index.path, 'utf8')).secrets['prod/k2']).toEqual({
+      store: 'file',
+      stored_at: '2025-01-31T12:00:00.000Z',
+    });
 
     expect(await index.remove('prod/k1')).toBe(true);
     expect(await index.remove('prod/k1')).toBe(false);
@@ -39,7 +42,11 @@ describe('StoredIndex', () => {
 
   test('adds at once lose nothing', async () => {
     const index = newIndex();
-    await Promise.all(Array.from({ length: 12 }, (_, i) => new StoredIndex(index.path).add(`p/k${String(i).padStart(2, '0')}`, 'keychain')));
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        new StoredIndex(index.path).add(`p/k${String(i).padStart(2, '0')}`, 'keychain'),
+      ),
+    );
     expect(index.list()).toHaveLength(12);
   });
 

@@ -24,20 +24,29 @@ function expectMaskedFirst(stdout: string, stderr: string, secret: string): void
 
 describe('masked before it is printed', () => {
   test('create --reveal -o json', async () => {
-    const { code, stdout, stderr } = await runCli([...sandbox.args('cobo'), 'create', 'json revealed', '--store', 'none', '--reveal', '-o', 'json'], { env: env(), revealsSecret: true });
+    const { code, stdout, stderr } = await runCli(
+      [...sandbox.args('cobo'), 'create', 'json revealed', '--store', 'none', '--reveal', '-o', 'json'],
+      { env: env(), revealsSecret: true },
+    );
     expect(code).toBe(0);
     expect(JSON.parse(stdout).secret).toBe(newest('cobo').secret);
     expectMaskedFirst(stdout, stderr, newest('cobo').secret);
   });
 
   test('the one-time box on a terminal', async () => {
-    const { code, stdout, stderr } = await runCli([...sandbox.args('cobo'), 'create', 'boxed', '--store', 'none', '--deliver', 'cat > /dev/null'], { env: env(), tty: true, revealsSecret: true });
+    const { code, stdout, stderr } = await runCli(
+      [...sandbox.args('cobo'), 'create', 'boxed', '--store', 'none', '--deliver', 'cat > /dev/null'],
+      { env: env(), tty: true, revealsSecret: true },
+    );
     expect(code).toBe(0);
     expectMaskedFirst(stdout, stderr, newest('cobo').secret);
   });
 
   test('a secret nothing took, printed because it must be', async () => {
-    const { code, stdout, stderr } = await runCli([...sandbox.args('cobo'), 'create', 'undelivered', '--store', 'none', '--deliver', 'exit 5'], { env: env(), revealsSecret: true });
+    const { code, stdout, stderr } = await runCli(
+      [...sandbox.args('cobo'), 'create', 'undelivered', '--store', 'none', '--deliver', 'exit 5'],
+      { env: env(), revealsSecret: true },
+    );
     expect(code).toBe(1);
     expectMaskedFirst(stdout, stderr, newest('cobo').secret);
   });
@@ -55,8 +64,12 @@ describe('masked before it is printed', () => {
     const fresh = newest('edgedns');
     expect(fresh.revokedAt).toBeNull();
     expectMaskedFirst(stdout, stderr, fresh.secret);
-    expect(stderr).toContain(`keywarden: the new key ${fresh.id} could be neither stored nor revoked; the secret of ${fresh.id} (unkeepable) follows, and will not be shown again:`);
-    expect(stderr).toContain(`and the new key ${fresh.id} could not be revoked either: its secret was printed above; revoke it: keywarden revoke ${fresh.id}`);
+    expect(stderr).toContain(
+      `keywarden: the new key ${fresh.id} could be neither stored nor revoked; the secret of ${fresh.id} (unkeepable) follows, and will not be shown again:`,
+    );
+    expect(stderr).toContain(
+      `and the new key ${fresh.id} could not be revoked either: its secret was printed above; revoke it: keywarden revoke ${fresh.id}`,
+    );
     expect(stderr).not.toContain('was revoked again');
     expect(sandbox.current.accounts.edgedns.find(old.id)!.revokedAt).toBeNull();
   });

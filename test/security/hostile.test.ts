@@ -36,12 +36,18 @@ const live = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202
 beforeAll(() => {
   assertBuilt();
   const old = Date.now() - 200 * 86_400_000;
-  for (const name of Object.values(hostile)) Object.assign(sandbox.current.accounts.dialnexa.create({ name }), { createdAt: old });
+  for (const name of Object.values(hostile))
+    Object.assign(sandbox.current.accounts.dialnexa.create({ name }), { createdAt: old });
 });
 
 function expectInert(output: string): void {
   const found = live.exec(output);
-  expect(found, found ? `a live ${JSON.stringify(found[0])} at ${found.index}: ${JSON.stringify(output.slice(Math.max(0, found.index - 20), found.index + 20))}` : '').toBeNull();
+  expect(
+    found,
+    found
+      ? `a live ${JSON.stringify(found[0])} at ${found.index}: ${JSON.stringify(output.slice(Math.max(0, found.index - 20), found.index + 20))}`
+      : '',
+  ).toBeNull();
   expect(output).not.toContain('INVISIBLE\x1b');
 }
 
@@ -58,7 +64,10 @@ describe('hostile key names, read back through a real terminal', () => {
   });
 
   test('tab-separated output in a pipe: one line a key, six fields each, whatever a name holds', async () => {
-    const { code, output } = await runArgvInTerminal(['sh', '-c', `'${process.execPath}' '${binPath}' ${dialnexa().join(' ')} list | cat`], env());
+    const { code, output } = await runArgvInTerminal(
+      ['sh', '-c', `'${process.execPath}' '${binPath}' ${dialnexa().join(' ')} list | cat`],
+      env(),
+    );
     expect(code).toBe(0);
     expectInert(output);
     const lines = output.split('\r\n').filter(Boolean);
@@ -81,7 +90,13 @@ describe('hostile key names, read back through a real terminal', () => {
       const { code, output } = await runInTerminal([...dialnexa(), 'list', '-o', format], env(), []);
       expect(code).toBe(0);
       expectInert(output);
-      const names = format === 'json' ? (JSON.parse(output) as { name: string }[]).map((k) => k.name) : output.split('\r\n').filter(Boolean).map((l) => (JSON.parse(l) as { name: string }).name);
+      const names =
+        format === 'json'
+          ? (JSON.parse(output) as { name: string }[]).map((k) => k.name)
+          : output
+              .split('\r\n')
+              .filter(Boolean)
+              .map((l) => (JSON.parse(l) as { name: string }).name);
       expect(names.sort()).toEqual(Object.values(hostile).sort());
     }
   });
@@ -97,7 +112,11 @@ describe('hostile key names, read back through a real terminal', () => {
 
   test('what a --deliver command prints is shown inert too', async () => {
     const deliver = "printf 'said \\033]52;c;cHduZWQ=\\007 and \\033[2J\\n'; cat > /dev/null";
-    const { code, output } = await runInTerminal([...dialnexa(), 'create', 'deliver hostile', '--store', 'none', '--deliver', deliver, '-o', 'json'], env(), []);
+    const { code, output } = await runInTerminal(
+      [...dialnexa(), 'create', 'deliver hostile', '--store', 'none', '--deliver', deliver, '-o', 'json'],
+      env(),
+      [],
+    );
     expect(code).toBe(0);
     expectInert(output);
     expect(output).toContain('deliver: said \\x1b]52;c;cHduZWQ=\\x07 and \\x1b[2J');
@@ -110,7 +129,13 @@ describe('a hostile error answer', () => {
   beforeAll(async () => {
     server = createServer((_req, res) => {
       res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ statusCode: 401, message: 'denied \x1b]52;c;cHduZWQ=\x07\x1b[2J\u202eevil', error: 'Unauthorized' }));
+      res.end(
+        JSON.stringify({
+          statusCode: 401,
+          message: 'denied \x1b]52;c;cHduZWQ=\x07\x1b[2J\u202eevil',
+          error: 'Unauthorized',
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -121,6 +146,8 @@ describe('a hostile error answer', () => {
     const { code, output } = await runInTerminal(['--provider', 'dialnexa', '--base-url', url, 'list'], env(), []);
     expect(code).toBe(4);
     expectInert(output);
-    expect(output).toContain('keywarden: dialnexa: GET /api-keys: 401 denied \\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\u202eevil');
+    expect(output).toContain(
+      'keywarden: dialnexa: GET /api-keys: 401 denied \\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\u202eevil',
+    );
   });
 });

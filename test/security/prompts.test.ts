@@ -39,7 +39,9 @@ describe('the passphrase of a new encrypted-file store', () => {
     ]);
     expect(made.code).toBe(0);
     expect(existsSync(secretsFile)).toBe(true);
-    const again = await runInTerminal([...edgedns(), 'create', 'second in file', '--store', 'file'], env(), [['Passphrase of the keywarden secrets file', 'same-answer\r']]);
+    const again = await runInTerminal([...edgedns(), 'create', 'second in file', '--store', 'file'], env(), [
+      ['Passphrase of the keywarden secrets file', 'same-answer\r'],
+    ]);
     expect(again.unanswered).toEqual([]);
     expect(again.code).toBe(0);
     expect(again.output).not.toContain('The same passphrase again');
@@ -49,7 +51,9 @@ describe('the passphrase of a new encrypted-file store', () => {
 
 describe('a hidden prompt offers no way to show what was typed', () => {
   test('ctrl+t while typing a token shows nothing of it, and no toggle is offered', async () => {
-    const result = await runInTerminal(['--profile', 'hidden', ...edgedns(), 'login'], { ...home }, [['Admin token', 'typed-part-one\x14typed-part-two\r']]);
+    const result = await runInTerminal(['--profile', 'hidden', ...edgedns(), 'login'], { ...home }, [
+      ['Admin token', 'typed-part-one\x14typed-part-two\r'],
+    ]);
     expect(result.unanswered).toEqual([]);
     expect(result.output).not.toContain('typed-part');
     expect(result.output).not.toContain('toggle');

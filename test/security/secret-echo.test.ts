@@ -26,7 +26,10 @@ afterAll(() => expectNoLeaks(sandbox.current, [home.XDG_CONFIG_HOME!, home.XDG_S
 
 describe.each(Object.entries(providers))('a create answer that repeats the secret, through the %s', (via, args) => {
   test('create -o json: the key record shows a short prefix and no name made of the secret; the secret itself nowhere', async () => {
-    const { code, stdout, stderr } = await runCli([...args(), 'create', `echo ${via}`, '--store', 'file', '-o', 'json'], { env: env() });
+    const { code, stdout, stderr } = await runCli(
+      [...args(), 'create', `echo ${via}`, '--store', 'file', '-o', 'json'],
+      { env: env() },
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
@@ -46,14 +49,30 @@ describe.each(Object.entries(providers))('a create answer that repeats the secre
 
   test('rotate -o json, then a rotation that stops and is resumed: no secret in output or journal', async () => {
     const old = sandbox.current.accounts.edgedns.create({ name: `rotated ${via}`, scopes: ['dns:read'] });
-    const rotated = await runCli([...args(), 'rotate', old.id, '--store', 'file', '--yes', '-o', 'json'], { env: env() });
+    const rotated = await runCli([...args(), 'rotate', old.id, '--store', 'file', '--yes', '-o', 'json'], {
+      env: env(),
+    });
     expect(rotated.code).toBe(0);
     const doc = JSON.parse(rotated.stdout);
     expect(doc.new.prefix).toBe(keyOf(doc.new.id).secret.slice(0, 8));
 
     const second = sandbox.current.accounts.edgedns.create({ name: `resumed ${via}` });
     const gate = join(home.HOME!, `deliver-ok-${via}`);
-    const stopped = await runCli([...args(), 'rotate', second.id, '--store', 'file', '--deliver', `test -f '${gate}' && cat > /dev/null`, '--yes', '-o', 'json'], { env: env() });
+    const stopped = await runCli(
+      [
+        ...args(),
+        'rotate',
+        second.id,
+        '--store',
+        'file',
+        '--deliver',
+        `test -f '${gate}' && cat > /dev/null`,
+        '--yes',
+        '-o',
+        'json',
+      ],
+      { env: env() },
+    );
     expect(stopped.code).toBe(1);
     const id = /rotation (rot-[\w-]+) stopped at deliver/.exec(stopped.stderr)![1]!;
     const journal = readFileSync(join(journalDir, `${id}.json`), 'utf8');

@@ -15,7 +15,8 @@ const secret = 'sk_live_4f9a1c2b7d4e5f60a1b2c3d4';
 describe('a Secret', () => {
   test('never shows its value by accident: template, concatenation, JSON, inspect', () => {
     const value = new Secret(secret);
-    for (const shown of [`${value}`, 'x' + value, JSON.stringify({ value }), inspect(value), String(value)]) expect(shown).not.toContain(secret);
+    for (const shown of [`${value}`, 'x' + value, JSON.stringify({ value }), inspect(value), String(value)])
+      expect(shown).not.toContain(secret);
     expect(value.expose()).toBe(secret);
   });
 });
@@ -25,7 +26,8 @@ describe('the redactor', () => {
     const redactor = new Redactor();
     const odd = 'ab"c/d e\\f&g';
     redactor.add(odd);
-    for (const form of [odd, JSON.stringify(odd).slice(1, -1), encodeURIComponent(odd)]) expect(redactor.redact(`<${form}>`)).toBe('<***>');
+    for (const form of [odd, JSON.stringify(odd).slice(1, -1), encodeURIComponent(odd)])
+      expect(redactor.redact(`<${form}>`)).toBe('<***>');
   });
 
   test('values shorter than four characters are not masked', () => {
@@ -36,17 +38,24 @@ describe('the redactor', () => {
 
   test('a stream is masked across chunk boundaries, wherever the secret is split', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 80 }), { maxLength: 6 }), fc.string(), fc.string(), (cuts, before, after) => {
-        const redactor = new Redactor();
-        redactor.add(secret);
-        const text = `${before}${secret}${after}${secret}`;
-        const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-        const chunks = [0, ...points, text.length].slice(1).map((end, i, ends) => text.slice(i === 0 ? 0 : ends[i - 1], end));
-        const stream = redactor.stream();
-        const out = chunks.map((chunk) => stream.push(chunk)).join('') + stream.end();
-        expect(out).not.toContain(secret);
-        expect(out).toBe(redactor.redact(text));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 80 }), { maxLength: 6 }),
+        fc.string(),
+        fc.string(),
+        (cuts, before, after) => {
+          const redactor = new Redactor();
+          redactor.add(secret);
+          const text = `${before}${secret}${after}${secret}`;
+          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+          const chunks = [0, ...points, text.length]
+            .slice(1)
+            .map((end, i, ends) => text.slice(i === 0 ? 0 : ends[i - 1], end));
+          const stream = redactor.stream();
+          const out = chunks.map((chunk) => stream.push(chunk)).join('') + stream.end();
+          expect(out).not.toContain(secret);
+          expect(out).toBe(redactor.redact(text));
+        },
+      ),
     );
   });
 });
@@ -55,11 +64,28 @@ describe('a key record from a create answer', () => {
   const record = keyRecord({ id: 'key_1', status: 'active', usage_tracked: true });
   test('holds the secret in no field: a field that is the secret or holds it is cut, or dropped', () => {
     const cut = recordWithoutSecret(
-      { ...record, name: `billing (${secret})`, prefix: secret, hint: `…${secret.slice(-6)}`, owner: secret, environment: 'live', scopes: ['a', secret], ip_allowlist: [secret] },
+      {
+        ...record,
+        name: `billing (${secret})`,
+        prefix: secret,
+        hint: `…${secret.slice(-6)}`,
+        owner: secret,
+        environment: 'live',
+        scopes: ['a', secret],
+        ip_allowlist: [secret],
+      },
       secret,
     );
     expect(JSON.stringify(cut)).not.toContain(secret);
-    expect(cut).toMatchObject({ name: null, prefix: 'sk_live_', hint: `…${secret.slice(-6)}`, owner: null, environment: 'live', scopes: ['a'], ip_allowlist: [] });
+    expect(cut).toMatchObject({
+      name: null,
+      prefix: 'sk_live_',
+      hint: `…${secret.slice(-6)}`,
+      owner: null,
+      environment: 'live',
+      scopes: ['a'],
+      ip_allowlist: [],
+    });
   });
 });
 
@@ -136,7 +162,10 @@ describe('interrupts', () => {
     expect(interrupts.interrupt()).toBe('waiting');
     expect(interrupts.interrupt()).toBe('waiting');
     expect(interrupts.signal.aborted).toBe(false);
-    expect(said).toEqual(['keywarden: interrupted; finishing the create first, so that no secret is lost', 'keywarden: still waiting for the answer; interrupt once more to stop without waiting']);
+    expect(said).toEqual([
+      'keywarden: interrupted; finishing the create first, so that no secret is lost',
+      'keywarden: still waiting for the answer; interrupt once more to stop without waiting',
+    ]);
     expect(interrupts.interrupt()).toBe('forced');
     expect(shown).toBe(true);
     expect(await step).toBe(true);
