@@ -96,7 +96,7 @@ export function buildProgram(
       const input: Record<string, unknown> = {};
       Object.keys(spec.arguments ?? {}).forEach((name, i) => (input[name] = parsed[i]));
       for (const [name, option] of flags) input[name] = values[option.attributeName()];
-      const globals = cmd.optsWithGlobals() as GlobalOptions;
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
       state.result = (async () => {
         const ctx = new Context(runtime, globals, parseSettings(globals), output, redactor);
         try {
@@ -155,7 +155,7 @@ export function buildProgram(
     .argument('[words...]')
     .helpOption(false)
     .action((words: string[], _options: unknown, cmd: Command) => {
-      const globals = cmd.optsWithGlobals() as GlobalOptions;
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
       state.result = (async () => {
         const ctx = new Context(runtime, globals, parseSettings(globals), output, redactor);
         const { complete } = await import('./cli/complete.js');
@@ -282,8 +282,9 @@ function reportError(error: unknown, output: Output, debug: boolean): number {
     write('keywarden: interrupted');
     return ExitCode.interrupted;
   }
-  write(`keywarden: unexpected error: ${(error as Error)?.message ?? String(error)}`);
-  if (debug) for (const line of String((error as Error)?.stack).split('\n')) write(line);
+  const message = error instanceof Error ? error.message : String(error);
+  write(`keywarden: unexpected error: ${message}`);
+  if (debug) for (const line of String(error instanceof Error ? error.stack : error).split('\n')) write(line);
   else write('hint: run again with --debug for details, and report it if it persists');
   return ExitCode.failure;
 }

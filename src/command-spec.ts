@@ -142,6 +142,7 @@ export interface TypedCommandSpec<A extends Arguments, O extends Options> extend
 }
 
 /** Declares a command, keeping its types for its `run`. */
+// eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- a command without arguments or flags has none
 export function command<A extends Arguments = Record<never, never>, O extends Options = Record<never, never>>(
   spec: TypedCommandSpec<A, O>,
 ): TypedCommandSpec<A, O> {

@@ -36,7 +36,7 @@ export async function connect(ctx: Context, profile: Profile): Promise<Provider>
     now: () => ctx.now(),
     pageConcurrency: ctx.settings.pageConcurrency,
   });
-  const listPages = provider.listPages;
+  const listPages = () => provider.listPages();
   return {
     ...provider,
     async *listPages() {

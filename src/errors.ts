@@ -39,3 +39,19 @@ export class InterruptedError extends KeywardenError {
     super(message, ExitCode.interrupted);
   }
 }
+
+/** What went wrong with a file or a socket, in a word where Node gives one (ENOSPC), else its message. */
+export function reasonOf(error: unknown): string {
+  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message;
+  return String(error);
+}
+
+/** An error's message, whatever was thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The errno code of a failed system call, if it is one. */
+export function codeOf(error: unknown): string | undefined {
+  return error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+}

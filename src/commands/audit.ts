@@ -5,6 +5,7 @@ import { auditDocument, buildReport, summaryLine, type AuditReport, type Profile
 import { atOrAbove } from '../audit/severity.js';
 import { day } from '../audit/wording.js';
 import type { Context } from '../context.js';
+import { reasonOf } from '../errors.js';
 import { connect } from '../credentials.js';
 import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
 import { profileKeys } from '../providers/listing.js';
@@ -82,11 +83,9 @@ async function audit(ctx: Context, options: AuditOptions): Promise<Outcome> {
     const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
     if (summaryFile && out.format !== 'markdown') {
       const { auditMarkdown } = await import('../audit/markdown.js');
-      await appendFile(summaryFile, ctx.redact(`${auditMarkdown(report)}\n`)).catch((error: NodeJS.ErrnoException) =>
-        ctx.note(
-          `keywarden: warning: the job summary could not be written to ${summaryFile} (${error.code ?? error.message})`,
-        ),
-      );
+      await appendFile(summaryFile, ctx.redact(`${auditMarkdown(report)}\n`)).catch((error: unknown) => {
+        ctx.note(`keywarden: warning: the job summary could not be written to ${summaryFile} (${reasonOf(error)})`);
+      });
     }
   }
 

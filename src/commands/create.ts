@@ -1,6 +1,5 @@
 import type { Context } from '../context.js';
 import { connect, createCredentials } from '../credentials.js';
-import { UsageError } from '../errors.js';
 import { handOver, prepareDestination, type Destination, type Handover } from '../handover/destination.js';
 import { revealAsLastResort, secretBox } from '../handover/reveal.js';
 import type { GuardedStep } from '../interrupts.js';

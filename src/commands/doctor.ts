@@ -1,6 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
+import type { Requester } from '../http/client.js';
+import { messageOf } from '../errors.js';
 import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
 import { ProviderError } from '../providers/errors.js';
 import { done, type Outcome } from '../outcome.js';
@@ -127,13 +129,13 @@ async function profileChecks(ctx: Context, profile: Profile): Promise<Check[]> {
 
   const http = await ctx.services.http();
   let answeredAt: string | undefined;
-  const watched = {
-    request: async (req: Parameters<typeof http.request>[0]) => {
+  const watched: Requester = {
+    request: async (req) => {
       const answer = await http.request(req);
       answeredAt ??= answer.headers.date;
       return answer;
     },
-  } as typeof http;
+  };
   const provider = profile.definition.connect({
     baseUrl: profile.baseUrl,
     token,
@@ -191,8 +193,8 @@ async function doctor(ctx: Context): Promise<Outcome> {
   const out = ctx.presenter(['table', 'json'] as const);
   const uid = ctx.runtime.uid ?? process.getuid?.();
   const problems: Check[] = [];
-  const config = await ctx.services.config.load().catch((error: Error) => {
-    problems.push(fail('config file', error.message, 'fix or remove it'));
+  const config = await ctx.services.config.load().catch((error: unknown) => {
+    problems.push(fail('config file', messageOf(error), 'fix or remove it'));
     return undefined;
   });
   const named = ctx.globals.profile ?? ctx.globals.provider ?? ctx.env.KEYWARDEN_PROFILE;
@@ -204,8 +206,8 @@ async function doctor(ctx: Context): Promise<Outcome> {
         : Object.keys(config.profiles).length > 0
           ? allProfiles(ctx)
           : Promise.resolve([])
-    ).catch((error: Error) => {
-      problems.push(fail('profiles', error.message, 'keywarden profile list shows them'));
+    ).catch((error: unknown) => {
+      problems.push(fail('profiles', messageOf(error), 'keywarden profile list shows them'));
       return [];
     });
     if (profiles.length === 0 && named === undefined)

@@ -162,6 +162,7 @@ async function set(ctx: Context, { name, ...options }: Edit): Promise<Outcome> {
 async function remove(ctx: Context, { name }: Named): Promise<Outcome> {
   await ctx.services.config.update((c) => {
     if (!c.profiles[name]) throw new UsageError(`no profile '${name}'`);
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the config's profiles are a table by name
     delete c.profiles[name];
     if (c.current === name) delete c.current;
   });

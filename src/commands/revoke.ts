@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { connect } from '../credentials.js';
-import { InterruptedError, UsageError } from '../errors.js';
+import { InterruptedError, messageOf, UsageError } from '../errors.js';
 import { done, partlyFailed, declined, type Outcome } from '../outcome.js';
 import { resolveProfile } from '../profiles.js';
 import { ProviderError } from '../providers/errors.js';
@@ -84,10 +84,10 @@ async function revokeAll(
   const failed: RevokeFailure[] = [];
   const queue = [...targets];
   const revokeOne = async (key: Key): Promise<void> => {
-    let sent = false;
+    const request = { sent: false };
     try {
       await ctx.interrupts.guard('the revocations already sent', (step) => {
-        sent = true;
+        request.sent = true;
         return provider.revoke(key.id, { signal: step.signal });
       });
     } catch (error) {
@@ -101,8 +101,8 @@ async function revokeAll(
       }
       const interrupted = error instanceof InterruptedError;
       const why = !interrupted
-        ? (error as Error).message
-        : sent
+        ? messageOf(error)
+        : request.sent
           ? 'stopped while its revocation was under way: it may be revoked or not'
           : 'not revoked: interrupted';
       failed.push({ id: key.id, error: why });

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import { codeOf, UsageError } from '../errors.js';
 import { done, type Outcome } from '../outcome.js';
 import { safeJson } from '../render/inert.js';
 import { sandboxGithubOrg } from '../sandbox/github-org.js';
@@ -80,8 +80,8 @@ async function sandbox(ctx: Context, options: Input<{ options: typeof flags }>):
       badJsonEvery: count(options.badJsonEvery, '--bad-json-every'),
       loseAnswerEvery: count(options.loseAnswerEvery, '--lose-answer-every'),
     },
-  }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE')
+  }).catch((error: unknown) => {
+    if (codeOf(error) === 'EADDRINUSE')
       throw new UsageError(
         `--port: ${options.port ?? 4010} is in use`,
         'pick another with --port, or --port 0 for any free one',

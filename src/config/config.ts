@@ -46,7 +46,7 @@ export function parseConfig(text: string, path: string): ConfigFile {
   const { current, profiles = {} } = parsed;
   if (current !== undefined && typeof current !== 'string') fail('current', 'must be a profile name');
   if (!isObject(profiles)) return fail('profiles', 'must be an object of profiles by name');
-  const checked: Record<string, ProfileConfig> = Object.create(null);
+  const checked = Object.create(null) as Record<string, ProfileConfig>;
   for (const [name, entry] of Object.entries(profiles)) {
     const at = `profiles.${name}`;
     if (!profileNamePattern.test(name)) fail(at, 'is not a profile name (letters, digits, dot, dash and underscore)');

@@ -34,7 +34,12 @@ export async function deliver(
     const lines = ctx.output.messageLines('deliver: ');
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => lines.push(chunk));
-    return new Promise<void>((resolve) => stream.on('close', () => resolve(lines.end())));
+    return new Promise<void>((resolve) =>
+      stream.on('close', () => {
+        lines.end();
+        resolve();
+      }),
+    );
   });
   // stopped without waiting: what the command started in the background may hold its output open; stop listening
   signal?.addEventListener('abort', () => [child.stdout, child.stderr].forEach((stream) => stream.destroy()), {

@@ -98,6 +98,9 @@ interface Pool {
   undici: Undici;
 }
 
+/** What a provider needs of the client: a request with retries, bounds and tracing. */
+export type Requester = Pick<HttpClient, 'request'>;
+
 export class HttpClient {
   private pool: Pool | undefined;
 
@@ -163,11 +166,13 @@ export class HttpClient {
       const said = `${req.url.host} ${failureWords(err, timeoutMs)}; trying again in ${formatWait(delay)} (attempt ${attempt + 1} of ${policy.maxAttempts})`;
       this.options.retrying?.(said);
       if (delay >= noticeableWaitMs) this.options.notice?.(said);
-      setTimeout(() => {
+      const nextAttempt = (): void => {
         attempt += 1;
         attemptStart = policy.now();
         callback(null);
-      }, delay);
+      };
+      if (policy.sleep) void policy.sleep(delay).then(nextAttempt);
+      else setTimeout(nextAttempt, delay);
     };
 
     try {

@@ -8,6 +8,8 @@ export interface RetryPolicy {
   maxTotalMs: number;
   random: () => number;
   now: () => number;
+  /** waits out the delay before the next attempt (default: a timer); tests give one that returns at once */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {

@@ -153,9 +153,10 @@ function referenceProblems(manifest: Manifest): SchemaProblem[] {
       else setting(name!, `${kind}.path`);
     }
     for (const part of ['query', 'body', 'headers'] as const) {
+      // a list request's values are plain text or settings; the others' are value sources
       for (const [field, source] of Object.entries((request as Record<string, unknown>)[part] ?? {}) as [
         string,
-        ValueSource | string | number | boolean,
+        ValueSource | number | boolean,
       ][]) {
         const at = `${kind}.${part}.${field}`;
         if (kind === 'list') {

@@ -96,7 +96,7 @@ export class SchemaValidator {
   }
 
   private checkString(schema: SchemaObject, data: string, at: Segment[]): SchemaProblem[] {
-    if (typeof schema.minLength === 'number' && [...data].length < schema.minLength) {
+    if (typeof schema.minLength === 'number' && Array.from(data).length < schema.minLength) {
       return [
         problem(at, schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`),
       ];

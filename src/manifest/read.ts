@@ -171,7 +171,9 @@ function status(
   // an absent status says nothing: active, unless a flag or the expiry date says otherwise
   if (spec?.path !== undefined && value !== undefined && value !== null) {
     const words = spec.map ?? Object.fromEntries(statuses.map((s) => [s, s as KeyStatus]));
-    const said = Object.hasOwn(words, String(value)) ? words[String(value)] : undefined;
+    const word =
+      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+    const said = word !== undefined && Object.hasOwn(words, word) ? words[word] : undefined;
     if (said === undefined) throw new ShapeError(joined(base, spec.path), `one of ${Object.keys(words).join(', ')}`);
     revoked ||= said === 'revoked';
     expired ||= said === 'expired';

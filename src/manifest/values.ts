@@ -90,7 +90,7 @@ export function valueOf(source: ValueSource, context: ValueContext): unknown {
  * name builds nested objects. Objects have no prototype, so a field named `__proto__` is just a field.
  */
 export function bodyOf(spec: Record<string, ValueSource>, context: ValueContext): Record<string, unknown> {
-  const body: Record<string, unknown> = Object.create(null);
+  const body = Object.create(null) as Record<string, unknown>;
   for (const [field, source] of Object.entries(spec)) {
     const value = valueOf(source, context);
     if (value === undefined) continue;
@@ -113,10 +113,10 @@ export function bodyOf(spec: Record<string, ValueSource>, context: ValueContext)
 
 /** Query parameters or headers from their spec, as text; a source not given is not sent. */
 export function textsOf(spec: Record<string, ValueSource> | undefined, context: ValueContext): Record<string, string> {
-  const texts: Record<string, string> = Object.create(null);
+  const texts = Object.create(null) as Record<string, string>;
   for (const [name, source] of Object.entries(spec ?? {})) {
     const value = valueOf(source, context);
-    if (value !== undefined && value !== null) texts[name] = Array.isArray(value) ? value.join(',') : String(value);
+    if (value !== undefined && value !== null) texts[name] = Array.isArray(value) ? value.join(',') : textOf(value);
   }
   return texts;
 }
@@ -133,4 +133,11 @@ export function encodedBody(
       pairs.push([name, typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item)]);
   }
   return { form: pairs };
+}
+
+/** A value sent as text: a number or a word as it is, anything else (a manifest's constant object) as JSON. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value);
 }

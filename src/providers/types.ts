@@ -1,4 +1,4 @@
-import type { HttpClient } from '../http/client.js';
+import type { Requester } from '../http/client.js';
 import type { Secret } from '../secrets/secret.js';
 
 export type KeyStatus = 'active' | 'expired' | 'revoked';
@@ -130,7 +130,7 @@ export interface Provider extends ProviderInfo {
 export interface ProviderSettings {
   baseUrl: string;
   token: string;
-  http: HttpClient;
+  http: Requester;
   /** used for expiry status; injected so tests control time */
   now: () => Date;
   /** pages fetched at once where the pagination allows it */

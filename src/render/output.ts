@@ -47,7 +47,7 @@ export class Output {
   /** whether status lines are drawn at all: a person at a terminal, prompts allowed, not CI */
   private showsStatus = false;
   /** cuts the status line to the terminal's width: by code points until the display-width measure has loaded */
-  private cut = (text: string, width: number): string => [...text].slice(0, width).join('');
+  private cut = (text: string, width: number): string => Array.from(text).slice(0, width).join('');
 
   constructor(private readonly options: OutputOptions) {
     options.stdout.on?.('error', (error) => this.failed(error));

@@ -77,7 +77,7 @@ export class Progress {
     if (this.activities.size === 0) this.since = this.now();
     this.activities.add(activity);
     this.timer ??= setInterval(() => this.draw(), frameMs);
-    this.timer.unref?.();
+    this.timer.unref();
   }
 
   private stop(activity: Activity): void {

@@ -1,6 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
 import type { Context } from '../context.js';
-import { KeywardenError } from '../errors.js';
+import { KeywardenError, reasonOf } from '../errors.js';
 import { deliver } from '../handover/deliver.js';
 import { revealAsLastResort } from '../handover/reveal.js';
 import { ProviderError } from '../providers/errors.js';
@@ -102,8 +102,7 @@ export class RotationRunner {
         // a journal that cannot be written (a full disk) must not hide why the rotation stopped
         const unrecorded = await this.deps.journals.save(journal).then(
           () => '',
-          (failure: NodeJS.ErrnoException) =>
-            `; the journal could not record this (${failure.code ?? failure.message})`,
+          (failure: unknown) => `; the journal could not record this (${reasonOf(failure)})`,
         );
         throw new RotationFailed(journal, step, `${(error as Error).message}${unrecorded}`);
       }
@@ -153,6 +152,7 @@ export class RotationRunner {
           revoked
             ? `${cause}, so the new key ${key.id} was revoked again`
             : `${cause}, and the new key ${key.id} could not be revoked either: its secret was printed above; revoke it: keywarden revoke ${key.id}`,
+          { cause: error },
         );
       }
       journal.new = key;
@@ -204,6 +204,7 @@ export class RotationRunner {
         await revealAsLastResort(ctx, key, secret, `the new secret of ${key.id} could not be stored`);
         throw new Error(
           `the new secret could not be stored (${(error as Error).message}); it was printed above, and the old one ends at ${journal.grace_until}`,
+          { cause: error },
         );
       }
       journal.new = key;
@@ -300,7 +301,7 @@ export class RotationRunner {
   /** Polls the provider until the new key has been used, or the --verify-use time is up. */
   private async verify(): Promise<void> {
     const { journal } = this;
-    const { ctx, provider } = this.deps;
+    const { ctx } = this.deps;
     const timeout = journal.plan.verify_use_ms!;
     const interval = Math.min(15_000, Math.max(1_000, Math.floor(timeout / 20)));
     const deadline = ctx.now().getTime() + timeout;

@@ -69,7 +69,7 @@ export const coboSim: SimProvider = {
       const limit = intParam(req.query, 'limit', 1, 200) ?? 50;
       if (Number.isNaN(limit)) return failure(422, 'VALIDATION_ERROR', 'limit must be between 1 and 200');
       const keys = sim.account.newestFirst();
-      let start = 0;
+      let start: number;
       let end: number;
       const after = req.query.get('after');
       const before = req.query.get('before');
@@ -120,7 +120,11 @@ export const coboSim: SimProvider = {
         return failure(422, 'VALIDATION_ERROR', 'scopes must be a list of strings');
       }
       const expiresAt =
-        body.expires_at === undefined || body.expires_at === null ? null : Date.parse(String(body.expires_at));
+        body.expires_at === undefined || body.expires_at === null
+          ? null
+          : typeof body.expires_at === 'string'
+            ? Date.parse(body.expires_at)
+            : NaN;
       if (expiresAt !== null && (Number.isNaN(expiresAt) || expiresAt <= now)) {
         return failure(422, 'VALIDATION_ERROR', 'expires_at must be a future ISO 8601 date-time');
       }

@@ -94,7 +94,7 @@ function routes(req: SimRequest, sim: SimContext): SimResponse | undefined {
     const idempotencyKey = header(req.headers, 'x-idempotency-key');
     if (!idempotencyKey) return problem(400, 'The x-idempotency-key header is required', instance);
     let seen = replays.get(sim.account);
-    if (!seen) replays.set(sim.account, (seen = new Map()));
+    if (!seen) replays.set(sim.account, (seen = new Map<string, SimResponse>()));
     const earlier = seen.get(idempotencyKey);
     if (earlier) return earlier;
     const key = sim.account.create({ name: null });
@@ -142,7 +142,7 @@ function listKeys(req: SimRequest, sim: SimContext, instance: string): SimRespon
   const indexOf = (id: string): number =>
     everyKey && sortDir === 'desc' ? sim.account.newestFirstIndex(id) : keys.findIndex((k) => k.id === id);
   let start = 0;
-  let end = keys.length;
+  let end: number;
   if (after !== null) {
     const index = indexOf(after);
     if (index < 0) return problem(400, `starting_after ${after} is not a key of this account`, instance);

@@ -102,7 +102,11 @@ function createKey(req: SimRequest, sim: SimContext, now: number, echoSecret: bo
   if (!Array.isArray(allowlist) || allowlist.some((p) => typeof p !== 'string'))
     problems.push('ip_allowlist must be a list of strings');
   const expiresAt =
-    body?.expires_at === undefined || body.expires_at === null ? null : Date.parse(String(body.expires_at));
+    body?.expires_at === undefined || body.expires_at === null
+      ? null
+      : typeof body.expires_at === 'string'
+        ? Date.parse(body.expires_at)
+        : NaN;
   if (expiresAt !== null && (Number.isNaN(expiresAt) || expiresAt <= now))
     problems.push('expires_at must be a future ISO 8601 date');
   const override = body?.rate_limit_override ?? null;

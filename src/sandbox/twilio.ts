@@ -53,9 +53,9 @@ function callerFrom(req: SimRequest, sim: SimContext): Caller {
 /** A form parameter: Twilio reads only form-encoded bodies. */
 function formField(req: SimRequest, name: string): string | undefined {
   const type = req.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
-  const body = req.body as Record<string, unknown> | undefined;
+  const body: unknown = req.body;
   if (type !== 'application/x-www-form-urlencoded' || typeof body !== 'object' || body === null) return undefined;
-  const value = body[name];
+  const value = (body as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
 }
 

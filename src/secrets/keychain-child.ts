@@ -147,8 +147,10 @@ export function runKeyringSteps(steps: KeyringStep[], options: ChildOptions): Pr
 
 function parseReply(text: string): KeyringReply | undefined {
   try {
-    const reply = JSON.parse(text) as KeyringReply;
-    return typeof reply === 'object' && reply !== null && typeof reply.ok === 'boolean' ? reply : undefined;
+    const reply = JSON.parse(text) as unknown;
+    return typeof reply === 'object' && reply !== null && typeof (reply as { ok?: unknown }).ok === 'boolean'
+      ? (reply as KeyringReply)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -88,7 +88,7 @@ export class StoredIndex {
     if (text === undefined) return new Map();
     const entries = new Map<string, StoredSecret>();
     try {
-      const document = JSON.parse(text) as { version?: unknown; secrets?: Record<string, StoredSecret> };
+      const document = JSON.parse(text) as { version?: unknown; secrets?: Record<string, Record<string, unknown>> };
       for (const [account, entry] of Object.entries(document.secrets ?? {})) {
         if ((entry.store !== 'keychain' && entry.store !== 'file') || typeof entry.stored_at !== 'string')
           throw new Error('bad entry');

@@ -2,9 +2,9 @@ import { setTimeout as timer } from 'node:timers/promises';
 
 /** Time as keywarden sees it: injected, so tests can run a 400-day grace period in a moment. */
 export interface Clock {
-  now(): Date;
+  now: () => Date;
   /** resolves after `ms`, or rejects when `signal` aborts */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** Node fires a timer longer than 2^31-1 ms at once; and a wall-clock deadline is best checked again now and then. */

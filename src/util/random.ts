@@ -29,7 +29,7 @@ const alphabets = {
 export function randomString(random: () => number, length: number, alphabet: keyof typeof alphabets): string {
   const chars = alphabets[alphabet];
   let out = '';
-  for (let i = 0; i < length; i++) out += chars[Math.floor(random() * chars.length)];
+  for (let i = 0; i < length; i++) out += chars.charAt(Math.floor(random() * chars.length));
   return out;
 }
 
@@ -43,7 +43,7 @@ export function ksuid(random: () => number, atMs: number): string {
   for (const byte of bytes) value = (value << 8n) | BigInt(byte);
   let out = '';
   while (value > 0n) {
-    out = alphabets.base62[Number(value % 62n)] + out;
+    out = alphabets.base62.charAt(Number(value % 62n)) + out;
     value /= 62n;
   }
   return out.padStart(27, '0');

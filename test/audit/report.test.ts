@@ -106,13 +106,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\n') (row.push(field), rows.push(row), (row = []), (field = ''));
-    else field += c;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
   }
   return rows;
 }
@@ -126,7 +134,7 @@ describe('csv', () => {
     rows.forEach((row, i) => {
       const finding = report.findings[i]!;
       expect(row).toEqual(
-        findingFields.map((field) => (finding[field] === null ? '' : String(finding[field]).replace(/\n/g, '\\n'))),
+        findingFields.map((field) => (finding[field] === null ? '' : finding[field].replace(/\n/g, '\\n'))),
       );
     });
     expect(rows[0]![5]).toBe(nastyName.replace('\n', '\\n'));

@@ -93,7 +93,7 @@ async function withLock<T>(lock: string, action: () => Promise<T>): Promise<T> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (lockIsStale(lock)) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`${lock} has been held for 10 minutes`);
+      else if (Date.now() > deadline) throw new Error(`${lock} has been held for 10 minutes`, { cause: error });
       else await sleep(250);
     }
   }
@@ -161,7 +161,7 @@ export interface TrimRecipe {
 export async function trimmedSpec(vendor: SpecVendor, recipe: TrimRecipe): Promise<string> {
   const source = await vendorSpec(vendor);
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ source, recipe, exceptions: recipe.exceptions.map((e) => String(e.apply)) }))
+    .update(JSON.stringify({ source, recipe, exceptions: recipe.exceptions.map((e) => e.apply.toString()) }))
     .digest('hex')
     .slice(0, 12);
   const path = join(cacheRoot, 'trimmed', `${vendor}-${fingerprint}.json`);

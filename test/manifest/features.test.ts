@@ -21,6 +21,7 @@ let tally: TallyServer;
 const home = isolatedEnv({ KEYWARDEN_TOKEN: token, KEYWARDEN_FILE_PASSPHRASE: 'tally tests' });
 
 /** The fixture with a change, as a manifest file. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reaches into the manifest where it likes
 function manifest(change: (m: Record<string, any>) => void = () => undefined): string {
   const m = JSON.parse(readFileSync(fixture, 'utf8'));
   change(m);

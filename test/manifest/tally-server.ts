@@ -137,9 +137,9 @@ export async function startTally(options: {
       }
       const key: TallyKey = {
         id: keys.length + 1,
-        label: String(fields.Label ?? ''),
+        label: typeof fields.Label === 'string' ? fields.Label : '',
         token: newToken(),
-        scope: String(fields.Scope ?? ''),
+        scope: typeof fields.Scope === 'string' ? fields.Scope : '',
         created: new Date().toUTCString(),
         seen: null,
         revoked: false,

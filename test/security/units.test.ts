@@ -15,6 +15,7 @@ const secret = 'sk_live_4f9a1c2b7d4e5f60a1b2c3d4';
 describe('a Secret', () => {
   test('never shows its value by accident: template, concatenation, JSON, inspect', () => {
     const value = new Secret(secret);
+    // eslint-disable-next-line @typescript-eslint/restrict-template-expressions, @typescript-eslint/restrict-plus-operands -- the coercions under test
     for (const shown of [`${value}`, 'x' + value, JSON.stringify({ value }), inspect(value), String(value)])
       expect(shown).not.toContain(secret);
     expect(value.expose()).toBe(secret);
