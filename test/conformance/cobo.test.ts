@@ -1,3 +1,5 @@
+import { expectations } from './expectations.js';
+import { simulatorTarget } from './simulator.js';
 import { providerConformance } from './suite.js';
 
-providerConformance('cobo');
+providerConformance(simulatorTarget('cobo'), expectations.cobo);

@@ -1,9 +1,11 @@
 import type { CreateRequest, KeyRecord } from '../../src/providers/types.js';
 import { sandboxGithubOrg } from '../../src/sandbox/github-org.js';
-import type { SandboxProviderId, SimAccount, SimKey } from '../../src/sandbox/model.js';
+import type { SandboxProviderId, SimKey } from '../../src/sandbox/model.js';
 import { npmSandboxAccount } from '../../src/sandbox/npm.js';
 import { sandboxTwilioAccountSid } from '../../src/sandbox/twilio.js';
 import type { SpecVendor } from '../helpers/prism.js';
+import type { AcmeKey } from '../manifest/acme-server.js';
+import type { HeldKey, SeedKey } from './target.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 const toSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
@@ -12,21 +14,22 @@ const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000
 
 /** A key of the account that may not manage keys, and how the provider says so. */
 export interface Forbidden {
-  /** the key's secret, as the admin token of a profile */
-  token(account: SimAccount): string;
+  /** the secret of a key it puts on the server, as the admin token of a profile */
+  token(seed: (key: SeedKey) => HeldKey): string;
   /** the call the provider refuses it */
   refused: 'list' | 'create';
   message: RegExp;
 }
 
 /**
- * What each provider must make of each simulated key: an oracle written from the provider's documentation,
- * independently of its manifest, so that a field the manifest drops or mis-maps fails the suite.
+ * What a provider must make of each key its server holds (`K`, in the server's own form): an oracle written from the
+ * provider's documentation, independently of its manifest, so that a field the manifest drops or mis-maps fails the
+ * suite.
  */
-export interface Expectation {
+export interface Expectation<K = SimKey> {
   /** whether the provider's list shows this key at all */
-  listed(key: SimKey): boolean;
-  record(key: SimKey, now: number): KeyRecord;
+  listed(key: K): boolean;
+  record(key: K, now: number): KeyRecord;
   /** a create the provider rejects as invalid, when keywarden can send one */
   invalidCreate?: CreateRequest;
   /** a create using every option the provider takes; absent where the provider has no create */
@@ -37,12 +40,12 @@ export interface Expectation {
   pagesFor(keys: number): number;
   /** keys seeded into the simulated account: fewer where the provider caps how many an account holds */
   seededKeys?: number;
-  /** the profile settings the provider needs, as the sandbox's account has them */
+  /** the profile settings the provider needs, as the sandbox's account has them (simulator.ts gives them to the suite) */
   settings?: Record<string, string>;
-  /** what a create asks for besides the admin token */
+  /** what a create asks for besides the admin token, as the sandbox's account has it */
   credentials?: Record<string, string>;
-  /** the admin token as the provider takes it, made from the sandbox's */
-  adminToken?(sandboxToken: string): string;
+  /** the admin token as the provider takes it, made from the server's */
+  adminToken?(serverToken: string): string;
   /** an id of the provider's form that it never issued */
   unknownId?: string;
   /** how the provider answers a wrong admin token; default 401, an auth failure */
@@ -174,7 +177,7 @@ export const expectations: Record<SandboxProviderId, Expectation> = {
     credentials: { password: npmSandboxAccount.password },
     unknownId: 'a'.repeat(128),
     forbidden: {
-      token: (account) => account.create({ name: 'read only', scopes: ['read-only'] }).secret,
+      token: (seed) => seed({ name: 'read only', scopes: ['read-only'] }).secret,
       refused: 'create',
       message: /403 This token is read-only and cannot manage tokens/,
     },
@@ -191,7 +194,7 @@ export const expectations: Record<SandboxProviderId, Expectation> = {
     seededKeys: 60,
     unknownId: 'NoSuchKey0000000000000',
     forbidden: {
-      token: (account) => account.create({ name: 'mail only', scopes: ['mail.send'] }).secret,
+      token: (seed) => seed({ name: 'mail only', scopes: ['mail.send'] }).secret,
       refused: 'list',
       message: /403 access forbidden/,
     },
@@ -240,8 +243,7 @@ export const expectations: Record<SandboxProviderId, Expectation> = {
     pagesFor: (keys) => Math.max(1, Math.ceil(keys / 1000)),
     unknownId: '0'.repeat(24),
     forbidden: {
-      token: (account) =>
-        account.create({ name: 'a reader', scopes: ['reader'], owner: '5f0c5c2a8e9b1d0012a4b7c3' }).secret,
+      token: (seed) => seed({ name: 'a reader', scopes: ['reader'], owner: '5f0c5c2a8e9b1d0012a4b7c3' }).secret,
       refused: 'list',
       message: /403 Only admins may list the tokens of every member/,
     },
@@ -305,10 +307,43 @@ export const expectations: Record<SandboxProviderId, Expectation> = {
     settings: { org: sandboxGithubOrg },
     unknownId: '999',
     forbidden: {
-      token: (account) => account.create({ name: 'a member token', scopes: ['repository:metadata:read'] }).secret,
+      token: (seed) => seed({ name: 'a member token', scopes: ['repository:metadata:read'] }).secret,
       refused: 'list',
       message: /403 Resource not accessible by personal access token/,
     },
     spec: 'github-org',
   },
 };
+
+/**
+ * Acme Cloud, the provider of the third-party manifest test/manifest/fixtures/acme.json, as test/manifest/acme-server.ts
+ * documents it: disabled keys stay listed (the manifest asks for them), a comma-string scope list, unix-millisecond
+ * creation times, and Link pages of at most the server's page cap.
+ */
+export function acmeExpectation(pageCap: number): Expectation<AcmeKey> {
+  const states = { enabled: 'active', disabled: 'revoked', expired: 'expired' } as const;
+  return {
+    listed: () => true,
+    record: (k, now) => ({
+      ...base,
+      id: k.id,
+      name: k.label,
+      status: k.state === 'enabled' && k.expires !== null && Date.parse(k.expires) <= now ? 'expired' : states[k.state],
+      created_at: iso(k.created),
+      last_used_at: k.last_seen_at,
+      expires_at: k.expires,
+      revoked_at: k.disabled_at,
+      hint: k.token_tail,
+      scopes: k.scopes === '' ? [] : k.scopes.split(','),
+      owner: k.created_by.id,
+      usage_tracked: true,
+    }),
+    invalidCreate: { name: '   ' },
+    fullCreate: { name: 'conformance full', scopes: ['keys:read', 'keys:write'], expiresAt: inDays(30) },
+    afterRevoke: 'revoked',
+    pagesFor: (keys) => Math.max(1, Math.ceil(keys / pageCap)),
+    forbidden: {
+      none: 'the Acme server takes only the admin token of the organisation; any other is a wrong one (401)',
+    },
+  };
+}

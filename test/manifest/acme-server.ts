@@ -37,6 +37,8 @@ export interface AcmeServer {
   keys: AcmeKey[];
   /** method and path with query of every request, in order */
   requests: string[];
+  /** method and path of every request no route answered */
+  unhandled: string[];
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startAcme(options: AcmeOptions): Promise<AcmeServer> {
   if (keys[1]) Object.assign(keys[1], { state: 'disabled', disabled_at: new Date(now - day).toISOString() });
   if (keys[2]) Object.assign(keys[2], { state: 'expired', expires: new Date(now - 2 * day).toISOString() });
   const requests: string[] = [];
+  const unhandled: string[] = [];
 
   const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void => {
     res.writeHead(status, body === undefined ? headers : { 'content-type': 'application/json', ...headers });
@@ -151,6 +154,7 @@ export async function startAcme(options: AcmeOptions): Promise<AcmeServer> {
       send(res, 204);
       return;
     }
+    unhandled.push(`${req.method} ${url.pathname}`);
     failure(res, 404, 'not_found', `no route for ${req.method} ${url.pathname}`);
   }
 
@@ -165,6 +169,7 @@ export async function startAcme(options: AcmeOptions): Promise<AcmeServer> {
     baseUrl: `${origin}/v2`,
     keys,
     requests,
+    unhandled,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,0 +1,5 @@
+import { expectations } from './expectations.js';
+import { simulatorTarget } from './simulator.js';
+import { prismConformance } from './suite.js';
+
+prismConformance(simulatorTarget('vercel'), expectations.vercel);
