@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { keychainAvailable, secretToolLookup } from '../helpers/keychain.js';
+import { keychainAvailable, storedInKeychain } from '../helpers/keychain.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
 import { useSandbox } from '../helpers/sandbox.js';
 import { storeFailingAfterCheck } from '../helpers/stores.js';
@@ -17,9 +17,9 @@ const keyCount = () => Object.values(sandbox.current.accounts).reduce((n, a) => 
 const brokenAfterCheck = storeFailingAfterCheck('the keychain went away');
 
 /** A create that must be refused (exit 2) before any key exists; its stderr, for the message. */
-async function refusedWithoutKey(argv: string[], extraEnv = {}): Promise<string> {
+async function refusedWithoutKey(argv: string[], extraEnv = {}, realKeychain = false): Promise<string> {
   const before = keyCount();
-  const { code, stderr } = await runCli(argv, { env: env(extraEnv) });
+  const { code, stderr } = await runCli(argv, { env: env(extraEnv), realKeychain });
   expect(code).toBe(2);
   expect(keyCount()).toBe(before);
   return stderr;
@@ -39,7 +39,7 @@ describe.runIf(keychainAvailable())('create with the OS keychain', () => {
     expect(doc.stored).toBe(`keychain:keywarden/edgedns/${doc.key.id}`);
     expect(doc.delivered).toBe(false);
     expect(doc.key.name).toBe('ci deploy');
-    expect(secretToolLookup(`edgedns/${doc.key.id}`)).toBe(secretOf('edgedns', doc.key.id));
+    expect(storedInKeychain(`edgedns/${doc.key.id}`)).toBe(secretOf('edgedns', doc.key.id));
     const index = JSON.parse(readFileSync(join(home.XDG_STATE_HOME!, 'keywarden', 'stored-secrets.json'), 'utf8'));
     expect(JSON.stringify(index)).toContain(`edgedns/${doc.key.id}`);
   });
@@ -143,15 +143,17 @@ describe.runIf(keychainAvailable())('create with the OS keychain', () => {
     expect(doc.delivered).toBe(false);
     expect(doc.secret).toBeUndefined();
     expect(stderr).toContain('was not delivered: --deliver command failed (exit 3)');
-    expect(secretToolLookup(`edgedns/${doc.key.id}`)).toBe(secretOf('edgedns', doc.key.id));
+    expect(storedInKeychain(`edgedns/${doc.key.id}`)).toBe(secretOf('edgedns', doc.key.id));
   });
 });
 
 describe('create without a usable destination creates nothing', () => {
   test('no Secret Service: exit 2, no key, and the message names the alternatives', async () => {
-    const stderr = await refusedWithoutKey([...sandbox.args('cobo'), 'create', 'nowhere'], {
-      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus',
-    });
+    const stderr = await refusedWithoutKey(
+      [...sandbox.args('cobo'), 'create', 'nowhere'],
+      { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+      true,
+    );
     expect(stderr).toMatch(/^keywarden: cannot store the new key's secret: .+; no key was created\n/);
     expect(stderr).toContain('--store file');
     expect(stderr).toContain('--deliver');

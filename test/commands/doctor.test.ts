@@ -2,8 +2,11 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { keychainAvailable } from '../helpers/keychain.js';
+import { keychainAvailable, useRealKeychain } from '../helpers/keychain.js';
 import { useSandbox } from '../helpers/sandbox.js';
+
+// doctor's first check is the OS keychain itself
+useRealKeychain();
 
 interface Check {
   check: string;

@@ -6,7 +6,7 @@ import { builtinProvider } from '../../src/providers/registry.js';
 import { sandboxProviders } from '../../src/sandbox/server.js';
 import type { SandboxProviderId } from '../../src/sandbox/model.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { keychainAvailable, secretToolLookup } from '../helpers/keychain.js';
+import { keychainAvailable, storedInKeychain } from '../helpers/keychain.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
 import { useSandbox } from '../helpers/sandbox.js';
 import { deliverAndUse } from '../helpers/usage.js';
@@ -60,7 +60,7 @@ describe.runIf(keychainAvailable())('each built-in provider through the commands
         const doc = JSON.parse(created.stdout);
         keyId = doc.key.id;
         expect(doc.stored).toBe(`keychain:keywarden/${provider}/${keyId}`);
-        expect(secretToolLookup(`${provider}/${keyId}`)).toBe(account().find(keyId)!.secret);
+        expect(storedInKeychain(`${provider}/${keyId}`)).toBe(account().find(keyId)!.secret);
       } else {
         const refused = await cli('create', `${provider} worker`);
         expect(refused).toMatchObject({ code: 2, stdout: '' });
@@ -120,7 +120,7 @@ async function rotate(
   expect(code).toBe(0);
   const doc = JSON.parse(stdout);
   const fresh = account.find(doc.new.id)!;
-  expect(secretToolLookup(`${provider}/${fresh.id}`)).toBe(fresh.secret);
+  expect(storedInKeychain(`${provider}/${fresh.id}`)).toBe(fresh.secret);
   expect(fresh.secret).not.toBe(oldSecret);
   if (can.nativeRotate) {
     // the same key, a new secret; the old one works for the grace period

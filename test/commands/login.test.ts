@@ -3,10 +3,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { assertBuilt } from '../helpers/binary.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { keychainAvailable, secretToolLookup } from '../helpers/keychain.js';
+import { keychainAvailable, secretToolLookup, useRealKeychain } from '../helpers/keychain.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
 import { runInTerminal } from '../helpers/pty.js';
 import { useSandbox } from '../helpers/sandbox.js';
+
+// the admin token's place in the OS keychain is what these tests are about
+useRealKeychain();
 
 const sandbox = useSandbox({ keys: 3 });
 const home = isolatedEnv();

@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { assertBuilt } from '../helpers/binary.js';
-import { keychainAvailable, secretToolLookup } from '../helpers/keychain.js';
+import { keychainAvailable, storedInKeychain } from '../helpers/keychain.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
 import { runInTerminal } from '../helpers/pty.js';
 import { useSandbox } from '../helpers/sandbox.js';
@@ -28,7 +29,7 @@ async function create(
 describe.runIf(keychainAvailable())('revoke a key keywarden created', () => {
   test('by id with --yes: revoked at the provider, and its stored secret deleted from the keychain', async () => {
     const id = await create('cobo', 'to revoke');
-    expect(secretToolLookup(`cobo/${id}`)).toBeDefined();
+    expect(storedInKeychain(`cobo/${id}`)).toBeDefined();
     const { code, stdout } = await runCli([...sandbox.args('cobo'), 'revoke', id, '--yes', '-o', 'json'], {
       env: env(),
     });
@@ -39,7 +40,7 @@ describe.runIf(keychainAvailable())('revoke a key keywarden created', () => {
     expect(doc.revoked.map((k: { id: string }) => k.id)).toEqual([id]);
     expect(doc.revoked[0].status).toBe('revoked');
     expect(account('cobo').find(id)!.revokedAt).not.toBeNull();
-    expect(secretToolLookup(`cobo/${id}`)).toBeUndefined();
+    expect(storedInKeychain(`cobo/${id}`)).toBeUndefined();
   });
 
   test('a secret kept in the encrypted file is deleted from the file', async () => {
@@ -49,10 +50,9 @@ describe.runIf(keychainAvailable())('revoke a key keywarden created', () => {
     });
     expect(code).toBe(0);
     const { EncryptedFileStore } = await import('../../src/secrets/file.js');
-    const { join } = await import('node:path');
     const store = new EncryptedFileStore({
       path: join(home.XDG_DATA_HOME!, 'keywarden', 'secrets.enc'),
-      passphrase: async () => 'revoke tests',
+      passphrase: () => Promise.resolve('revoke tests'),
     });
     expect(await store.get(`edgedns/${id}`)).toBeUndefined();
   });

@@ -1,51 +1,13 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, test } from 'vitest';
-import type { SimKey, SimProviderId } from '../../src/sandbox/model.js';
-import { assertBuilt, runBin } from '../helpers/binary.js';
-import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { keychainAvailable, secretToolLookup } from '../helpers/keychain.js';
-import { expectNoLeaks } from '../helpers/leaks.js';
-import { useSandbox } from '../helpers/sandbox.js';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { keychainAvailable, storedInKeychain } from '../helpers/keychain.js';
 import { storeFailingAfterCheck } from '../helpers/stores.js';
 import { deliverAndUse } from '../helpers/usage.js';
+import { day, rotationRig } from './rotation-rig.js';
 
-const sandbox = useSandbox({ keys: 4, seed: 'rotate' });
-const home = isolatedEnv();
-const env = (extra = {}) => ({ ...home, KEYWARDEN_TOKEN: sandbox.current.token, ...extra });
-const account = (provider: SimProviderId) => sandbox.current.accounts[provider];
-const day = 86_400_000;
-const journalDir = join(home.XDG_STATE_HOME!, 'keywarden', 'rotations');
-const crashHook = fileURLToPath(new URL('../helpers/crash-at.mjs', import.meta.url));
-
-afterAll(() => expectNoLeaks(sandbox.current, [home.XDG_CONFIG_HOME!, home.XDG_STATE_HOME!]));
-
-/** A key worth rotating: named, with every property its provider keeps, expiring a year after creation. */
-function oldKey(provider: SimProviderId, name: string): SimKey {
-  const key = account(provider).create({
-    name,
-    scopes: provider === 'edgedns' ? ['dns:read'] : provider === 'cobo' ? ['wallet:read'] : [],
-    environment: 'test',
-    ipAllowlist: provider === 'edgedns' ? ['192.0.2.1/32'] : [],
-    expiresAt: provider === 'edgedns' || provider === 'cobo' ? Date.now() + 365 * day : null,
-  });
-  return key;
-}
-
-/** The ids of an account's keys now, to tell new keys from old (Dakota deletes revoked keys from the list). */
-const idsNow = (provider: SimProviderId) => new Set(account(provider).keys.map((k) => k.id));
-/** Keys of the account that were not there before, other than the old one. */
-const newKeysSince = (provider: SimProviderId, before: Set<string>, old: SimKey) =>
-  account(provider).keys.filter((k) => !before.has(k.id) && k.id !== old.id);
-const oldRevoked = (provider: SimProviderId, old: SimKey) =>
-  provider === 'dakota'
-    ? account(provider).find(old.id) === undefined
-    : account(provider).find(old.id)!.revokedAt !== null;
-const journals = () =>
-  (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.json')) : []).map((f) =>
-    JSON.parse(readFileSync(join(journalDir, f), 'utf8')),
-  );
+const { sandbox, home, env, account, oldKey, idsNow, newKeysSince, oldRevoked, journals } = rotationRig('rotate');
 
 describe.runIf(keychainAvailable())('rotate against every simulator', () => {
   test.each(['dialnexa', 'dakota', 'edgedns', 'cobo'] as const)(
@@ -89,7 +51,7 @@ describe.runIf(keychainAvailable())('rotate against every simulator', () => {
         old_revoked: true,
       });
       expect(doc.stored).toBe(`keychain:keywarden/${provider}/${fresh.id}`);
-      expect(secretToolLookup(`${provider}/${fresh.id}`)).toBe(fresh.secret);
+      expect(storedInKeychain(`${provider}/${fresh.id}`)).toBe(fresh.secret);
       if (provider !== 'dakota') expect(fresh.name).toBe(old.name);
       expect(fresh.scopes).toEqual(old.scopes);
       if (provider === 'edgedns')
@@ -102,76 +64,6 @@ describe.runIf(keychainAvailable())('rotate against every simulator', () => {
       expect(Object.keys(journal.done)).toEqual(
         expect.arrayContaining(['preflight', 'create', 'store', 'deliver', 'revoke']),
       );
-    },
-  );
-});
-
-/** Runs the built binary with the test's crash hook: it dies by SIGKILL at that point, like a CI runner losing its machine. */
-async function rotateUntilKilled(provider: SimProviderId, old: SimKey, crashAt: string, extra: string[] = []) {
-  const args = [
-    ...sandbox.args(provider),
-    'rotate',
-    old.id,
-    '--yes',
-    '--deliver',
-    deliverAndUse(sandbox.current, provider),
-    ...extra,
-  ];
-  return runBin(args, { env: env({ KW_TEST_CRASH_AT: crashAt }), nodeArgs: ['--import', crashHook] });
-}
-
-describe.runIf(keychainAvailable())('SIGKILL at every step, then --resume', () => {
-  const points = [
-    'after-preflight',
-    'create-answered',
-    'after-create',
-    'after-deliver',
-    'after-verify',
-    'after-revoke',
-  ];
-  test.each(
-    (['edgedns', 'dakota'] as const).flatMap((provider) =>
-      points.filter((p) => !(provider === 'dakota' && p === 'after-verify')).map((p) => [provider, p] as const),
-    ),
-  )(
-    '%s, killed at %s: resume ends with one active new key, the old one revoked, the secret stored',
-    async (provider, point) => {
-      assertBuilt();
-      const old = oldKey(provider, `killed at ${point}`);
-      const before = idsNow(provider);
-      const verify = provider === 'dakota' ? [] : ['--verify-use', '20s'];
-      const killed = await rotateUntilKilled(provider, old, point, verify);
-      expect(killed.code).toBeNull(); // killed by a signal, not exited
-      expect(oldRevoked(provider, old)).toBe(point === 'after-revoke');
-
-      const unfinished = journals().filter((j) => j.finished_at === null && j.old.id === old.id);
-      expect(unfinished.length).toBe(1);
-      const id = unfinished[0].id as string;
-      const resumed = await runBin(['rotate', '--resume', id, '--yes', '-o', 'json'], { env: env() });
-      expect(resumed.code).toBe(0);
-      const doc = JSON.parse(resumed.stdout);
-
-      const created = newKeysSince(provider, before, old);
-      const fresh = created.find((k) => k.id === doc.new.id)!;
-      expect(fresh.revokedAt).toBeNull();
-      expect(secretToolLookup(`${provider}/${fresh.id}`)).toBe(fresh.secret);
-      expect(oldRevoked(provider, old)).toBe(true);
-      expect(journals().find((j) => j.id === id).finished_at).not.toBeNull();
-      // an interrupted create is never repeated blindly: a second key appears only where the provider cannot take an
-      // idempotency key and the first answer was lost with the process; nothing proves whose that key is, so it is
-      // named and left alone
-      const lostAnswer = point === 'create-answered' && provider !== 'dakota';
-      expect(created.length).toBe(lostAnswer ? 2 : 1);
-      if (lostAnswer) {
-        const orphan = created.find((k) => k.id !== fresh.id)!;
-        expect(orphan.revokedAt).toBeNull();
-        expect(resumed.stderr).toContain(`${orphan.id} (killed at ${point}), created `);
-        expect(resumed.stderr).toContain(
-          `nothing proves it, so it is left as it is: if nobody uses it, revoke it: keywarden --profile ${provider} revoke ${orphan.id}`,
-        );
-      } else {
-        expect(resumed.stderr).not.toContain('keywarden:');
-      }
     },
   );
 });
@@ -255,7 +147,7 @@ describe.runIf(keychainAvailable())('a failure half-way leaves the old key activ
     expect(resumed.code).toBe(0);
     const active = newKeysSince('dialnexa', before, old).filter((k) => k.revokedAt === null);
     expect(active.map((k) => k.id)).toEqual([JSON.parse(resumed.stdout).new.id]);
-    expect(secretToolLookup(`dialnexa/${active[0]!.id}`)).toBe(active[0]!.secret);
+    expect(storedInKeychain(`dialnexa/${active[0]!.id}`)).toBe(active[0]!.secret);
   });
 
   test('the new key not used in time: stops before revoking; resume verifies again', async () => {

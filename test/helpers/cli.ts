@@ -8,6 +8,7 @@ import { Interrupts } from '../../src/interrupts.js';
 import { systemClock } from '../../src/util/clock.js';
 import type { RetryPolicy } from '../../src/http/retry.js';
 import type { Prompter } from '../../src/prompt.js';
+import { testKeychain } from './keychain.js';
 
 export interface RunOptions {
   env?: Env;
@@ -25,6 +26,8 @@ export interface RunOptions {
   retryPolicy?: RetryPolicy;
   prompter?: Prompter;
   secretStores?: Runtime['secretStores'];
+  /** the OS keychain for this run, where the test file otherwise uses one in memory (see testKeychain) */
+  realKeychain?: boolean;
   /** how keywarden's files are read and written (a disk that fills up) */
   files?: Runtime['files'];
   /** the user keywarden runs as, to see files as another user's */
@@ -93,7 +96,7 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
       now: Date.now,
     },
     prompter: options.prompter,
-    secretStores: options.secretStores,
+    secretStores: { keychain: options.realKeychain ? undefined : testKeychain(), ...options.secretStores },
     files: options.files,
     uid: options.uid,
   };

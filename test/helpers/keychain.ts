@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import type { SecretStore } from '../../src/secrets/store.js';
+import { MemoryKeychain } from './stores.js';
 
 /**
  * Why the real Secret Service tests cannot run here, or undefined when they can. They only ever write to the
@@ -46,4 +48,25 @@ export function secretToolLookup(account: string): string | undefined {
     timeout: 5_000,
   });
   return result.status === 0 ? result.stdout : undefined;
+}
+
+/**
+ * The keychain that runCli's commands use in this test file: one in memory, so that a test whose subject is not the
+ * keychain spends no keychain process per call; a file that tests the keychain itself calls useRealKeychain().
+ * (Module state is per test file: vitest loads the helpers afresh for each.)
+ */
+const memoryKeychain = new MemoryKeychain();
+let realKeychain = false;
+
+export function useRealKeychain(): void {
+  realKeychain = true;
+}
+
+export function testKeychain(): SecretStore | undefined {
+  return realKeychain ? undefined : memoryKeychain;
+}
+
+/** The secret stored for an account in the keychain this file's commands use. */
+export function storedInKeychain(account: string): string | undefined {
+  return realKeychain ? secretToolLookup(account) : memoryKeychain.entries.get(account);
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { SimProviderId } from '../../src/sandbox/model.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { keychainAvailable, secretToolLookup } from '../helpers/keychain.js';
+import { keychainAvailable, storedInKeychain } from '../helpers/keychain.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
 import { startTestSandbox, useSandbox } from '../helpers/sandbox.js';
 
@@ -237,7 +237,7 @@ describe.runIf(keychainAvailable())('create and rotate on a manifest provider, w
       scopes: ['wallet:read'],
       owner: 'svc-billing',
     });
-    expect(secretToolLookup(`cobo/${doc.key.id}`)).toBe(account('cobo').find(doc.key.id)!.secret);
+    expect(storedInKeychain(`cobo/${doc.key.id}`)).toBe(account('cobo').find(doc.key.id)!.secret);
   });
 
   test.each(providers)('%s: rotate makes the new key, stores it in the keychain, revokes the old one', async (id) => {
@@ -252,7 +252,7 @@ describe.runIf(keychainAvailable())('create and rotate on a manifest provider, w
       old_revoked: true,
       stored: `keychain:keywarden/${id}/${doc.new.id}`,
     });
-    expect(secretToolLookup(`${id}/${doc.new.id}`)).toBe(account(id).find(doc.new.id)!.secret);
+    expect(storedInKeychain(`${id}/${doc.new.id}`)).toBe(account(id).find(doc.new.id)!.secret);
     if (id === 'dakota') expect(account(id).find(old.id)).toBeUndefined();
     else expect(account(id).find(old.id)!.revokedAt).not.toBeNull();
   });

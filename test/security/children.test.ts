@@ -1,3 +1,4 @@
+import { useRealKeychain } from '../helpers/keychain.js';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,9 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
 import { useSandbox } from '../helpers/sandbox.js';
+
+// the keychain helper process and what it inherits are under test
+useRealKeychain();
 
 /** Child processes get only what they need: no admin token, no passphrase, no value keywarden holds secret. */
 

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { keychainAvailable, secretToolLookup } from '../helpers/keychain.js';
+import { keychainAvailable, secretToolLookup, useRealKeychain } from '../helpers/keychain.js';
 import { startRegistry, whoami, type Registry } from '../helpers/verdaccio.js';
+
+// the tokens go to the real keychain, as they would for a person
+useRealKeychain();
 
 /**
  * The npm provider against a real registry server, Verdaccio, started by the test: create, list, rotate and revoke
