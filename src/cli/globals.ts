@@ -1,4 +1,5 @@
 import type { OptionSpec } from '../command-spec.js';
+import { outputFormats } from '../render/format.js';
 
 /** The options every command takes, before or after its name. */
 export const globalOptions: readonly OptionSpec[] = [
@@ -7,8 +8,8 @@ export const globalOptions: readonly OptionSpec[] = [
   { flags: '--base-url <url>', description: "the provider API's base URL (http:// only for loopback)" },
   {
     flags: '-o, --output <format>',
-    description: 'table (default), json, ndjson, csv; audit adds sarif, markdown',
-    choices: ['table', 'json', 'ndjson', 'csv', 'sarif', 'markdown'],
+    description: `${outputFormats.join(', ')}: table by default; a command names those it offers if given another`,
+    choices: [...outputFormats],
   },
   { flags: '--wide', description: "tables show every column and whole cells, whatever the terminal's width" },
   { flags: '--no-color', description: 'no colour (also NO_COLOR)' },

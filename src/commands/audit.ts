@@ -3,6 +3,7 @@ import type { ProfileKeys } from '../audit/findings.js';
 import { expiredWaivers, loadPolicy } from '../audit/policy.js';
 import { auditDocument, buildReport, summaryLine, type AuditReport, type ProfileError } from '../audit/report.js';
 import { atOrAbove } from '../audit/severity.js';
+import { ruleIds } from '../audit/rules.js';
 import { day } from '../audit/wording.js';
 import type { Context } from '../context.js';
 import { reasonOf } from '../errors.js';
@@ -33,8 +34,7 @@ export const auditCommand = command({
   name: 'audit',
   group: 'keys',
   summary: 'findings about every key, for a security review or a CI gate',
-  description:
-    'Checks every key against the rules: too old, idle, never used, expired, no expiry, expiring soon, broad scopes, no IP allowlist, duplicate names. Findings alone never fail the run unless --fail-on says so (exit 3). Under GitHub Actions it also writes annotations and a job summary.',
+  description: `Checks every key against the rules (${ruleIds.join(', ')}). Findings alone never fail the run unless --fail-on says so (exit 3). Under GitHub Actions it also writes annotations and a job summary.`,
   options,
   examples: [
     { note: 'findings for the current profile, grouped by severity', command: 'keywarden audit' },

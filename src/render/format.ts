@@ -1,2 +1,3 @@
-/** The -o formats; each command offers some of them. */
-export type OutputFormat = 'table' | 'json' | 'ndjson' | 'csv' | 'sarif' | 'markdown';
+/** The -o formats; each command offers some of them, table first. */
+export const outputFormats = ['table', 'json', 'ndjson', 'csv', 'sarif', 'markdown'] as const;
+export type OutputFormat = (typeof outputFormats)[number];

@@ -2,15 +2,18 @@
 // (except runs meant to reveal a secret) may hold an admin token or a secret of any key any of its sandboxes issued.
 import { afterAll, expect } from 'vitest';
 import { capturedOutput } from './cli.js';
+import { secretFinder } from './leaks.js';
 import { startedSandboxes } from './sandbox.js';
 
 afterAll(() => {
-  const secrets = startedSandboxes().flatMap((sandbox) => [
-    sandbox.token,
-    ...Object.values(sandbox.accounts).flatMap((a) => a.keys.map((k) => k.secret)),
-  ]);
+  const secrets = new Set(
+    startedSandboxes().flatMap((sandbox) => [
+      sandbox.token,
+      ...Object.values(sandbox.accounts).flatMap((a) => a.keys.map((k) => k.secret)),
+    ]),
+  );
+  const find = secretFinder(secrets);
   capturedOutput.forEach((text, i) => {
-    for (const secret of secrets)
-      if (text.includes(secret)) expect.fail(`captured output #${i} of this file holds a secret or token`);
+    if (find(text)) expect.fail(`captured output #${i} of this file holds a secret or token`);
   });
 });
