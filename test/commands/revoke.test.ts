@@ -1,10 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { assertBuilt } from '../helpers/binary.js';
 import { keychainAvailable, storedInKeychain } from '../helpers/keychain.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
-import { runInTerminal } from '../helpers/pty.js';
 import { useSandbox } from '../helpers/sandbox.js';
 
 const sandbox = useSandbox({ keys: 20, seed: 'revoke' });
@@ -159,27 +157,6 @@ describe('confirmation', () => {
     expect(code).toBe(2);
     expect(stderr).toBe('keywarden: confirmation needed, and --no-input forbids asking\nhint: pass --yes to confirm\n');
     expect(key.revokedAt).toBeNull();
-  });
-
-  test('on a real terminal the prompt lists the keys; yes revokes, no does not, Ctrl-C is 130', async () => {
-    assertBuilt();
-    const [yes, no, interrupted] = ['say yes', 'say no', 'ctrl c'].map((name) => account('cobo').create({ name }));
-    const args = (id: string) => ['--provider', 'cobo', '--base-url', sandbox.current.baseUrl('cobo'), 'revoke', id];
-
-    const confirmed = await runInTerminal(args(yes!.id), env(), [['Revoke this key?', 'y\r']]);
-    expect(confirmed.unanswered).toEqual([]);
-    expect(confirmed.output).toContain(`${yes!.id} (say yes)`);
-    expect(confirmed.code).toBe(0);
-    expect(yes!.revokedAt).not.toBeNull();
-
-    const declined = await runInTerminal(args(no!.id), env(), [['Revoke this key?', 'n\r']]);
-    expect(declined.code).toBe(1);
-    expect(declined.output).toContain('nothing was revoked');
-    expect(no!.revokedAt).toBeNull();
-
-    const cancelled = await runInTerminal(args(interrupted!.id), env(), [['Revoke this key?', '\u0003']]);
-    expect(cancelled.code).toBe(130);
-    expect(interrupted!.revokedAt).toBeNull();
   });
 });
 
