@@ -98,7 +98,7 @@ export function buildProgram(
       for (const [name, option] of flags) input[name] = values[option.attributeName()];
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       state.result = (async () => {
-        const ctx = new Context(runtime, globals, parseSettings(globals), output, redactor);
+        const ctx = new Context({ ...runtime, version }, globals, parseSettings(globals), output, redactor);
         try {
           const command = await loadCommand(path);
           return exitCodeOf(await command.run!(ctx, input as never));
@@ -157,7 +157,7 @@ export function buildProgram(
     .action((words: string[], _options: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       state.result = (async () => {
-        const ctx = new Context(runtime, globals, parseSettings(globals), output, redactor);
+        const ctx = new Context({ ...runtime, version }, globals, parseSettings(globals), output, redactor);
         const { complete } = await import('./cli/complete.js');
         await complete(ctx, words);
         return ExitCode.ok;

@@ -41,6 +41,8 @@ export interface Runtime {
   uid?: number;
   /** quicker retries in tests */
   retryPolicy?: RetryPolicy;
+  /** keywarden's version, for the reports that name the tool that made them */
+  version?: string;
   /** unit tests inject fakes here; the real ones are made on first use */
   prompter?: Prompter;
   secretStores?: Partial<Record<StoreKind, SecretStore>>;
@@ -91,6 +93,11 @@ export class Context {
       debug: globals.debug ? (line) => this.debug(line) : undefined,
       retrying: (line) => this.progress.retrying(line),
     });
+  }
+
+  /** keywarden's version, as `--version` prints it */
+  get version(): string {
+    return this.runtime.version ?? '0.0.0';
   }
 
   get env(): Env {

@@ -1,4 +1,5 @@
 import { csvRow } from '../render/csv.js';
+import { baselineState } from './baseline.js';
 import type { Finding } from './findings.js';
 import type { AuditReport } from './report.js';
 
@@ -13,10 +14,24 @@ export const findingFields = [
   'message',
 ] as const satisfies readonly (keyof Finding)[];
 
-/** A header row, then one row a finding (RFC 4180). */
+/**
+ * A header row, then one row a finding (RFC 4180). With --baseline a last column, `baseline_state`, says whether the
+ * finding is `new` or `unchanged` since then (empty where its profile was not compared).
+ */
 export function auditCsv(report: AuditReport): string {
+  const { baseline } = report;
+  if (!baseline) {
+    return (
+      csvRow([...findingFields]) +
+      report.findings.map((finding) => csvRow(findingFields.map((field) => finding[field]))).join('')
+    );
+  }
   return (
-    csvRow([...findingFields]) +
-    report.findings.map((finding) => csvRow(findingFields.map((field) => finding[field]))).join('')
+    csvRow([...findingFields, 'baseline_state']) +
+    report.findings
+      .map((finding) =>
+        csvRow([...findingFields.map((field) => finding[field]), baselineState(baseline, finding) ?? null]),
+      )
+      .join('')
   );
 }

@@ -1,3 +1,4 @@
+import { baselineCounts, type BaselineDiff, type KeyRef } from './baseline.js';
 import type { Finding } from './findings.js';
 import { summaryLine, type AuditReport } from './report.js';
 import type { Severity } from './severity.js';
@@ -23,21 +24,61 @@ export function auditMarkdown(report: AuditReport): string {
     for (const error of report.errors) lines.push(`| ${code(error.profile)} | ${plain(error.error)} |`);
     lines.push('');
   }
+  if (report.baseline) lines.push(...sinceBaseline(report.baseline));
   const { thresholds } = report.policy;
+  const asOf =
+    report.asOf === undefined ? '' : `, as of ${report.asOf} (every age, idle time and expiry measured to then)`;
   lines.push(
-    `<sub>Generated ${report.generatedAt}. Maximum age ${span(thresholds.maxAgeMs)}, maximum idle ${span(thresholds.maxIdleMs)}, ` +
+    `<sub>Generated ${report.generatedAt}${asOf}. Maximum age ${span(thresholds.maxAgeMs)}, maximum idle ${span(thresholds.maxIdleMs)}, ` +
       `expiring within ${span(thresholds.expiringWithinMs)}.</sub>`,
     '',
   );
   return lines.join('\n');
 }
 
+/** What changed since --baseline: new and gone findings, new and removed keys; unchanged findings only counted. */
+function sinceBaseline(diff: BaselineDiff): string[] {
+  const lines = ['### Since the last review', ''];
+  const compared = diff.profiles.length > 0 ? diff.profiles.map(code).join(', ') : 'none';
+  lines.push(
+    `Compared with ${code(diff.file)}, the audit of ${diff.generatedAt}, over the profiles audited both times: ${compared}.`,
+    '',
+    `**${baselineCounts(diff)}**`,
+    '',
+  );
+  if (diff.newFindings.length + diff.goneFindings.length > 0) {
+    lines.push(
+      '| Change | Severity | Rule | Profile | Key | Name | Finding |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      ...diff.newFindings.map((f) => `| new | ${cellsOf(f).join(' | ')} |`),
+      ...diff.goneFindings.map((f) => `| gone | ${cellsOf(f).join(' | ')} |`),
+      '',
+    );
+  }
+  if (diff.newKeys.length + diff.removedKeys.length > 0) {
+    const keyRow = (change: string, k: KeyRef): string =>
+      `| ${change} | ${profileCell(k)} | ${code(k.key_id)} | ${k.key_name === null ? '' : code(k.key_name)} |`;
+    lines.push(
+      '| Key | Profile | Id | Name |',
+      '| --- | --- | --- | --- |',
+      ...diff.newKeys.map((k) => keyRow('new', k)),
+      ...diff.removedKeys.map((k) => keyRow('removed', k)),
+      '',
+    );
+  }
+  return lines;
+}
+
+const profileCell = (item: { profile: string; provider: string }): string =>
+  item.profile === item.provider ? code(item.profile) : `${code(item.profile)} (${plain(item.provider)})`;
+
 function row(finding: Finding): string {
-  const profile =
-    finding.profile === finding.provider
-      ? code(finding.profile)
-      : `${code(finding.profile)} (${plain(finding.provider)})`;
-  const cells = [
+  return `| ${cellsOf(finding).join(' | ')} |`;
+}
+
+function cellsOf(finding: Finding): string[] {
+  const profile = profileCell(finding);
+  return [
     marks[finding.severity],
     code(finding.rule),
     profile,
@@ -45,7 +86,6 @@ function row(finding: Finding): string {
     finding.key_name === null ? '' : code(finding.key_name),
     plain(finding.message),
   ];
-  return `| ${cells.join(' | ')} |`;
 }
 
 /** One line of provider text: every control, escape and invisible character shown as a visible escape. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { baselineDocument, baselineState } from './baseline.js';
 import type { Finding } from './findings.js';
 import type { AuditReport } from './report.js';
 import { rules, type AuditRule } from './rules.js';
@@ -42,10 +43,38 @@ export function auditSarif(report: AuditReport): object {
             })),
           },
         ],
-        results: report.findings.map((finding) => result(finding, index.get(finding.rule)!)),
+        results: report.findings.map((finding) => {
+          const state = report.baseline ? baselineState(report.baseline, finding) : undefined;
+          return { ...result(finding, index.get(finding.rule)!), ...(state ? { baselineState: state } : {}) };
+        }),
+        ...runProperties(report),
       },
     ],
   };
+}
+
+/**
+ * With --at or --baseline, what the run measured against, in the run's property bag. Gone findings are listed here,
+ * not as results with baselineState "absent": code scanning would open an alert for each of those.
+ */
+function runProperties(report: AuditReport): { properties?: Record<string, unknown> } {
+  const properties: Record<string, unknown> = {};
+  if (report.asOf !== undefined) properties.as_of = report.asOf;
+  if (report.baseline) {
+    const { summary, file, generated_at, profiles, keys_compared, new_keys, removed_keys, gone_findings } =
+      baselineDocument(report.baseline);
+    properties.baseline = {
+      file,
+      generated_at,
+      profiles,
+      keys_compared,
+      summary,
+      new_keys,
+      removed_keys,
+      gone_findings,
+    };
+  }
+  return Object.keys(properties).length > 0 ? { properties } : {};
 }
 
 function descriptor(rule: AuditRule, severity: Severity): object {

@@ -3,9 +3,12 @@ import type { Key } from '../providers/types.js';
 import { inert, tsvField } from '../render/inert.js';
 import type { Style } from '../render/style.js';
 import type { TableCell, TableColumn } from '../render/table.js';
+import { baselineCounts, baselineState, type BaselineDiff, type KeyRef } from './baseline.js';
 import type { Finding } from './findings.js';
 import { summaryLine, type AuditReport } from './report.js';
 import { severities, type Severity } from './severity.js';
+import { day } from './wording.js';
+import { relativeTime } from '../util/time.js';
 
 /** Lays a table out to the terminal's width (Presenter.layout). */
 export type Layout = (
@@ -31,6 +34,12 @@ export async function auditTable(report: AuditReport, style: Style, now: Date, l
     { header: 'FINDING', fit: 'wrap' },
   ];
   const blocks: string[] = [];
+  if (report.asOf !== undefined) {
+    const generated = new Date(report.generatedAt);
+    blocks.push(
+      `${chalk.bold(`AS OF ${day(report.asOf)}`)} ${chalk.dim(`(${relativeTime(report.asOf, generated)}): every age, idle time and expiry measured to then`)}\n`,
+    );
+  }
   for (const severity of severities) {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
@@ -45,6 +54,7 @@ export async function auditTable(report: AuditReport, style: Style, now: Date, l
       `${paint[severity](severity.toUpperCase())} ${chalk.dim(`(${group.length})`)}\n${(await layout(columns, rows)).text}`,
     );
   }
+  if (report.baseline) blocks.push(await sinceBaseline(report.baseline, style, layout, paint));
   blocks.push(ageHistogram(report.keys, now, report.policy.thresholds.maxAgeMs, chalk));
   const worst = severities.find((s) => report.findings.some((f) => f.severity === s));
   const line = summaryLine(report);
@@ -52,10 +62,71 @@ export async function auditTable(report: AuditReport, style: Style, now: Date, l
   return blocks.join('\n');
 }
 
-/** Not a terminal: one finding a line, tab-separated, no header or colour (use -o json or csv in scripts). */
+/**
+ * What changed since --baseline, in short: the counts, then one row for each new or gone finding and each new or
+ * removed key; unchanged findings are only counted.
+ */
+async function sinceBaseline(
+  diff: BaselineDiff,
+  style: Style,
+  layout: Layout,
+  paint: Record<Severity, ChalkInstance>,
+): Promise<string> {
+  const { chalk } = style;
+  const compared = diff.profiles.length > 0 ? diff.profiles.map(inert).join(', ') : 'none';
+  const head = `${chalk.bold('SINCE THE LAST REVIEW')} ${chalk.dim(`(${inert(diff.file)}, ${day(diff.generatedAt)}; profiles compared: ${compared})`)}`;
+  const columns: TableColumn[] = [
+    { header: 'CHANGE', fit: 'fixed' },
+    { header: 'SEVERITY', fit: 'fixed' },
+    { header: 'RULE', fit: 'fixed' },
+    { header: 'PROFILE', fit: 'truncate', drop: 2 },
+    { header: 'KEY', fit: 'id' },
+    { header: 'NAME', fit: 'truncate', drop: 1 },
+  ];
+  const findingRow = (change: string, f: Finding): TableCell[] => [
+    { text: change },
+    { text: f.severity, paint: paint[f.severity] },
+    { text: f.rule },
+    style.plain(f.profile),
+    style.plain(f.key_id),
+    style.orDash(f.key_name),
+  ];
+  const keyRow = (change: string, k: KeyRef): TableCell[] => [
+    { text: change },
+    style.orDash(null),
+    style.orDash(null),
+    style.plain(k.profile),
+    style.plain(k.key_id),
+    style.orDash(k.key_name),
+  ];
+  const rows = [
+    ...diff.newFindings.map((f) => findingRow('new finding', f)),
+    ...diff.goneFindings.map((f) => findingRow('gone finding', f)),
+    ...diff.newKeys.map((k) => keyRow('new key', k)),
+    ...diff.removedKeys.map((k) => keyRow('removed key', k)),
+  ];
+  const table = rows.length > 0 ? (await layout(columns, rows)).text : '';
+  return `${head}\n${table}  ${baselineCounts(diff)}\n`;
+}
+
+/**
+ * Not a terminal: one finding a line, tab-separated, no header or colour (use -o json or csv in scripts); with
+ * --baseline a seventh field says whether the finding is new or unchanged since then.
+ */
 export function auditLines(report: AuditReport): string {
+  const { baseline } = report;
   const line = (f: Finding): string =>
-    [f.severity, f.rule, f.profile, f.key_id, f.key_name ?? '', f.message].map(tsvField).join('\t');
+    [
+      f.severity,
+      f.rule,
+      f.profile,
+      f.key_id,
+      f.key_name ?? '',
+      f.message,
+      ...(baseline ? [baselineState(baseline, f) ?? ''] : []),
+    ]
+      .map(tsvField)
+      .join('\t');
   return report.findings.map((f) => `${line(f)}\n`).join('');
 }
 

@@ -1,4 +1,6 @@
 import { appendFile } from 'node:fs/promises';
+import { parseAt } from '../audit/at.js';
+import { readBaseline } from '../audit/baseline.js';
 import type { ProfileKeys } from '../audit/findings.js';
 import { expiredWaivers, loadPolicy } from '../audit/policy.js';
 import { auditDocument, buildReport, summaryLine, type AuditReport, type ProfileError } from '../audit/report.js';
@@ -6,7 +8,7 @@ import { atOrAbove } from '../audit/severity.js';
 import { ruleIds } from '../audit/rules.js';
 import { day } from '../audit/wording.js';
 import type { Context } from '../context.js';
-import { reasonOf } from '../errors.js';
+import { reasonOf, UsageError } from '../errors.js';
 import { connect } from '../credentials.js';
 import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
 import { profileKeys } from '../providers/listing.js';
@@ -27,6 +29,16 @@ const options = {
     'medium',
     'low',
   ] as const),
+  at: text('--at <date>', 'the audit as it stands at this date, past or future: ISO 8601, or +30d / -30d from now'),
+  baseline: text(
+    '--baseline <file>',
+    'an earlier audit -o json: report the keys new and removed, and the findings new, gone and unchanged since then',
+  ),
+  failOnNew: choice(
+    '--fail-on-new <severity>',
+    'with --baseline: exit 3 when a finding at or above low, medium or high is new since then',
+    ['high', 'medium', 'low'] as const,
+  ),
 };
 export type AuditOptions = Input<{ options: typeof options }>;
 
@@ -34,7 +46,7 @@ export const auditCommand = command({
   name: 'audit',
   group: 'keys',
   summary: 'findings about every key, for a security review or a CI gate',
-  description: `Checks every key against the rules (${ruleIds.join(', ')}). Findings alone never fail the run unless --fail-on says so (exit 3). Under GitHub Actions it also writes annotations and a job summary.`,
+  description: `Checks every key against the rules (${ruleIds.join(', ')}). Findings alone never fail the run unless --fail-on or --fail-on-new says so (exit 3). Under GitHub Actions it also writes annotations and a job summary.`,
   options,
   examples: [
     { note: 'findings for the current profile, grouped by severity', command: 'keywarden audit' },
@@ -47,33 +59,59 @@ export const auditCommand = command({
       note: 'stricter limits, as markdown for a pull request',
       command: 'keywarden audit --max-age 60d --max-idle 30d -o markdown',
     },
+    {
+      note: 'what changed since the audit saved in last.json (keywarden audit -o json > last.json)',
+      command: 'keywarden audit --baseline last.json -o markdown',
+    },
   ],
   run: audit,
 });
 
-const formats = ['table', 'json', 'csv', 'markdown', 'sarif'] as const;
+const formats = ['table', 'json', 'csv', 'markdown', 'sarif', 'html', 'cyclonedx'] as const;
 
 /**
  * audit: findings about every key of the profile(s). Exit 3 when a finding is at or above --fail-on; that decision
  * wins over exit 1 for a profile that could not be audited, because the findings found are real either way and
- * the profile's error is in the report. Without --fail-on, findings alone never fail the run.
+ * the profile's error is in the report. --fail-on-new decides the same way, over the findings new since --baseline.
+ * Without either, findings alone never fail the run.
  */
 async function audit(ctx: Context, options: AuditOptions): Promise<Outcome> {
   const out = ctx.presenter(formats);
-  const { failOn } = options;
-  const policy = await loadPolicy(options);
+  const { failOn, failOnNew } = options;
   const now = ctx.now();
-  for (const waiver of expiredWaivers(policy, now)) {
+  // --at moves the moment every age is measured to; the report is still made now
+  const at = options.at === undefined ? undefined : parseAt(options.at, now);
+  const measured = at ?? now;
+  if (failOnNew !== undefined && options.baseline === undefined)
+    throw new UsageError('--fail-on-new needs --baseline, the earlier audit to compare with');
+  const policy = await loadPolicy(options);
+  const baseline = options.baseline === undefined ? undefined : await readBaseline(options.baseline);
+  if (baseline?.keys === null)
     ctx.note(
-      `keywarden: warning: the policy's waiver of ${waiver.rule} for key ${waiver.keyId} expired ${day(waiver.expires.toISOString())} and no longer applies (${waiver.reason})`,
+      `keywarden: warning: --baseline ${baseline.file} lists no keys (an older keywarden wrote it): new and removed keys are not compared`,
+    );
+  for (const waiver of expiredWaivers(policy, measured)) {
+    const expires = day(waiver.expires.toISOString());
+    ctx.note(
+      waiver.expires.getTime() > now.getTime()
+        ? `keywarden: warning: the policy's waiver of ${waiver.rule} for key ${waiver.keyId} expires ${expires}, before --at ${day(measured.toISOString())}, so it does not apply to this audit (${waiver.reason})`
+        : `keywarden: warning: the policy's waiver of ${waiver.rule} for key ${waiver.keyId} expired ${expires} and no longer applies (${waiver.reason})`,
     );
   }
 
   const profiles = options.allProfiles ? await allProfiles(ctx) : [await resolveProfile(ctx)];
   const { scans, errors, outcome } = await scanProfiles(ctx, profiles);
-  const report = buildReport({ now, policy, scans, errors });
+  const report = buildReport({ now, at, policy, scans, errors, baseline });
 
-  await out.text(await render(ctx, out, report, now));
+  await out.text(
+    await render(
+      ctx,
+      out,
+      report,
+      measured,
+      profiles.map((p) => p.name),
+    ),
+  );
   // a terminal table ends with the summary already; elsewhere it goes to stderr, for the person reading the log
   if (!out.forPerson) ctx.note(summaryLine(report));
   if (ctx.env.GITHUB_ACTIONS === 'true') {
@@ -90,6 +128,8 @@ async function audit(ctx: Context, options: AuditOptions): Promise<Outcome> {
   }
 
   if (failOn !== undefined && report.findings.some((f) => atOrAbove(f.severity, failOn))) return { kind: 'findings' };
+  if (failOnNew !== undefined && report.baseline?.newFindings.some((f) => atOrAbove(f.severity, failOnNew)))
+    return { kind: 'findings' };
   return outcome;
 }
 
@@ -98,6 +138,7 @@ async function render(
   out: Presenter<(typeof formats)[number]>,
   report: AuditReport,
   now: Date,
+  profiles: readonly string[],
 ): Promise<string> {
   switch (out.format) {
     case 'json':
@@ -106,8 +147,22 @@ async function render(
       return (await import('../audit/csv.js')).auditCsv(report);
     case 'markdown':
       return (await import('../audit/markdown.js')).auditMarkdown(report);
+    case 'html':
+      return (await import('../audit/html.js')).auditHtml(report, { version: ctx.version, profiles });
     case 'sarif':
       return `${safeJson((await import('../audit/sarif.js')).auditSarif(report), 2)}\n`;
+    case 'cyclonedx': {
+      const [{ auditCyclonedx }, { builtinProvider }] = await Promise.all([
+        import('../audit/cyclonedx.js'),
+        import('../providers/registry.js'),
+      ]);
+      const suppliers = new Map<string, string>();
+      const supplier = (id: string): string => {
+        if (!suppliers.has(id)) suppliers.set(id, builtinProvider(id)?.displayName ?? id);
+        return suppliers.get(id)!;
+      };
+      return `${safeJson(auditCyclonedx(report, { version: ctx.version, supplier: (key) => supplier(key.provider) }), 2)}\n`;
+    }
     case 'table': {
       const { auditLines, auditTable } = await import('../audit/table.js');
       if (!out.forPerson) return auditLines(report);

@@ -70,20 +70,35 @@ export function keyOrder(sort: ListOptions['sort']): ((a: Key, b: Key) => number
 
 /** list: every key of the profile(s), all pages, filtered, in the format asked for; streamed where nothing sorts them. */
 async function list(ctx: Context, options: ListOptions): Promise<Outcome> {
-  const out = ctx.presenter(['table', 'json', 'ndjson', 'csv'] as const);
+  const out = ctx.presenter(['table', 'json', 'ndjson', 'csv', 'cyclonedx'] as const);
   const keep = keyFilter(options);
   const order = keyOrder(options.sort);
   const profiles: Profile[] = options.allProfiles ? await allProfiles(ctx) : [await resolveProfile(ctx)];
+  // a CycloneDX inventory is one document: every key is held for it
+  const inventory = out.format === 'cyclonedx';
   const held: Key[] = [];
-  const keys = out.records(keysView(profiles.length > 1), { stream: order === undefined });
+  const keys = out.records(keysView(profiles.length > 1), { stream: order === undefined && !inventory });
   const { outcome } = await forEachProfile(ctx, profiles, async (profile) => {
     const provider = await connect(ctx, profile);
     for await (const page of uniquePages(provider)) {
       const kept = page.map((record) => withProfile(profile.definition.id, profile.name, record)).filter(keep);
-      if (order) held.push(...kept);
+      if (order || inventory) held.push(...kept);
       else await keys.add(kept);
     }
   });
+  if (inventory) {
+    const { keyInventory } = await import('../render/cyclonedx.js');
+    const { safeJson } = await import('../render/inert.js');
+    const suppliers = new Map(profiles.map((p) => [p.name, p.definition.displayName]));
+    const doc = keyInventory({
+      keys: order ? held.sort(order) : held,
+      now: ctx.now(),
+      version: ctx.version,
+      supplier: (key) => suppliers.get(key.profile) ?? key.provider,
+    });
+    await out.text(`${safeJson(doc, 2)}\n`);
+    return outcome;
+  }
   if (order) await keys.add(held.sort(order));
   await keys.end();
   return outcome;

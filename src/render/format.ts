@@ -1,3 +1,3 @@
 /** The -o formats; each command offers some of them, table first. */
-export const outputFormats = ['table', 'json', 'ndjson', 'csv', 'sarif', 'markdown'] as const;
+export const outputFormats = ['table', 'json', 'ndjson', 'csv', 'sarif', 'markdown', 'html', 'cyclonedx'] as const;
 export type OutputFormat = (typeof outputFormats)[number];

@@ -161,7 +161,7 @@ describe('audit: bad input is exit 2 before any request', () => {
       '-o ndjson',
       {},
       'ndjson',
-      /^keywarden: -o ndjson: not a format of this command\nhint: formats: table, json, csv, markdown, sarif\n$/,
+      /^keywarden: -o ndjson: not a format of this command\nhint: formats: table, json, csv, markdown, sarif, html, cyclonedx\n$/,
     ],
   ])('%s', async (_name, options, output, message) => {
     const before = sandbox.current.requests.length;

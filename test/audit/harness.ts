@@ -32,6 +32,9 @@ export function runAudit(options: AuditOptions, setup: Setup): Promise<AuditRun>
     ...flag('--expiring-within', options.expiringWithin),
     ...flag('--policy', options.policy),
     ...flag('--fail-on', options.failOn),
+    ...flag('--at', options.at),
+    ...flag('--baseline', options.baseline),
+    ...flag('--fail-on-new', options.failOnNew),
   ];
   const now = setup.now;
   return runCli(argv, {

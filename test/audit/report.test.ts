@@ -58,7 +58,11 @@ const sample = (): AuditReport => buildReport(sampleInput());
 describe('json', () => {
   test('is exactly the document the README describes: fields, order, counts with every severity and rule', () => {
     const document = auditDocument(sample());
-    expect(Object.keys(document)).toEqual(['generated_at', 'summary', 'findings', 'errors']);
+    // profiles and keys are what a later audit's --baseline compares with; as_of and baseline come only with their flags
+    expect(Object.keys(document)).toEqual(['generated_at', 'summary', 'findings', 'errors', 'profiles', 'keys']);
+    expect(document.profiles).toEqual(['edgedns']);
+    expect(document.keys.map((k) => k.key_id)).toEqual(['key_broad', 'key_fine', 'key_idle', 'key_noexp']);
+    expect(Object.keys(document.keys[0]!)).toEqual(['provider', 'profile', 'key_id', 'key_name']);
     expect(document.generated_at).toBe('2025-06-01T12:00:00.000Z');
     expect(document.summary).toEqual({
       keys: 4,

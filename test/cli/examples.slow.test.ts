@@ -66,8 +66,8 @@ afterAll(async () => sandbox?.close());
 
 /**
  * A person's setup as the examples assume it: `prod` (EdgeDNS, current) and `staging` (Cobo), a profile per built-in
- * provider, all on the sandbox, the admin token in the environment, and ./update-secret.sh, a script that puts the new
- * secret to use, in the working directory.
+ * provider, all on the sandbox, the admin token in the environment, and in the working directory ./update-secret.sh, a
+ * script that puts the new secret to use, and last.json, an earlier audit's document.
  */
 async function setUp(): Promise<{ env: Record<string, string | undefined>; cwd: string }> {
   const home = isolatedEnv();
@@ -97,6 +97,18 @@ async function setUp(): Promise<{ env: Record<string, string | undefined>; cwd: 
   );
   chmodSync(script, 0o755);
   symlinkSync(join(repoRoot, 'manifests'), join(cwd, 'manifests'));
+  // an earlier review's `keywarden audit -o json`, for `audit --baseline last.json`: prod then had no keys
+  writeFileSync(
+    join(cwd, 'last.json'),
+    JSON.stringify({
+      generated_at: '2025-01-01T00:00:00.000Z',
+      summary: {},
+      findings: [],
+      errors: [],
+      profiles: ['prod'],
+      keys: [],
+    }),
+  );
   return { env, cwd };
 }
 
