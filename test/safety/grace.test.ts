@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Interrupts } from '../../src/interrupts.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { assertBuilt, spawnBin } from '../helpers/binary.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
@@ -116,19 +114,6 @@ describe('a grace period longer than a timer can hold', () => {
     expect(Date.parse(journalOf(id).grace_until)).toBe(deadline);
     expect(deletes.find((d) => d.id === old.id)!.at).toBeGreaterThanOrEqual(deadline);
     expect(old.revokedAt).not.toBeNull();
-  });
-
-  test('on the real clock: no timer warning, and Ctrl-C during the wait leaves the old key active', async () => {
-    assertBuilt();
-    const old = sandbox.accounts.cobo.create({ name: 'grace real clock' });
-    const run = spawnBin([...args(), 'rotate', old.id, '--grace', '25d', '--store', 'file', '--yes'], { env: env() });
-    while (!run.stderr().includes('waiting out the grace period')) await sleep(20);
-    await sleep(300);
-    expect(old.revokedAt).toBeNull();
-    run.child.kill('SIGINT');
-    expect(await run.exit).toBe(130);
-    expect(run.stderr()).not.toContain('TimeoutOverflowWarning');
-    expect(old.revokedAt).toBeNull();
   });
 
   test('a grace or an expiry beyond what a date can hold is exit 2, before anything is created', async () => {
