@@ -8,17 +8,19 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    setupFiles: ['test/helpers/leak-guard.ts'],
+    setupFiles: ['test/helpers/file-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     projects: [
       {
         extends: true,
         // a file on every core, in threads (quicker to start than processes): the quick tests wait on their
-        // simulators and child processes as much as they compute
+        // simulators and child processes as much as they compute; a worker keeps its modules from file to file,
+        // and test/helpers/file-setup.ts starts each file from nothing
         test: {
           name: 'quick',
           pool: 'threads',
+          isolate: false,
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.slow.test.ts'],
           maxWorkers: availableParallelism(),

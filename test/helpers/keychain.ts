@@ -53,13 +53,19 @@ export function secretToolLookup(account: string): string | undefined {
 /**
  * The keychain that runCli's commands use in this test file: one in memory, so that a test whose subject is not the
  * keychain spends no keychain process per call; a file that tests the keychain itself calls useRealKeychain().
- * (Module state is per test file: vitest loads the helpers afresh for each.)
+ * test/helpers/file-setup.ts resets it before each file.
  */
 const memoryKeychain = new MemoryKeychain();
 let realKeychain = false;
 
 export function useRealKeychain(): void {
   realKeychain = true;
+}
+
+/** A new test file starts with the in-memory keychain, empty. */
+export function resetTestKeychain(): void {
+  realKeychain = false;
+  memoryKeychain.entries.clear();
 }
 
 export function testKeychain(): SecretStore | undefined {

@@ -4,7 +4,7 @@ import type { SimProviderId } from '../../src/sandbox/model.js';
 
 const started: Sandbox[] = [];
 
-/** A sandbox whose secrets and token the leak guard (test/helpers/leak-guard.ts) looks for in the file's output. */
+/** A sandbox whose secrets and token the leak guard (test/helpers/file-setup.ts) looks for in the file's output. */
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const sandbox = await startSandbox(options);
   started.push(sandbox);
@@ -14,6 +14,11 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sa
 /** Every sandbox this test file started, closed or not. */
 export function startedSandboxes(): readonly Sandbox[] {
   return started;
+}
+
+/** A new test file starts with none (the helpers' modules are shared by the files a worker runs). */
+export function forgetStartedSandboxes(): void {
+  started.length = 0;
 }
 
 /** A sandbox for the file's tests, with a random admin token; closed after them. */
