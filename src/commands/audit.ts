@@ -63,6 +63,10 @@ export const auditCommand = command({
       note: 'what changed since the audit saved in last.json (keywarden audit -o json > last.json)',
       command: 'keywarden audit --baseline last.json -o markdown',
     },
+    {
+      note: 'one page for a review: what we hold, what is wrong, what changed, what comes next',
+      command: 'keywarden audit --all-profiles --baseline last.json -o html > review.html',
+    },
   ],
   run: audit,
 });
