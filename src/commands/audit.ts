@@ -9,6 +9,7 @@ import { ruleIds } from '../audit/rules.js';
 import { day } from '../audit/wording.js';
 import type { Context } from '../context.js';
 import { reasonOf, UsageError } from '../errors.js';
+import type { Key } from '../providers/types.js';
 import { connect } from '../credentials.js';
 import { allProfiles, resolveProfile, type Profile } from '../profiles.js';
 import { profileKeys } from '../providers/listing.js';
@@ -107,15 +108,7 @@ async function audit(ctx: Context, options: AuditOptions): Promise<Outcome> {
   const { scans, errors, outcome } = await scanProfiles(ctx, profiles);
   const report = buildReport({ now, at, policy, scans, errors, baseline });
 
-  await out.text(
-    await render(
-      ctx,
-      out,
-      report,
-      measured,
-      profiles.map((p) => p.name),
-    ),
-  );
+  await out.text(await render(ctx, out, report, measured, profiles));
   // a terminal table ends with the summary already; elsewhere it goes to stderr, for the person reading the log
   if (!out.forPerson) ctx.note(summaryLine(report));
   if (ctx.env.GITHUB_ACTIONS === 'true') {
@@ -142,7 +135,7 @@ async function render(
   out: Presenter<(typeof formats)[number]>,
   report: AuditReport,
   now: Date,
-  profiles: readonly string[],
+  profiles: readonly Profile[],
 ): Promise<string> {
   switch (out.format) {
     case 'json':
@@ -152,20 +145,18 @@ async function render(
     case 'markdown':
       return (await import('../audit/markdown.js')).auditMarkdown(report);
     case 'html':
-      return (await import('../audit/html.js')).auditHtml(report, { version: ctx.version, profiles });
+      return (await import('../audit/html.js')).auditHtml(report, {
+        version: ctx.version,
+        profiles: profiles.map((p) => p.name),
+      });
     case 'sarif':
       return `${safeJson((await import('../audit/sarif.js')).auditSarif(report), 2)}\n`;
     case 'cyclonedx': {
-      const [{ auditCyclonedx }, { builtinProvider }] = await Promise.all([
-        import('../audit/cyclonedx.js'),
-        import('../providers/registry.js'),
-      ]);
-      const suppliers = new Map<string, string>();
-      const supplier = (id: string): string => {
-        if (!suppliers.has(id)) suppliers.set(id, builtinProvider(id)?.displayName ?? id);
-        return suppliers.get(id)!;
-      };
-      return `${safeJson(auditCyclonedx(report, { version: ctx.version, supplier: (key) => supplier(key.provider) }), 2)}\n`;
+      const { auditCyclonedx } = await import('../audit/cyclonedx.js');
+      // the profile's provider names the supplier, a manifest's as much as a built-in's
+      const suppliers = new Map(profiles.map((p) => [p.name, p.definition.displayName]));
+      const supplier = (key: Key): string => suppliers.get(key.profile) ?? key.provider;
+      return `${safeJson(auditCyclonedx(report, { version: ctx.version, supplier }), 2)}\n`;
     }
     case 'table': {
       const { auditLines, auditTable } = await import('../audit/table.js');
