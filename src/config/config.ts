@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { KeywardenError, UsageError } from '../errors.js';
+import { KeywardenError, reasonOf, UsageError } from '../errors.js';
 import type { StoreKind } from '../secrets/store.js';
 import { Redactor } from '../secrets/redactor.js';
 import { diskFiles, type Files } from '../util/fs.js';
@@ -86,9 +86,7 @@ export class ConfigStore {
       text = this.files.readPrivate(this.path);
     } catch (error) {
       if (error instanceof KeywardenError) throw error;
-      throw new KeywardenError(
-        `cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
+      throw new KeywardenError(`cannot read ${this.path}: ${reasonOf(error)}`);
     }
     if (text === undefined) return { profiles: Object.create(null) as ConfigFile['profiles'] };
     return parseConfig(text, this.path);
@@ -98,9 +96,7 @@ export class ConfigStore {
     try {
       await this.files.writeAtomic(this.path, this.redactor.redact(`${JSON.stringify(config, null, 2)}\n`));
     } catch (error) {
-      throw new KeywardenError(
-        `cannot write ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; it is as it was`,
-      );
+      throw new KeywardenError(`cannot write ${this.path}: ${reasonOf(error)}; it is as it was`);
     }
   }
 

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { profileNamePattern } from '../config/config.js';
-import { KeywardenError, UsageError } from '../errors.js';
+import { KeywardenError, reasonOf, UsageError } from '../errors.js';
 import type { CreateRequest, Key } from '../providers/types.js';
 import type { StoreKind } from '../secrets/store.js';
 import { diskFiles, type Files } from '../util/fs.js';
@@ -179,9 +179,7 @@ export class JournalStore {
     try {
       await this.files.writeAtomic(path, this.redact(`${JSON.stringify(journal, null, 2)}\n`));
     } catch (error) {
-      throw new KeywardenError(
-        `cannot write the journal of rotation ${journal.id} (${path}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
+      throw new KeywardenError(`cannot write the journal of rotation ${journal.id} (${path}): ${reasonOf(error)}`);
     }
   }
 
@@ -198,9 +196,7 @@ export class JournalStore {
       text = this.files.readPrivate(path);
     } catch (error) {
       if (error instanceof KeywardenError) throw error;
-      throw new KeywardenError(
-        `cannot read the journal of rotation ${id}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
+      throw new KeywardenError(`cannot read the journal of rotation ${id}: ${reasonOf(error)}`);
     }
     if (text === undefined) throw new UsageError(`no rotation ${id}`, 'keywarden rotate --list shows the rotations');
     let data: unknown;

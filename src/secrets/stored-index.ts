@@ -1,7 +1,7 @@
 import { diskFiles, type Files } from '../util/fs.js';
 import { Redactor } from './redactor.js';
 import { withFileLock } from './file-lock.js';
-import { KeywardenError } from '../errors.js';
+import { KeywardenError, reasonOf } from '../errors.js';
 import { SecretStoreError, type StoreKind } from './store.js';
 
 export interface StoredSecret {
@@ -70,9 +70,7 @@ export class StoredIndex {
         0o600,
       );
     } catch (error) {
-      throw new SecretStoreError(
-        `cannot write ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
+      throw new SecretStoreError(`cannot write ${this.path}: ${reasonOf(error)}`);
     }
   }
 
