@@ -9,7 +9,7 @@ import { simulatedProviders } from '../../src/sandbox/server.js';
 import { runCli } from '../helpers/cli.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
 import { useSandbox } from '../helpers/sandbox.js';
-import { environmentWithProfiles, runAudit } from './harness.js';
+import { environmentWithProfiles, runAudit, simulatorProfiles } from './harness.js';
 import { dayMs, now } from './keys.js';
 import { seedAuditScenario } from './scenario.js';
 import { validateSarif } from './sarif-schema.js';
@@ -97,9 +97,7 @@ let secondFile: string;
 
 beforeAll(async () => {
   seedAuditScenario(sandbox.current);
-  const profiles = Object.fromEntries(
-    simulatedProviders.map((p) => [p, { provider: p, base_url: sandbox.current.baseUrl(p) }]),
-  );
+  const profiles = simulatorProfiles(sandbox.current);
   env = await environmentWithProfiles(profiles, { KEYWARDEN_TOKEN: sandbox.current.token });
 
   // the review: every profile, on the test clock

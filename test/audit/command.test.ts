@@ -9,7 +9,7 @@ import { simulatedProviders } from '../../src/sandbox/server.js';
 import { isolatedEnv } from '../helpers/cli.js';
 import { expectNoLeaks } from '../helpers/leaks.js';
 import { useSandbox } from '../helpers/sandbox.js';
-import { environmentWithProfiles, runAudit } from './harness.js';
+import { environmentWithProfiles, runAudit, simulatorProfiles } from './harness.js';
 import { now } from './keys.js';
 import { scenario, seedAuditScenario } from './scenario.js';
 
@@ -102,9 +102,7 @@ describe('audit --fail-on', () => {
 describe('audit --all-profiles', () => {
   let base: Env;
   beforeAll(async () => {
-    const profiles = Object.fromEntries(
-      simulatedProviders.map((p) => [p, { provider: p, base_url: sandbox.current.baseUrl(p) }]),
-    );
+    const profiles = simulatorProfiles(sandbox.current);
     base = await environmentWithProfiles(
       { ...profiles, broken: { provider: 'edgedns', base_url: sandbox.current.baseUrl('edgedns') } },
       { KEYWARDEN_TOKEN: sandbox.current.token, KEYWARDEN_TOKEN_BROKEN: 'wrong' },

@@ -2,9 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Env } from '../../src/context.js';
-import { simulatedProviders } from '../../src/sandbox/server.js';
 import { useSandbox } from '../helpers/sandbox.js';
-import { environmentWithProfiles, runAudit } from './harness.js';
+import { environmentWithProfiles, runAudit, simulatorProfiles } from './harness.js';
 import { now } from './keys.js';
 import { seedAuditScenario } from './scenario.js';
 import { validateSarif } from './sarif-schema.js';
@@ -19,9 +18,7 @@ let env: Env;
 
 beforeAll(async () => {
   seedAuditScenario(sandbox.current);
-  const profiles = Object.fromEntries(
-    simulatedProviders.map((p) => [p, { provider: p, base_url: sandbox.current.baseUrl(p) }]),
-  );
+  const profiles = simulatorProfiles(sandbox.current);
   env = await environmentWithProfiles(
     { ...profiles, broken: { provider: 'dakota', base_url: sandbox.current.baseUrl('dakota') } },
     { KEYWARDEN_TOKEN: sandbox.current.token, KEYWARDEN_TOKEN_BROKEN: 'not-the-admin-token' },

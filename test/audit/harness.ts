@@ -3,6 +3,7 @@ import type { ProfileConfig } from '../../src/config/config.js';
 import { ConfigStore } from '../../src/config/config.js';
 import { platformDirs } from '../../src/config/paths.js';
 import type { Env, GlobalOptions } from '../../src/context.js';
+import { simulatedProviders, type Sandbox } from '../../src/sandbox/server.js';
 import { isolatedEnv, runCli, type RunResult } from '../helpers/cli.js';
 
 export type AuditRun = RunResult;
@@ -57,4 +58,9 @@ export async function environmentWithProfiles(profiles: Record<string, ProfileCo
   const env = isolatedEnv(extra);
   await new ConfigStore(platformDirs(env).config).save({ profiles });
   return env;
+}
+
+/** A profile for each simulated provider, named after it, at the sandbox's simulator. */
+export function simulatorProfiles(sandbox: Sandbox): Record<string, ProfileConfig> {
+  return Object.fromEntries(simulatedProviders.map((p) => [p, { provider: p, base_url: sandbox.baseUrl(p) }]));
 }

@@ -2,9 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll } from 'vitest';
-import { simulatedProviders } from '../../src/sandbox/server.js';
 import { useSandbox } from '../helpers/sandbox.js';
-import { environmentWithProfiles, runAudit } from './harness.js';
+import { environmentWithProfiles, runAudit, simulatorProfiles } from './harness.js';
 import { now } from './keys.js';
 import { seedAuditScenario } from './scenario.js';
 
@@ -24,9 +23,7 @@ export function htmlReport(): { readonly html: string; readonly json: { findings
     const dialnexa = sandbox.current.accounts.dialnexa;
     const hostile = dialnexa.create({ name: hostileName });
     hostile.createdAt = now.getTime() - 200 * 86_400_000;
-    const profiles = Object.fromEntries(
-      simulatedProviders.map((p) => [p, { provider: p, base_url: sandbox.current.baseUrl(p) }]),
-    );
+    const profiles = simulatorProfiles(sandbox.current);
     const env = await environmentWithProfiles(
       { ...profiles, broken: { provider: 'dakota', base_url: sandbox.current.baseUrl('dakota') } },
       { KEYWARDEN_TOKEN: sandbox.current.token, KEYWARDEN_TOKEN_BROKEN: 'not-the-admin-token' },
