@@ -14,6 +14,7 @@ export function manifestProblems(manifest: Manifest, options: { builtin?: boolea
     ...baseUrlProblems(manifest),
     ...capabilityProblems(manifest),
     ...queryProblems(manifest),
+    ...partitionProblems(manifest),
     ...credentialProblems(manifest),
     ...referenceProblems(manifest),
     ...environmentProblems(manifest, options.builtin === true),
@@ -110,6 +111,27 @@ function queryProblems(manifest: Manifest): SchemaProblem[] {
   return Object.keys(manifest.list.query ?? {})
     .filter((name) => owned.includes(name))
     .map((name) => ({ path: `list.query.${name}`, message: 'is set by list.pagination; leave it out of query' }));
+}
+
+/** Parts of a listing are walked from a creation time down by a cursor: only cursor styles can be split. */
+function partitionProblems(manifest: Manifest): SchemaProblem[] {
+  const { partition, pagination } = manifest.list;
+  if (!partition) return [];
+  const problems: SchemaProblem[] = [];
+  if (pagination.style !== 'cursor' && pagination.style !== 'last_id')
+    problems.push({ path: 'list.partition', message: 'needs list.pagination of style cursor or last_id' });
+  if (!manifest.key_fields.created_at)
+    problems.push({ path: 'list.partition', message: 'needs key_fields.created_at, the time the parts are split by' });
+  if (Object.keys(partition.oldest_first).length === 0)
+    problems.push({
+      path: 'list.partition.oldest_first',
+      message: 'must name the query values that list the oldest key first',
+    });
+  for (const name of [partition.created_from, partition.created_to, ...Object.keys(partition.oldest_first)]) {
+    if (name in (manifest.list.query ?? {}) && !(name in partition.oldest_first))
+      problems.push({ path: `list.query.${name}`, message: 'is set by list.partition; leave it out of query' });
+  }
+  return problems;
 }
 
 const credentialLike = /auth|token|secret|key|password|passwd|cookie|session|signature/i;

@@ -1,10 +1,11 @@
 import type { ApiCall, ProviderApi } from '../providers/api.js';
 import { cursorPages, numberedPages } from '../providers/pagination.js';
+import { partitionedPages, type CreationRange, type RangePage } from '../providers/partition.js';
 import { ShapeError, type Fields } from '../providers/shape.js';
 import type { KeyRecord } from '../providers/types.js';
 import { nextLinkTarget, nextPageRequest, urlBelow, type PageRequest } from './link.js';
 import { cursorAt, flag, optionalInteger, pageItems, rawAt } from './read.js';
-import type { ListSpec } from './types.js';
+import type { ListSpec, PartitionSpec } from './types.js';
 
 export interface Lister {
   api: ProviderApi;
@@ -29,6 +30,18 @@ function listQuery(spec: ListSpec, settings: Record<string, string>): Record<str
     const text = typeof value === 'object' ? settings[value.setting] : String(value);
     if (text !== undefined) query[name] = text;
   }
+  return query;
+}
+
+/** A creation-time range as the partition's filter parameters, in whole seconds. */
+function rangeQuery(partition: PartitionSpec, range: CreationRange): Record<string, string> {
+  const time = (second: number): string =>
+    partition.time_format === 'unix_seconds'
+      ? String(second)
+      : new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  const query: Record<string, string> = {};
+  if (range.from !== undefined) query[partition.created_from] = time(range.from);
+  if (range.to !== undefined) query[partition.created_to] = time(range.to);
   return query;
 }
 
@@ -108,42 +121,52 @@ export function listPages(lister: Lister): AsyncIterable<KeyRecord[]> {
     }
 
     case 'cursor':
-      return cursorPages(
-        (cursor) =>
+    case 'last_id': {
+      const cursorQuery = (cursor: string | undefined): Record<string, string> =>
+        cursor === undefined ? {} : { [pagination.cursor_param]: cursor };
+      const nextCursor = (root: Fields | undefined, items: KeyRecord[]): string | null => {
+        if (pagination.style === 'last_id') {
+          const more = pagination.has_more === undefined ? items.length > 0 : flag(root, pagination.has_more);
+          return more && items.length > 0 ? items[items.length - 1]!.id : null;
+        }
+        if (pagination.has_more !== undefined && !flag(root, pagination.has_more)) return null;
+        const next = cursorAt(root, pagination.next_cursor);
+        if (next === null && pagination.has_more !== undefined)
+          throw new ShapeError(pagination.next_cursor, `a cursor, since ${pagination.has_more} says more pages follow`);
+        return next;
+      };
+      const partition = spec.partition;
+      if (partition === undefined)
+        return cursorPages(
+          (cursor) =>
+            fetchPage({ path: spec.path, query: { ...query, ...cursorQuery(cursor) } }, ({ root, items }) => ({
+              next: nextCursor(root, items),
+            })),
+          fail,
+        );
+      return partitionedPages({
+        page: (range, cursor) =>
           fetchPage(
-            {
-              path: spec.path,
-              query: { ...query, ...(cursor === undefined ? {} : { [pagination.cursor_param]: cursor }) },
-            },
-            ({ root }) => {
-              if (pagination.has_more !== undefined && !flag(root, pagination.has_more)) return { next: null };
-              const next = cursorAt(root, pagination.next_cursor);
-              if (next === null && pagination.has_more !== undefined)
-                throw new ShapeError(
-                  pagination.next_cursor,
-                  `a cursor, since ${pagination.has_more} says more pages follow`,
-                );
-              return { next };
-            },
+            { path: spec.path, query: { ...query, ...rangeQuery(partition, range), ...cursorQuery(cursor) } },
+            ({ root, items }): Omit<RangePage<KeyRecord>, 'items'> => ({
+              next: nextCursor(root, items),
+              total: optionalInteger(root, partition.total),
+            }),
           ),
+        oldest: async () => {
+          const oneKey = 'page_size' in pagination && pagination.page_size ? { [pagination.page_size.param]: '1' } : {};
+          const { items } = await fetchPage(
+            { path: spec.path, query: { ...query, ...partition.oldest_first, ...oneKey } },
+            () => ({}),
+          );
+          const oldest = items[0]?.created_at;
+          return oldest == null ? null : Math.floor(Date.parse(oldest) / 1000);
+        },
+        pageSize: 'page_size' in pagination && pagination.page_size ? pagination.page_size.max : 1,
+        concurrency: lister.pageConcurrency,
         fail,
-      );
-
-    case 'last_id':
-      return cursorPages(
-        (cursor) =>
-          fetchPage(
-            {
-              path: spec.path,
-              query: { ...query, ...(cursor === undefined ? {} : { [pagination.cursor_param]: cursor }) },
-            },
-            ({ root, items }) => {
-              const more = pagination.has_more === undefined ? items.length > 0 : flag(root, pagination.has_more);
-              return { next: more && items.length > 0 ? items[items.length - 1]!.id : null };
-            },
-          ),
-        fail,
-      );
+      });
+    }
 
     case 'next_url':
     case 'link': {

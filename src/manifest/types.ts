@@ -71,6 +71,16 @@ export interface ListSpec {
   query?: Record<string, QueryValue>;
   items?: string;
   pagination: Pagination;
+  partition?: PartitionSpec;
+}
+
+/** A cursor listing, newest first, that filters by creation time and counts what a filter matches. */
+export interface PartitionSpec {
+  created_from: string;
+  created_to: string;
+  time_format?: 'iso8601' | 'unix_seconds';
+  total: string;
+  oldest_first: Record<string, string>;
 }
 
 /** a field path, several tried in order, or a constant */

@@ -107,7 +107,10 @@ function protocolTests<K>(target: Target<K>, expected: Expectation<K>): void {
     expect(new Set(keys.map((k) => k.id)).size).toBe(keys.length);
     const byId = new Map(keys.map((k) => [k.id, k]));
     for (const record of want) expect(byId.get(record.id)).toEqual(record);
-    expect(server.requests() - before).toBe(expected.pagesFor(want.length));
+    const requests = server.requests() - before;
+    const pages = expected.pagesFor(want.length);
+    if (typeof pages === 'number') expect(requests).toBe(pages);
+    else expect(requests).toSatisfy((n: number) => n >= pages.atLeast && n <= pages.atMost);
   });
 
   test('every listed key carries every field of a key record', async () => {
@@ -314,8 +317,10 @@ function transportTests<K>(target: Target<K>, expected: Expectation<K>): void {
     const { unhandled } = target.server;
     const error = await failure(target, allKeys(connect({ baseUrl: `${new URL(target.baseUrl).origin}/nowhere` })));
     expect(error.kind).toBe('not_found');
-    expect(unhandled.length).toBe(1);
-    expect(unhandled[0]).toContain('/nowhere/');
+    // one request, or two where the first page and the oldest key are asked for at once
+    expect(unhandled.length).toBeGreaterThanOrEqual(1);
+    expect(unhandled.length).toBeLessThanOrEqual(2);
+    for (const request of unhandled) expect(request).toContain('/nowhere/');
     unhandled.length = 0;
   });
 

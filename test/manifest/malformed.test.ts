@@ -27,7 +27,7 @@ const cases: [what: string, content: unknown, line: string][] = [
   [
     'an unknown field',
     set(minimal(), 'list.pages', 3),
-    'list.pages: is not a field here; the fields are method, path, query, items, pagination',
+    'list.pages: is not a field here; the fields are method, path, query, items, pagination, partition',
   ],
   [
     'a wrong type',

@@ -193,7 +193,8 @@ describe('malformed and shifting answers', () => {
   test('a cursor that never advances stops with an error instead of looping', async () => {
     for (const provider of ['dakota', 'cobo'] as const) {
       await withSandbox({ faults: { ignoreCursors: true } }, async (sandbox) => {
-        const { code, stderr } = await list(sandbox, provider);
+        // Dakota walks in parts by creation time, without cursors, unless told to walk one page after another
+        const { code, stderr } = await list(sandbox, provider, '--concurrency', '1');
         expect(code).toBe(1);
         expect(stderr).toMatch(
           new RegExp(
@@ -203,6 +204,17 @@ describe('malformed and shifting answers', () => {
         expect(listRequests(sandbox)).toBeLessThanOrEqual(3);
       });
     }
+  });
+
+  test('a Dakota listing in parts goes on by creation time: a server that ignores cursors still gives every key once', async () => {
+    await withSandbox({ faults: { ignoreCursors: true } }, async (sandbox) => {
+      const { code, stdout } = await list(sandbox, 'dakota');
+      expect(code).toBe(0);
+      const ids = (JSON.parse(stdout) as { id: string }[]).map((key) => key.id);
+      expect(ids).toHaveLength(250);
+      expect(new Set(ids).size).toBe(250);
+      expect(sandbox.requests.some((r) => r.path.includes('created_at_from='))).toBe(true);
+    });
   });
 
   test('a body that is not JSON is exit 1 naming provider and endpoint', async () => {

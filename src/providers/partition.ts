@@ -1,0 +1,234 @@
+import type { ProviderError } from './errors.js';
+import { cursorPages, maxPages } from './pagination.js';
+
+/** Creation times in whole unix seconds, inclusive at both ends; an end left out is open. */
+export interface CreationRange {
+  from?: number;
+  to?: number;
+}
+
+export interface RangePage<T> {
+  items: T[];
+  /** how many keys the range holds, as the provider counts them; null when the answer does not say */
+  total: number | null;
+  /** the cursor of the range's next page; null at the range's end */
+  next: string | null;
+}
+
+/** A cursor listing, newest first, that can also filter by creation time and count what a filter matches. */
+export interface PartitionableListing<T extends { id: string; created_at: string | null }> {
+  /** a page of the keys created in a range, newest first: the range's first page, or the one after a cursor */
+  page(range: CreationRange, cursor: string | undefined): Promise<RangePage<T>>;
+  /** the creation second of the oldest key; null when there is none */
+  oldest(): Promise<number | null>;
+  /** the keys a full page holds; left out, the first page's length */
+  pageSize?: number;
+  concurrency: number;
+  fail: (detail: string) => ProviderError;
+}
+
+const secondOf = (key: { created_at: string | null }): number | null =>
+  key.created_at === null ? null : Math.floor(Date.parse(key.created_at) / 1000);
+
+/** A creation-time part of the listing, walked newest first, one request at a time. */
+interface Part<T> {
+  /** open below for the oldest part */
+  from: number | undefined;
+  to: number;
+  /** the creation second of the oldest key this part has listed: the rest of the part is at or below it */
+  lowest: number | null;
+  /** what the part's last answer said is left in it, if it said; parts with the most left are split first */
+  left: number | null;
+  /** set once the keys of one second fill pages: the rest is walked by the provider's cursor */
+  cursor: string | undefined;
+  inFlight: boolean;
+  done: boolean;
+  /** keys listed by this part, to see that each answer makes progress */
+  listed: Set<string>;
+  /** pages listed and not yet handed on, waiting for the parts before this one */
+  ready: T[][];
+}
+
+/**
+ * A cursor listing walked in parts at once: each cursor page needs the one before it, but a provider that filters by
+ * creation time and counts what a filter matches lets the time range be split and the parts walked together. The
+ * first page (and, beside it, the oldest key) gives the range; it is split into as many parts as requests may be in
+ * flight, and a part that still holds many keys is split again whenever a request slot is free. Parts meet at a
+ * second that both include, and each part continues from its oldest listed second rather than a cursor (a key
+ * revoked meanwhile cannot break the walk), so a key may come twice and is handed on once, in the provider's order:
+ * newest first. A key created while listing is newer than the range, as for a walk that follows the cursor.
+ * `concurrency` 1, or a listing without counts or creation times, is that plain walk.
+ */
+export async function* partitionedPages<T extends { id: string; created_at: string | null }>(
+  listing: PartitionableListing<T>,
+): AsyncIterable<T[]> {
+  const plainWalk = (after: string | null): AsyncIterable<T[]> =>
+    cursorPages((cursor) => listing.page({}, cursor ?? after ?? undefined), listing.fail);
+  if (listing.concurrency <= 1) {
+    yield* plainWalk(null);
+    return;
+  }
+  const oldestKey = listing.oldest();
+  oldestKey.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  const first = await listing.page({}, undefined);
+  yield first.items;
+  if (first.next === null || first.items.length === 0) return;
+  const last = first.items[first.items.length - 1]!;
+  const top = secondOf(last);
+  const left = first.total === null ? null : first.total - first.items.length;
+  const bottom = await oldestKey;
+  const pageSize = listing.pageSize ?? first.items.length;
+  const partsWanted = left === null ? 1 : Math.min(listing.concurrency, Math.ceil(left / pageSize));
+  if (top === null || bottom === null || left === null || partsWanted < 2 || top <= bottom) {
+    yield* plainWalk(first.next);
+    return;
+  }
+  const walk = new PartitionedWalk(listing, pageSize, bottom, new Set(first.items.map((key) => key.id)));
+  yield* walk.pages(top, partsWanted);
+}
+
+class PartitionedWalk<T extends { id: string; created_at: string | null }> {
+  private readonly parts: Part<T>[] = [];
+  private inFlight = 0;
+  private requests = 0;
+  private failure: Error | undefined;
+  /** answers so far, to see whether one came while a page was being handed on */
+  private answers = 0;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly listing: PartitionableListing<T>,
+    private readonly pageSize: number,
+    private readonly bottom: number,
+    /** keys handed on already, the first page's to begin with */
+    private readonly handedOn: Set<string>,
+  ) {}
+
+  /** The pages below the first page's last second, `top`, in about `count` parts to begin with. */
+  async *pages(top: number, count: number): AsyncIterable<T[]> {
+    const bottom = this.bottom;
+    // equal spans of time, newest first; the answers' counts then show where the keys are
+    const span = top - bottom;
+    const parts = Math.max(1, Math.min(count, span));
+    const edge = (i: number): number => bottom + Math.round((i * span) / parts);
+    for (let i = parts; i >= 1; i--) {
+      // the newest part reaches past the first page's last second, which it shares with that page
+      this.parts.push(this.part(i === 1 ? undefined : edge(i - 1), i === parts ? top + 1 : edge(i)));
+    }
+
+    let head = 0;
+    while (head < this.parts.length) {
+      const answersBefore = this.answers;
+      this.fillSlots();
+      if (this.failure !== undefined) throw this.failure;
+      for (let part = this.parts[head]; part !== undefined; part = this.parts[head]) {
+        for (let page = part.ready.shift(); page !== undefined; page = part.ready.shift()) {
+          const fresh = page.filter((key) => !this.handedOn.has(key.id));
+          for (const key of fresh) this.handedOn.add(key.id);
+          if (fresh.length > 0) yield fresh;
+        }
+        if (!part.done) break;
+        head++;
+      }
+      // an answer that came while a page was being handed on has changed what to do: no waiting for another
+      if (head < this.parts.length && this.answers === answersBefore)
+        await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  private part(from: number | undefined, to: number): Part<T> {
+    return {
+      from,
+      to,
+      lowest: null,
+      left: null,
+      cursor: undefined,
+      inFlight: false,
+      done: false,
+      listed: new Set(),
+      ready: [],
+    };
+  }
+
+  /** Keeps every request slot busy: the next page of a part that waits, else a part split in two. */
+  private fillSlots(): void {
+    while (this.inFlight < this.listing.concurrency && this.failure === undefined) {
+      const waiting = this.parts.find((part) => !part.done && !part.inFlight);
+      const part = waiting ?? this.split();
+      if (part === undefined) return;
+      this.request(part);
+    }
+  }
+
+  /** The part with the most keys left, split at the middle of its time still to walk; its older half is returned. */
+  private split(): Part<T> | undefined {
+    let widest: Part<T> | undefined;
+    for (const part of this.parts) {
+      if (part.done || part.left === null || part.left <= this.pageSize || part.lowest === null) continue;
+      if (part.lowest - (part.from ?? this.bottom) < 2) continue;
+      if (widest === undefined || part.left > widest.left!) widest = part;
+    }
+    if (widest === undefined) return undefined;
+    const middle = Math.floor(((widest.from ?? this.bottom) + widest.lowest!) / 2);
+    const older = this.part(widest.from, middle);
+    widest.from = middle;
+    widest.left = null;
+    this.parts.splice(this.parts.indexOf(widest) + 1, 0, older);
+    return older;
+  }
+
+  private request(part: Part<T>): void {
+    if (++this.requests > maxPages) {
+      this.failure ??= this.listing.fail(`more than ${maxPages} pages; stopping rather than list forever`);
+      return;
+    }
+    // a part goes on from its oldest listed second up to the next one (keys of a second partly listed come again),
+    // or, through a crowded second, from the cursor of a request made with the same bounds
+    if (part.cursor === undefined && part.lowest !== null) part.to = part.lowest + 1;
+    const from = part.from;
+    part.inFlight = true;
+    this.inFlight++;
+    this.listing
+      .page({ from, to: part.to }, part.cursor)
+      .then((page) => {
+        this.answered(part, from, page);
+      })
+      .catch((error: unknown) => (this.failure ??= error instanceof Error ? error : new Error(String(error))))
+      .finally(() => {
+        part.inFlight = false;
+        this.inFlight--;
+        this.answers++;
+        this.wake?.();
+        this.wake = undefined;
+      });
+  }
+
+  private answered(part: Part<T>, askedFrom: number | undefined, page: RangePage<T>): void {
+    // keys below the part's start belong to the part split off while this request was out
+    const mine =
+      part.from === undefined ? page.items : page.items.filter((key) => (secondOf(key) ?? Infinity) >= part.from!);
+    const passedStart = mine.length < page.items.length;
+    const fresh = mine.filter((key) => !part.listed.has(key.id));
+    for (const key of fresh) part.listed.add(key.id);
+    if (fresh.length > 0) part.ready.push(fresh);
+    const lowest = mine.reduce<number | null>((low, key) => {
+      const second = secondOf(key);
+      return second === null || (low !== null && low <= second) ? low : second;
+    }, null);
+    if (passedStart || page.next === null || page.items.length === 0) {
+      part.done = true;
+      return;
+    }
+    // a second holding more keys than a page shows little new beyond it: the cursor goes through it
+    if (part.cursor === undefined && fresh.length < page.items.length / 2) part.cursor = page.next;
+    else if (part.cursor !== undefined) {
+      if (fresh.length === 0)
+        throw this.listing.fail(
+          'a page of a creation-time range holds only keys already listed; stopping rather than looping',
+        );
+      part.cursor = page.next;
+    }
+    part.lowest = lowest ?? part.lowest;
+    part.left = askedFrom === part.from && page.total !== null ? page.total - page.items.length : null;
+  }
+}
