@@ -1,6 +1,14 @@
 import type { ErrorReader } from '../providers/api.js';
 import { keyRecord, statusOf } from '../providers/normalise.js';
-import { arrayAt, isoFromMs, objectAt, parseIsoUtc, ShapeError, type Fields } from '../providers/shape.js';
+import {
+  arrayAt,
+  isCanonicalIso,
+  isoFromMs,
+  objectAt,
+  parseIsoUtc,
+  ShapeError,
+  type Fields,
+} from '../providers/shape.js';
 import type { KeyRecord, KeyStatus } from '../providers/types.js';
 import type { ErrorSpec, KeyFields, StatusSpec, TextField, TimeField, TimeFormat } from './types.js';
 
@@ -14,9 +22,18 @@ interface Located {
   name: string;
 }
 
+/** Dotted paths split once: the same few are read from every key of every page. */
+const splitPaths = new Map<string, readonly string[]>();
+
+function namesOf(path: string): readonly string[] {
+  let names = splitPaths.get(path);
+  if (names === undefined) splitPaths.set(path, (names = path.split('.')));
+  return names;
+}
+
 /** The object holding a dotted path's last field; undefined when an object on the way is absent. */
 function locate(root: Fields, path: string): Located | undefined {
-  const names = path.split('.');
+  const names = namesOf(path);
   let holder = root;
   for (const name of names.slice(0, -1)) {
     if (!holder.has(name)) return undefined;
@@ -143,6 +160,7 @@ function timeAs(value: unknown, format: TimeFormat, path: string): string | null
   };
   if (format === 'iso8601' || format === 'rfc2822') {
     if (typeof value !== 'string') return fail();
+    if (isCanonicalIso(value)) return value;
     const ms =
       format === 'iso8601' ? (/^\d{4}-\d{2}-\d{2}/.test(value) ? parseIsoUtc(value) : Number.NaN) : Date.parse(value);
     return isoFromMs(ms) ?? fail();

@@ -29,12 +29,30 @@ const earliestTime = -62_167_219_200_000;
 const latestTime = 253_402_300_799_999;
 const rfc2822 = /^(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|GMT|UT|UTC)$/;
 
+const canonicalIso = /^\d{4}-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+/**
+ * Whether a text is already a time as keywarden writes them, `2024-03-01T10:00:00.000Z`, with a day its month has:
+ * most providers send that, and it then needs no parsing and formatting again.
+ */
+export function isCanonicalIso(text: string): boolean {
+  const parts = canonicalIso.exec(text);
+  if (parts === null) return false;
+  const month = Number(parts[1]);
+  const day = Number(parts[2]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (month !== 2) return day <= (month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31);
+  const year = Number(text.slice(0, 4));
+  return day <= (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28);
+}
+
 /**
  * A time as ISO 8601 UTC with milliseconds, from what providers send: unix seconds or milliseconds (told apart by
  * size) as a number or a string of digits, ISO 8601 with or without a zone (UTC), or RFC 2822 (Twilio).
  */
 export function toIsoTime(value: unknown, path: string): string | null {
   if (value === null || value === undefined) return null;
+  if (typeof value === 'string' && isCanonicalIso(value)) return value;
   let ms: number;
   if (typeof value === 'number' && Number.isFinite(value)) ms = value < 1e11 ? value * 1000 : value;
   else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) ms = parseIsoUtc(value);

@@ -12,6 +12,7 @@ const invisible = '\\u061c\\u200b\\u200e\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u
 const unsafe = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${invisible}]`, 'g');
 const unsafeBesideBreaks = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f${invisible}]`, 'g');
 const unsafeInJson = new RegExp(`[\\u007f-\\u009f${invisible}]`, 'g');
+const anyUnsafeInJson = new RegExp(`[\\u007f-\\u009f${invisible}]`);
 
 const named: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -37,10 +38,19 @@ export function inertKeepingBreaks(text: string): string {
  * C0 controls, and this escapes the C1 controls, bidirectional and invisible characters it leaves raw.
  */
 export function safeJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(
-    unsafeInJson,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return inertJson(JSON.stringify(value, null, indent));
+}
+
+/** Values as JSON lines, each inert as safeJson makes it: one pass over the batch, not one a value. */
+export function safeJsonLines(values: readonly unknown[]): string {
+  let text = '';
+  for (const value of values) text += `${JSON.stringify(value)}\n`;
+  return inertJson(text);
+}
+
+function inertJson(json: string): string {
+  if (!anyUnsafeInJson.test(json)) return json;
+  return json.replace(unsafeInJson, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A field of tab-separated output: tabs, line breaks and backslashes escaped, so a value can never add a column or a row. */

@@ -1,6 +1,6 @@
 import { csvRow } from './csv.js';
 import type { OutputFormat } from './format.js';
-import { safeJson, tsvField } from './inert.js';
+import { safeJson, safeJsonLines, tsvField } from './inert.js';
 import type { Output } from './output.js';
 import type { Style } from './style.js';
 import type { TableCell, TableColumn } from './table.js';
@@ -71,7 +71,7 @@ export class Presenter<F extends OutputFormat = OutputFormat> {
     const table = format === 'table' && screen.terminal;
     const streams = options.stream === true && format !== 'json' && !table;
     const encode = (rows: readonly R[]): string => {
-      if (format === 'ndjson') return rows.map((row) => `${safeJson(view.json(row))}\n`).join('');
+      if (format === 'ndjson') return safeJsonLines(rows.map((row) => view.json(row)));
       if (format === 'csv') return rows.map((row) => csvRow([...view.csv!.row(row)])).join('');
       return rows
         .map(

@@ -69,6 +69,21 @@ describe('key fields', () => {
     );
   });
 
+  test('a time already as keywarden writes it is kept as it is; any other form is parsed, as before', () => {
+    const created = (t: unknown, format?: 'iso8601') =>
+      read({ id: 'k', t }, { id: 'id', created_at: format ? { path: 't', format } : 't' }).created_at;
+    for (const format of [undefined, 'iso8601'] as const) {
+      expect(created('2024-02-29T23:59:59.999Z', format)).toBe('2024-02-29T23:59:59.999Z');
+      // days a month lacks, and 24:00, roll over as Date.parse takes them, as they did before the shortcut
+      expect(created('2023-02-29T10:00:00.000Z', format)).toBe('2023-03-01T10:00:00.000Z');
+      expect(created('2024-04-31T10:00:00.000Z', format)).toBe('2024-05-01T10:00:00.000Z');
+      expect(created('2100-02-29T00:00:00.000Z', format)).toBe('2100-03-01T00:00:00.000Z');
+      expect(created('2000-02-29T00:00:00.000Z', format)).toBe('2000-02-29T00:00:00.000Z');
+      expect(() => created('2024-13-01T00:00:00.000Z', format)).toThrow(ShapeError);
+      expect(created('2024-01-01T24:00:00.000Z', format)).toBe('2024-01-02T00:00:00.000Z');
+    }
+  });
+
   test('times past the year 9999 or before the year 0 are refused, guessed or declared, never six-digit years', () => {
     expect(read({ id: 'k', t: 'Fri, 31 Dec 9999 23:59:59 GMT' }, { id: 'id', created_at: 't' }).created_at).toBe(
       '9999-12-31T23:59:59.000Z',

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { InterruptedError } from '../../src/errors.js';
 import { Interrupts } from '../../src/interrupts.js';
 import { keyRecord } from '../../src/providers/normalise.js';
-import { csvCell, inert, safeJson, tsvField } from '../../src/render/inert.js';
+import { csvCell, inert, safeJson, safeJsonLines, tsvField } from '../../src/render/inert.js';
 import { childEnvironment } from '../../src/secrets/child-env.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { Secret } from '../../src/secrets/secret.js';
@@ -111,6 +111,14 @@ describe('inert text', () => {
         const json = safeJson({ text });
         expect(JSON.parse(json)).toEqual({ text });
         expect(json).not.toMatch(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+      }),
+    );
+  });
+
+  test('JSON lines of a batch are the lines safeJson writes for each value', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ name: fc.string({ unit: 'binary' }), n: fc.integer() })), (values) => {
+        expect(safeJsonLines(values)).toBe(values.map((value) => `${safeJson(value)}\n`).join(''));
       }),
     );
   });
