@@ -11,6 +11,7 @@ export const commandModules: readonly { name: string; load: () => Promise<Comman
   { name: 'revoke', load: async () => (await import('../commands/revoke.js')).revokeCommand },
   { name: 'rotate', load: async () => (await import('../commands/rotate.js')).rotateCommand },
   { name: 'audit', load: async () => (await import('../commands/audit.js')).auditCommand },
+  { name: 'respond', load: async () => (await import('../commands/respond.js')).respondCommand },
   { name: 'profile', load: async () => (await import('../commands/profile.js')).profileCommand },
   { name: 'login', load: async () => (await import('../commands/login.js')).loginCommand },
   { name: 'logout', load: async () => (await import('../commands/login.js')).logoutCommand },

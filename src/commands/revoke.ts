@@ -75,7 +75,7 @@ async function chooseTargets(
  * finished even when the person interrupts, so the report says exactly what was revoked; keys not yet begun are
  * then left alone and reported as not revoked.
  */
-async function revokeAll(
+export async function revokeAll(
   ctx: Context,
   provider: Provider,
   targets: Key[],

@@ -5,7 +5,7 @@ import { connect, createCredentials } from '../credentials.js';
 import { UsageError } from '../errors.js';
 import { makeProfile, resolveProfile, type Profile } from '../profiles.js';
 import { profileKeys } from '../providers/listing.js';
-import type { CreateRequest, Key, ProviderInfo } from '../providers/types.js';
+import type { CreateRequest, Key, Provider, ProviderInfo } from '../providers/types.js';
 import { inert, tsvField } from '../render/inert.js';
 import type { Presenter } from '../render/present.js';
 import { newRotationId, JournalStore, type Journal, type RotationPlan } from '../rotation/journal.js';
@@ -84,7 +84,10 @@ export function newKeyRequest(old: Key, provider: ProviderInfo, name: string | u
   return request;
 }
 
-function planOptions(profile: Profile, options: RotateOptions): Omit<RotationPlan, 'request'> {
+export function planOptions(
+  profile: Profile,
+  options: Pick<RotateOptions, 'store' | 'deliver' | 'verifyUse' | 'keepOld' | 'grace'>,
+): Omit<RotationPlan, 'request'> {
   const store = options.store ?? profile.store ?? 'keychain';
   if (store === 'none') {
     throw new UsageError(
@@ -214,26 +217,9 @@ async function rotate(ctx: Context, { reference, ...options }: RotateInput): Pro
     throw new UsageError('--name renames one key; it cannot be used with --older-than');
 
   const now = ctx.now();
-  const journalsToRun: Journal[] = targets.map((old) => ({
-    version: 1,
-    id: newRotationId(now),
-    profile: profile.name,
-    provider: profile.definition.id,
-    provider_ref: profile.provider,
-    base_url: profile.baseUrl,
-    started_at: now.toISOString(),
-    old,
-    plan: { request: newKeyRequest(old, profile.definition, options.name, now), ...settings },
-    done: {},
-    create_started_at: null,
-    new: null,
-    grace_until: null,
-    orphans: [],
-    verified_use: null,
-    old_revoked: false,
-    finished_at: null,
-    last_error: null,
-  }));
+  const journalsToRun = targets.map((old) =>
+    newJournal(profile, old, newKeyRequest(old, profile.definition, options.name, now), settings, now),
+  );
 
   if (journalsToRun.length === 0) {
     await out.document({ rotations: [], failed: [] });
@@ -259,12 +245,66 @@ async function rotate(ctx: Context, { reference, ...options }: RotateInput): Pro
     return declined;
   }
 
-  const store = await ctx.services.keeper.usableStore(settings.store);
-  const credentials = settings.native ? {} : await createCredentials(ctx, profile.definition);
   const single = reference !== undefined;
+  const { finished, failed, store } = await runRotations(ctx, provider, journalsToRun, single);
+  await report(ctx, out, finished, failed, store, single);
+  return failed.length > 0 ? partlyFailed : done;
+}
+
+/** A rotation of one key, not yet begun. */
+export function newJournal(
+  profile: Profile,
+  old: Key,
+  request: CreateRequest,
+  settings: Omit<RotationPlan, 'request'>,
+  now: Date,
+): Journal {
+  return {
+    version: 1,
+    id: newRotationId(now),
+    profile: profile.name,
+    provider: profile.definition.id,
+    provider_ref: profile.provider,
+    base_url: profile.baseUrl,
+    started_at: now.toISOString(),
+    old,
+    plan: { request, ...settings },
+    done: {},
+    create_started_at: null,
+    new: null,
+    grace_until: null,
+    orphans: [],
+    verified_use: null,
+    old_revoked: false,
+    finished_at: null,
+    last_error: null,
+  };
+}
+
+export interface RotationFailure {
+  key_id: string;
+  rotation_id: string;
+  error: string;
+}
+
+/**
+ * Rotations of one profile's keys, one after another, each journaled before it begins. With several, one that
+ * fails is reported and the others go on; a single one's failure is the command's.
+ */
+export async function runRotations(
+  ctx: Context,
+  provider: Provider,
+  toRun: readonly Journal[],
+  single: boolean,
+): Promise<{ finished: Journal[]; failed: RotationFailure[]; store: SecretStore }> {
+  const plan = toRun[0]!.plan;
+  const store = await ctx.services.keeper.usableStore(plan.store);
+  // a provider is its own definition: what a create needs besides the token is declared on it
+  const credentials = plan.native ? {} : await createCredentials(ctx, provider);
+  const journals = rotationJournals(ctx);
   const finished: Journal[] = [];
-  const failed: { key_id: string; rotation_id: string; error: string }[] = [];
-  for (const journal of journalsToRun) {
+  const failed: RotationFailure[] = [];
+  for (const journal of toRun) {
     journal.done.preflight = ctx.now().toISOString();
     await journals.begin(journal);
     passed('after-preflight', journal.id);
@@ -276,8 +316,7 @@ async function rotate(ctx: Context, { reference, ...options }: RotateInput): Pro
       failed.push({ key_id: journal.old.id, rotation_id: journal.id, error: error.message });
     }
   }
-  await report(ctx, out, finished, failed, store, single);
-  return failed.length > 0 ? partlyFailed : done;
+  return { finished, failed, store };
 }
 
 async function runOne(ctx: Context, deps: Omit<RotationDeps, 'ctx' | 'progress'>, journal: Journal): Promise<Journal> {
@@ -292,7 +331,7 @@ async function report(
   ctx: Context,
   out: Presenter<'table' | 'json'>,
   finished: Journal[],
-  failed: { key_id: string; rotation_id: string; error: string }[],
+  failed: RotationFailure[],
   store: SecretStore,
   single: boolean,
 ): Promise<void> {

@@ -15,6 +15,7 @@ export function manifestProblems(manifest: Manifest, options: { builtin?: boolea
     ...capabilityProblems(manifest),
     ...queryProblems(manifest),
     ...partitionProblems(manifest),
+    ...secretFormatProblems(manifest),
     ...credentialProblems(manifest),
     ...referenceProblems(manifest),
     ...environmentProblems(manifest, options.builtin === true),
@@ -132,6 +133,24 @@ function partitionProblems(manifest: Manifest): SchemaProblem[] {
       problems.push({ path: `list.query.${name}`, message: 'is set by list.partition; leave it out of query' });
   }
   return problems;
+}
+
+/** A secret format is matched against whole leaked secrets: anchored, and able to name the key where it says it can. */
+function secretFormatProblems(manifest: Manifest): SchemaProblem[] {
+  const format = manifest.secret_format;
+  if (!format) return [];
+  const path = 'secret_format.pattern';
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(format.pattern);
+  } catch {
+    return [{ path, message: 'is not a regular expression' }];
+  }
+  if (!format.pattern.startsWith('^') || !format.pattern.endsWith('$'))
+    return [{ path, message: 'must match the whole secret: begin with ^ and end with $' }];
+  if (format.key_id === 'first_group' && new RegExp(`${pattern.source}|`).exec('')!.length < 2)
+    return [{ path, message: 'needs a group, (...), for the key id, since key_id is first_group' }];
+  return [];
 }
 
 const credentialLike = /auth|token|secret|key|password|passwd|cookie|session|signature/i;

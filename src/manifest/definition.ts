@@ -132,6 +132,12 @@ export function manifestDefinition(
     capabilities: capabilitiesOf(manifest),
     settings: settingsOf(manifest),
     credentials: credentialsOf(manifest),
+    ...(manifest.secret_format && {
+      secretFormat: {
+        pattern: new RegExp(manifest.secret_format.pattern),
+        keyId: manifest.secret_format.key_id ?? null,
+      },
+    }),
   };
   const { list, create, revoke, rotate, key_fields: fields } = manifest;
 

@@ -19,6 +19,14 @@ export interface Manifest {
   revoke?: RevokeSpec;
   rotate?: RotateSpec;
   errors?: ErrorSpec;
+  secret_format?: SecretFormatSpec;
+}
+
+/** What the provider's secrets look like, so that a leaked one can be told apart and matched to its key. */
+export interface SecretFormatSpec {
+  pattern: string;
+  /** how a secret names its key: the pattern's first group is the key id, or the id is the secret's SHA-512 (npm) */
+  key_id?: 'first_group' | 'sha512_hex';
 }
 
 /** A profile setting the provider needs: an account id, an organisation. */

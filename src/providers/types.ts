@@ -113,6 +113,15 @@ export interface ProviderInfo {
   capabilities: Capabilities;
   settings: readonly SettingInfo[];
   credentials: readonly CredentialInfo[];
+  /** what the provider's secrets look like, where they have a shape of their own */
+  secretFormat?: SecretFormat;
+}
+
+export interface SecretFormat {
+  /** the whole secret */
+  pattern: RegExp;
+  /** how a secret names its key, where it does */
+  keyId: 'first_group' | 'sha512_hex' | null;
 }
 
 /**

@@ -70,6 +70,23 @@ export class SecretKeeper {
     return new Secret(value);
   }
 
+  /** The ids of a profile's keys whose secrets are stored, as the index of stored secrets lists them. */
+  async storedKeyIds(profile: string): Promise<Set<string>> {
+    const start = keyAccount(profile, '');
+    return new Set(
+      (await this.deps.index())
+        .list()
+        .filter((entry) => entry.account.startsWith(start))
+        .map((entry) => entry.account.slice(start.length)),
+    );
+  }
+
+  /** A key's stored secret, from the store the index names, tainted; undefined when there is none. */
+  async storedSecret(profile: string, keyId: string): Promise<Secret | undefined> {
+    const entry = (await this.deps.index()).lookup(keyAccount(profile, keyId));
+    return entry ? this.read(await this.deps.store(entry.store), profile, keyId) : undefined;
+  }
+
   /**
    * Deletes the stored secret of a key that was just revoked, wherever the index says it is. A failure is a
    * warning: the key is gone either way.

@@ -16,7 +16,7 @@ export const layers: [name: string, modules: RegExp][] = [
   ['state', /^(secrets\/.*|config\/.*|interrupts)$/],
   ['output', /^render\/.*$/],
   ['context', /^(context|settings|services|prompt|profiles|credentials)$/],
-  ['workflows', /^(handover|rotation|audit)\/.*$/],
+  ['workflows', /^(handover|rotation|audit|respond)\/.*$/],
   ['commands', /^(commands\/.*|command-spec)$/],
   ['cli', /^(cli|cli\/.*|main)$/],
 ];

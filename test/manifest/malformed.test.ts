@@ -105,6 +105,26 @@ const cases: [what: string, content: unknown, line: string][] = [
     set(set(minimal(), 'list.pagination', { style: 'page', page_param: 'page' }), 'list.query', { page: 1 }),
     'list.query.page: is set by list.pagination; leave it out of query',
   ],
+  [
+    'a partition of a page-number listing',
+    set(minimal(), 'list.partition', {
+      created_from: 'from',
+      created_to: 'to',
+      total: 'meta.total',
+      oldest_first: { order: 'asc' },
+    }),
+    'list.partition: needs list.pagination of style cursor or last_id',
+  ],
+  [
+    'a secret format that does not match the whole secret',
+    set(minimal(), 'secret_format', { pattern: 'tk_[a-z]+' }),
+    'secret_format.pattern: must match the whole secret: begin with ^ and end with $',
+  ],
+  [
+    'a secret format naming a key id it has no group for',
+    set(minimal(), 'secret_format', { pattern: '^tk_[a-z]+$', key_id: 'first_group' }),
+    'secret_format.pattern: needs a group, (...), for the key id, since key_id is first_group',
+  ],
   ['a file that is not there', undefined, 'no such file'],
 ];
 

@@ -146,7 +146,7 @@ describe('providers validate', () => {
         `keywarden: ${broken}: key_fields: is required`,
         `keywarden: ${broken}: list.pagination.style: must be one of page, offset, cursor, last_id, next_url, link, none`,
         `keywarden: ${broken}: create.path: must be a path below the base URL: one leading '/', no query (use query), no '#', backslash or space; {name} where a profile setting or the key id goes`,
-        `keywarden: ${broken}: colour: is not a field here; the fields are manifest_version, id, name, base_url, settings, auth, capabilities, list, key_fields, create, revoke, rotate, errors`,
+        `keywarden: ${broken}: colour: is not a field here; the fields are manifest_version, id, name, base_url, settings, auth, capabilities, list, key_fields, create, revoke, rotate, errors, secret_format`,
       ].sort(),
     );
 
