@@ -98,7 +98,8 @@ const resultWord: Record<Verdict['result'], string> = {
 /** Findings as a table on a terminal, one tab-separated line each in a pipe, each finding's document in json. */
 export const responsesView: RecordsView<Response> = {
   columns: [
-    { header: 'FOUND IN', fit: 'truncate', cell: (r, s) => s.plain(`${r.finding.source}#${r.finding.index}`) },
+    // the finding's number first: a long path is cut at its end, never the number
+    { header: 'FINDING', fit: 'truncate', cell: (r, s) => s.plain(`#${r.finding.index} ${r.finding.source}`) },
     { header: 'WHERE', fit: 'truncate', drop: 4, cell: (r, s) => s.orDash(whereFound(r.finding) || null) },
     { header: 'SECRET', fit: 'fixed', drop: 3, cell: (r, s) => s.plain(r.fingerprint) },
     { header: 'RESULT', fit: 'fixed', cell: (r, s) => s.plain(resultWord[r.verdict.result]) },
