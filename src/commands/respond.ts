@@ -57,13 +57,14 @@ export const respondCommand = command({
   options,
   examples: [
     {
-      note: 'what a TruffleHog scan found, matched to your keys',
-      command: 'trufflehog git file://. --json | keywarden respond -',
+      note: 'which of your keys a scanner found leaked (trufflehog ... --json, gitleaks ... --report-format json)',
+      command: 'keywarden respond leaks.json',
+      exits: 3,
     },
-    { note: 'the keys a gitleaks report would revoke', command: 'keywarden respond leaks.json --revoke --dry-run' },
+    { note: 'the keys it would revoke', command: 'keywarden respond leaks.json --revoke --dry-run', exits: 3 },
     {
       note: 'rotate each leaked key: the new one delivered before the old one dies',
-      command: 'keywarden respond scan.json --rotate --deliver ./update-secret.sh --yes',
+      command: 'keywarden respond leaks.json --rotate --deliver ./update-secret.sh --yes',
     },
   ],
   run: respond,

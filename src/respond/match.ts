@@ -140,8 +140,12 @@ export async function matchLeak(leaked: Leaked, inventories: readonly Inventory[
       if (by !== null) candidates.push({ key, by });
     }
   }
-  if (candidates.length === 1) return { result: 'matched', ...candidates[0]! };
-  if (candidates.length > 1) return { result: 'ambiguous', candidates: candidates.map((c) => c.key) };
+  // two profiles of one account list the same key: it is one key, matched through the first profile
+  const distinct = candidates.filter(
+    (c, i) => candidates.findIndex((other) => other.key.provider === c.key.provider && other.key.id === c.key.id) === i,
+  );
+  if (distinct.length === 1) return { result: 'matched', ...distinct[0]! };
+  if (distinct.length > 1) return { result: 'ambiguous', candidates: distinct.map((c) => c.key) };
   const shaped = inventories.filter((_, i) => fits[i] === true).map((inventory) => inventory.profile);
   return {
     result: 'unknown',

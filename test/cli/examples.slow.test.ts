@@ -12,6 +12,7 @@ import { assertBuilt, repoRoot, runBin, spawnBin } from '../helpers/binary.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { keychainAvailable } from '../helpers/keychain.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
+import { gitleaks } from '../respond/scanner-reports.js';
 import { builtinIds } from '../../src/providers/builtin-ids.js';
 import type { SandboxProviderId } from '../../src/sandbox/model.js';
 
@@ -67,7 +68,8 @@ afterAll(async () => sandbox?.close());
 /**
  * A person's setup as the examples assume it: `prod` (EdgeDNS, current) and `staging` (Cobo), a profile per built-in
  * provider, all on the sandbox, the admin token in the environment, and in the working directory ./update-secret.sh, a
- * script that puts the new secret to use, and last.json, an earlier audit's document.
+ * script that puts the new secret to use, last.json, an earlier audit's document, and leaks.json, a gitleaks report
+ * that found the secret of a key of prod.
  */
 async function setUp(): Promise<{ env: Record<string, string | undefined>; cwd: string }> {
   const home = isolatedEnv();
@@ -109,6 +111,8 @@ async function setUp(): Promise<{ env: Record<string, string | undefined>; cwd: 
       keys: [],
     }),
   );
+  const leaked = sandbox.accounts.edgedns.create({ name: 'leaked in a commit', environment: 'live' });
+  writeFileSync(join(cwd, 'leaks.json'), gitleaks([{ secret: leaked.secret, file: 'config/prod.env', line: 3 }]));
   return { env, cwd };
 }
 

@@ -267,3 +267,13 @@ describe('respond: input', () => {
     for (const text of [markdown.stdout, sarif.stdout]) expect(text).not.toContain(edgedns.secret);
   });
 });
+
+describe('respond: profiles of one account', () => {
+  test('a key two profiles list is one key: matched through the first profile, not ambiguous', async () => {
+    const added = await runCli(['profile', 'add', 'edgedns-again', ...sandbox.args('edgedns')], { env: env() });
+    expect(added.code).toBe(0);
+    const edgedns = oldKey('edgedns', 'listed twice');
+    const { doc } = await respond([report('twice.txt', `${edgedns.secret}\n`)]);
+    expect(doc!.findings[0]).toMatchObject({ result: 'matched', key: { id: edgedns.id, profile: 'edgedns' } });
+  });
+});
