@@ -4,7 +4,8 @@ import type { Declaration, ExampleSpec, OptionSpec } from '../command-spec.js';
 
 /** Help is keywarden's own text, all ASCII: a character is a column. */
 const displayWidth = (text: string): number => text.length;
-const wrapToWidth = (text: string, width: number): string[] => wrapWords(text, width, displayWidth);
+const wrapToWidth = (text: string, width: number): string[] =>
+  wrapWords(text, width, displayWidth, (word) => word.split(''));
 
 /**
  * Help laid out as gh lays out its own: what the command does, USAGE, ARGUMENTS, FLAGS, INHERITED FLAGS in brief,
@@ -159,4 +160,64 @@ export function rootHelp(
     ...section('LEARN MORE', learnMore('', width), style),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** The help of the command at a path of names after `keywarden`; `[]` is keywarden's own. */
+export function helpFor(
+  path: readonly string[],
+  commands: readonly Declaration[],
+  rootExamples: readonly ExampleSpec[],
+  width: number,
+  style: HelpStyle,
+): string {
+  const found = commandAt(commands, path, false);
+  if (!found) throw new Error(`no command ${path.join(' ')}`);
+  return found.spec ? commandHelp(found.spec, [...path], width, style) : rootHelp(commands, rootExamples, width, style);
+}
+
+/**
+ * The command at a path of names, its spec undefined for `[]` (keywarden itself); undefined if a name is no
+ * command's at its level (or, with `listedOnly`, a hidden one's).
+ */
+function commandAt(
+  commands: readonly Declaration[],
+  path: readonly string[],
+  listedOnly: boolean,
+): { spec: Declaration | undefined } | undefined {
+  let spec: Declaration | undefined;
+  let level = commands;
+  for (const name of path) {
+    spec = level.find((c) => c.name === name && !(listedOnly && c.hidden));
+    if (!spec) return undefined;
+    level = spec.subcommands ?? [];
+  }
+  return { spec };
+}
+
+/** A command line that asks for help and nothing else: the command whose help it asks for. */
+export interface HelpRequest {
+  /** the command's names after `keywarden`; `[]` is keywarden itself */
+  path: string[];
+  /** asked with -h or --help, which commander answers without waiting for stdout to take the text */
+  byFlag: boolean;
+}
+
+/**
+ * The help a command line asks for, read as commander reads it, when it asks for nothing else: `keywarden` alone,
+ * a command's names then `--help` or `-h`, `help` then the names of a listed command, or a group's names alone.
+ * Anything more (a flag, an argument, a name that is no command's) is undefined: commander parses that line, and
+ * says what is wrong with it. This is what lets help start without commander or any command's code.
+ */
+export function helpRequest(argv: readonly string[], commands: readonly Declaration[]): HelpRequest | undefined {
+  const last = argv[argv.length - 1];
+  if (last === '--help' || last === '-h') {
+    const path = argv.slice(0, -1);
+    return commandAt(commands, path, false) ? { path, byFlag: true } : undefined;
+  }
+  if (argv[0] === 'help') {
+    const path = argv.slice(1);
+    return commandAt(commands, path, true) ? { path, byFlag: false } : undefined;
+  }
+  const found = commandAt(commands, argv, false);
+  return found && !found.spec?.runs ? { path: [...argv], byFlag: false } : undefined;
 }

@@ -11,8 +11,16 @@ export function graphemes(text: string): string[] {
   return [...segmenter.segment(text)].map((s) => s.segment);
 }
 
-/** Text broken into lines of at most `width` at spaces; a word longer than a line is broken where it must be. */
-export function wrapWords(text: string, width: number, measure: (text: string) => number): string[] {
+/**
+ * Text broken into lines of at most `width` at spaces; a word longer than a line is broken between the characters
+ * `characters` finds (graphemes unless the text is known to be plain ASCII, where ICU's start-up is not worth paying).
+ */
+export function wrapWords(
+  text: string,
+  width: number,
+  measure: (text: string) => number,
+  characters: (word: string) => string[] = graphemes,
+): string[] {
   const lines: string[] = [];
   let line = '';
   const push = (word: string): void => {
@@ -25,7 +33,7 @@ export function wrapWords(text: string, width: number, measure: (text: string) =
     line = '';
     // a word wider than the line fills lines of its own
     let part = '';
-    for (const segment of graphemes(word)) {
+    for (const segment of characters(word)) {
       if (measure(part + segment) > width && part !== '') {
         lines.push(part);
         part = '';

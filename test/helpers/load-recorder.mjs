@@ -1,5 +1,8 @@
-// Loaded with `node --import`: records every module URL the program resolves into $KW_LOAD_LOG.
-import { register } from 'node:module';
+// Loaded with `node --import`: records every module the program loads into $KW_LOAD_LOG, as a URL: ES modules as
+// they are resolved, CommonJS ones (the bin among them) as they are required.
+import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 register(
   `data:text/javascript,${encodeURIComponent(`
@@ -11,3 +14,14 @@ register(
     }
   `)}`,
 );
+
+const Module = createRequire(import.meta.url)('node:module');
+const load = Module._load;
+Module._load = function recorded(request, parent, isMain) {
+  const path = Module._resolveFilename(request, parent, isMain);
+  appendFileSync(
+    process.env.KW_LOAD_LOG,
+    `${path.startsWith('/') ? pathToFileURL(path).href : `node:${path.replace(/^node:/, '')}`}\n`,
+  );
+  return load.call(this, request, parent, isMain);
+};

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { isolatedEnv } from '../helpers/cli.js';
+import { assertBuilt, repoRoot, runBin } from '../helpers/binary.js';
+
+/**
+ * What the built binary loads to start, by the list of files it loads (never by how long it takes: the bench
+ * measures that). In a pipe, help is the bin alone, answering from the pages the build laid out
+ * (scripts/help-pages.mjs); on a terminal it is one bundle, dist/cli.js (scripts/bundle.mjs), beside the bin: no
+ * command's code, no commander, nothing else from dist/ or node_modules.
+ */
+
+beforeAll(assertBuilt);
+
+const root = pathToFileURL(repoRoot).href;
+
+/** Every file (not Node's own modules) the run resolved, relative to the repository. */
+async function filesLoaded(args: string[]): Promise<string[]> {
+  const env = isolatedEnv();
+  const log = join(env.HOME!, 'loads.log');
+  const { code, stdout, stderr } = await runBin(args, {
+    env: { ...env, KW_LOAD_LOG: log },
+    nodeArgs: ['--import', join(repoRoot, 'test/helpers/load-recorder.mjs')],
+  });
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  expect(stdout).not.toBe('');
+  const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  return [...new Set(urls.filter((url) => !url.startsWith('node:')).map((url) => url.replace(root, '')))];
+}
+
+describe('start-up', () => {
+  test('--version is the bin alone', async () => {
+    expect(await filesLoaded(['--version'])).toEqual(['bin/keywarden.js']);
+  });
+
+  test.each([
+    [[]],
+    [['--help']],
+    [['-h']],
+    [['help']],
+    [['help', 'list']],
+    [['help', 'profile', 'add']],
+    [['list', '--help']],
+    [['profile']],
+    [['profile', 'add', '--help']],
+  ])('keywarden %j in a pipe is the bin alone', async (args) => {
+    expect(await filesLoaded(args)).toEqual(['bin/keywarden.js']);
+  });
+
+  test('help that commander parses loads it, bundled, and still no command code', async () => {
+    expect(await filesLoaded(['--no-color', 'list', '--help'])).toEqual([
+      'bin/keywarden.js',
+      'dist/cli.js',
+      'dist/cli/program.js',
+    ]);
+  });
+
+  test('a command loads its own code from dist/, which shares the modules of the bundle', async () => {
+    const loaded = await filesLoaded(['providers', '-o', 'json']);
+    expect(loaded.slice(0, 3)).toEqual(['bin/keywarden.js', 'dist/cli.js', 'dist/cli/program.js']);
+    expect(loaded).toContain('dist/commands/providers.js');
+    expect(loaded.filter((file) => file.includes('node_modules/commander'))).toEqual([]);
+  });
+});
