@@ -12,6 +12,15 @@ const version = () => JSON.parse(readFileSync(join(__dirname, '..', 'package.jso
 /** The help this command line asks for, as the build wrote it for a pipe; undefined for anything else. */
 function helpForPipe() {
   if (process.stdout.isTTY) return undefined;
+  // what can ask for help: nothing, `help ...`, `... --help`, or a group's names alone (no flag)
+  const last = argv[argv.length - 1];
+  const mayAsk =
+    argv.length === 0 ||
+    argv[0] === 'help' ||
+    last === '--help' ||
+    last === '-h' ||
+    (argv.length <= 2 && argv.every((word) => !word.startsWith('-')));
+  if (!mayAsk) return undefined;
   let pages;
   try {
     pages = JSON.parse(readFileSync(join(__dirname, '..', 'dist', 'cli', 'help-pages.json'), 'utf8'));

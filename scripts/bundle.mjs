@@ -6,6 +6,8 @@
 // - dist/cli.js: src/main.ts, src/cli.ts and every module they import statically (help, the command index, the
 //   output): all that `--help`, `help <command>` and `<command> --help` run. It exports runProcess for the bin.
 // - dist/cli/program.js: the command tree and commander, loaded when a command line is more than a request for help.
+// - dist/commands/list.js: the list command and all it imports (providers, manifests, HTTP, output), which most
+//   commands load too.
 //
 // A module belongs to one bundle only. Its own file in dist/ is rewritten to re-export it from that bundle, so that
 // command code, loaded from dist/ as before, shares the bundle's one instance of it (one KeywardenError class, for
@@ -24,6 +26,8 @@ const bundles = [
   { out: 'cli.js', roots: ['cli.js', 'main.js'] },
   // commander is CommonJS: its require() calls of Node's modules need a require
   { out: 'cli/program.js', roots: ['cli/program.js'], require: true },
+  // what listing keys needs, providers to output: the command most run, and the start of most others
+  { out: 'commands/list.js', roots: ['commands/list.js'] },
 ];
 
 /** A module's id: its path under dist/, with forward slashes. */

@@ -35,7 +35,8 @@ function namesOf(path: string): readonly string[] {
 function locate(root: Fields, path: string): Located | undefined {
   const names = namesOf(path);
   let holder = root;
-  for (const name of names.slice(0, -1)) {
+  for (let i = 0; i < names.length - 1; i++) {
+    const name = names[i]!;
     if (!holder.has(name)) return undefined;
     holder = holder.object(name);
   }

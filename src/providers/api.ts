@@ -153,7 +153,7 @@ export class ProviderApi {
         true,
       );
     }
-    if (nestedDeeperThan(text, maxDepth)) {
+    if (nestedDeeperThan(body, maxDepth)) {
       if (status >= 400) return undefined;
       throw this.fail(
         'bad_response',
@@ -175,18 +175,18 @@ export class ProviderApi {
 /** No key API nests its answers this deep; a body that does is hostile, and reading it could overflow the stack. */
 const maxDepth = 64;
 
-/** Whether JSON text nests objects and arrays deeper than `max`, by one pass over it (strings skipped). */
-export function nestedDeeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // a string: skip to its closing quote
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) {
-      depth--;
+/**
+ * Whether a parsed JSON value nests objects and arrays deeper than `max`: a walk over its lists and objects with a
+ * stack of its own (the value may be too deep for recursion), stopping at the first one too deep.
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: [value: object, depth: number][] = [];
+  if (typeof value === 'object' && value !== null) pending.push([value, 1]);
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [holder, depth] = next;
+    if (depth > max) return true;
+    for (const child of Array.isArray(holder) ? (holder as unknown[]) : Object.values(holder)) {
+      if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
     }
   }
   return false;

@@ -88,18 +88,26 @@ export async function* cursorPages<T extends { id: string }>(
 ): AsyncIterable<T[]> {
   const cursors = new Set<string>();
   const listed = new Set<string>();
-  let cursor: string | undefined;
+  // each next page is asked for as soon as its cursor is known, while the caller still handles this one
+  const ask = (cursor: string | undefined): Promise<CursorPage<T>> => {
+    const pending = fetchPage(cursor);
+    pending.catch(() => undefined); // awaited below; this only keeps a failure the caller never awaits from going unhandled
+    return pending;
+  };
+  let pending = ask(undefined);
   for (let page = 1; ; page++) {
-    const { items, next } = await fetchPage(cursor);
+    const { items, next } = await pending;
     if (items.length > 0 && items.every((item) => listed.has(item.id)))
       throw fail(`page ${page} holds only keys already listed; stopping rather than looping`);
     for (const item of items) listed.add(item.id);
+    if (next !== null) {
+      if (items.length === 0) throw fail('an empty page says more pages follow; stopping');
+      if (cursors.has(next)) throw fail(`the cursor ${next} came back a second time; stopping rather than looping`);
+      if (page >= maxPages) throw fail(`more than ${maxPages} pages; stopping rather than list forever`);
+      cursors.add(next);
+      pending = ask(next);
+    }
     yield items;
     if (next === null) return;
-    if (items.length === 0) throw fail('an empty page says more pages follow; stopping');
-    if (cursors.has(next)) throw fail(`the cursor ${next} came back a second time; stopping rather than looping`);
-    if (page >= maxPages) throw fail(`more than ${maxPages} pages; stopping rather than list forever`);
-    cursors.add(next);
-    cursor = next;
   }
 }

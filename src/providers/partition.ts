@@ -27,6 +27,9 @@ export interface PartitionableListing<T extends { id: string; created_at: string
   fail: (detail: string) => ProviderError;
 }
 
+/** Pages listed ahead of the part being handed on, a request slot, before only that part may ask for more. */
+const pagesAheadPerSlot = 4;
+
 const secondOf = (key: { created_at: string | null }): number | null =>
   key.created_at === null ? null : Math.floor(Date.parse(key.created_at) / 1000);
 
@@ -89,6 +92,8 @@ export async function* partitionedPages<T extends { id: string; created_at: stri
 
 class PartitionedWalk<T extends { id: string; created_at: string | null }> {
   private readonly parts: Part<T>[] = [];
+  /** the part being handed on: those before it are done */
+  private head = 0;
   private inFlight = 0;
   private requests = 0;
   private failure: Error | undefined;
@@ -116,24 +121,31 @@ class PartitionedWalk<T extends { id: string; created_at: string | null }> {
       this.parts.push(this.part(i === 1 ? undefined : edge(i - 1), i === parts ? top + 1 : edge(i)));
     }
 
-    let head = 0;
-    while (head < this.parts.length) {
+    while (this.head < this.parts.length) {
       const answersBefore = this.answers;
       this.fillSlots();
-      if (this.failure !== undefined) throw this.failure;
-      for (let part = this.parts[head]; part !== undefined; part = this.parts[head]) {
+      this.throwIfFailed();
+      for (let part = this.parts[this.head]; part !== undefined; part = this.parts[this.head]) {
         for (let page = part.ready.shift(); page !== undefined; page = part.ready.shift()) {
           const fresh = page.filter((key) => !this.handedOn.has(key.id));
           for (const key of fresh) this.handedOn.add(key.id);
           if (fresh.length > 0) yield fresh;
         }
         if (!part.done) break;
-        head++;
+        this.head++;
       }
+      if (this.head >= this.parts.length) break;
+      // the part handed on may have moved on, and the next one may wait for its first request
+      this.fillSlots();
+      this.throwIfFailed();
       // an answer that came while a page was being handed on has changed what to do: no waiting for another
-      if (head < this.parts.length && this.answers === answersBefore)
-        await new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.answers === answersBefore) await new Promise<void>((resolve) => (this.wake = resolve));
     }
+  }
+
+  /** A request that failed ends the walk, whichever part asked. */
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
   }
 
   private part(from: number | undefined, to: number): Part<T> {
@@ -153,8 +165,16 @@ class PartitionedWalk<T extends { id: string; created_at: string | null }> {
   /** Keeps every request slot busy: the next page of a part that waits, else a part split in two. */
   private fillSlots(): void {
     while (this.inFlight < this.listing.concurrency && this.failure === undefined) {
-      const waiting = this.parts.find((part) => !part.done && !part.inFlight);
-      const part = waiting ?? this.split();
+      // parts ahead of the one being handed on may fill only so many pages: memory stays flat however many keys
+      const ahead = this.parts.reduce((pages, part) => pages + part.ready.length, 0);
+      const full = ahead >= this.listing.concurrency * pagesAheadPerSlot;
+      const head = this.parts[this.head];
+      const waiting = full
+        ? head && !head.done && !head.inFlight
+          ? head
+          : undefined
+        : this.parts.find((part) => !part.done && !part.inFlight);
+      const part = waiting ?? (full ? undefined : this.split());
       if (part === undefined) return;
       this.request(part);
     }

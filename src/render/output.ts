@@ -65,6 +65,10 @@ export class Output {
     }
   }
 
+  get drawsStatus(): boolean {
+    return this.showsStatus;
+  }
+
   /**
    * One line on stderr that the next replaces (progress, a countdown), undefined to clear it. Anything else written
    * clears it first and draws it again after, so it always sits below the output and never mixes into it.

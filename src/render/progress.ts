@@ -1,5 +1,7 @@
 /** Where the status line goes: Output.status, which shows it only to a person at a terminal. */
 export interface StatusLine {
+  /** whether a status line is drawn at all: the text of one nobody sees is not worth making */
+  readonly drawsStatus: boolean;
   status(text: string | undefined): void;
 }
 
@@ -90,7 +92,7 @@ export class Progress {
   }
 
   private draw(): void {
-    if (this.activities.size === 0 || this.now() - this.since < quietMs) return;
+    if (!this.line.drawsStatus || this.activities.size === 0 || this.now() - this.since < quietMs) return;
     this.frame = (this.frame + 1) % frames.length;
     const parts = [...this.activities].map((a) => a.text());
     if (this.retry) parts.push(this.retry);
