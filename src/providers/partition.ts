@@ -28,7 +28,7 @@ export interface PartitionableListing<T extends { id: string; created_at: string
 }
 
 /** Pages listed ahead of the part being handed on, a request slot, before only that part may ask for more. */
-const pagesAheadPerSlot = 4;
+const pagesAheadPerSlot = 6;
 
 const secondOf = (key: { created_at: string | null }): number | null =>
   key.created_at === null ? null : Math.floor(Date.parse(key.created_at) / 1000);
@@ -46,8 +46,11 @@ interface Part<T> {
   cursor: string | undefined;
   inFlight: boolean;
   done: boolean;
-  /** keys listed by this part, to see that each answer makes progress */
-  listed: Set<string>;
+  /**
+   * the keys this part listed that its next answer may hold again, by creation second: those of its oldest second
+   * and the one after it, to see that each answer makes progress; older ones cannot come again and are let go
+   */
+  recent: Map<string, number | null>;
   /** pages listed and not yet handed on, waiting for the parts before this one */
   ready: T[][];
 }
@@ -58,9 +61,10 @@ interface Part<T> {
  * first page (and, beside it, the oldest key) gives the range; it is split into as many parts as requests may be in
  * flight, and a part that still holds many keys is split again whenever a request slot is free. Parts meet at a
  * second that both include, and each part continues from its oldest listed second rather than a cursor (a key
- * revoked meanwhile cannot break the walk), so a key may come twice and is handed on once, in the provider's order:
- * newest first. A key created while listing is newer than the range, as for a walk that follows the cursor.
- * `concurrency` 1, or a listing without counts or creation times, is that plain walk.
+ * revoked meanwhile cannot break the walk), so a key of such a second may come in two parts' pages, in the
+ * provider's order (newest first); uniqueKeys, which every listing goes through, hands it on once. A key created
+ * while listing is newer than the range, as for a walk that follows the cursor. `concurrency` 1, or a listing
+ * without counts or creation times, is that plain walk.
  */
 export async function* partitionedPages<T extends { id: string; created_at: string | null }>(
   listing: PartitionableListing<T>,
@@ -86,7 +90,7 @@ export async function* partitionedPages<T extends { id: string; created_at: stri
     yield* plainWalk(first.next);
     return;
   }
-  const walk = new PartitionedWalk(listing, pageSize, bottom, new Set(first.items.map((key) => key.id)));
+  const walk = new PartitionedWalk(listing, pageSize, bottom);
   yield* walk.pages(top, partsWanted);
 }
 
@@ -105,8 +109,6 @@ class PartitionedWalk<T extends { id: string; created_at: string | null }> {
     private readonly listing: PartitionableListing<T>,
     private readonly pageSize: number,
     private readonly bottom: number,
-    /** keys handed on already, the first page's to begin with */
-    private readonly handedOn: Set<string>,
   ) {}
 
   /** The pages below the first page's last second, `top`, in about `count` parts to begin with. */
@@ -126,11 +128,7 @@ class PartitionedWalk<T extends { id: string; created_at: string | null }> {
       this.fillSlots();
       this.throwIfFailed();
       for (let part = this.parts[this.head]; part !== undefined; part = this.parts[this.head]) {
-        for (let page = part.ready.shift(); page !== undefined; page = part.ready.shift()) {
-          const fresh = page.filter((key) => !this.handedOn.has(key.id));
-          for (const key of fresh) this.handedOn.add(key.id);
-          if (fresh.length > 0) yield fresh;
-        }
+        for (let page = part.ready.shift(); page !== undefined; page = part.ready.shift()) yield page;
         if (!part.done) break;
         this.head++;
       }
@@ -157,7 +155,7 @@ class PartitionedWalk<T extends { id: string; created_at: string | null }> {
       cursor: undefined,
       inFlight: false,
       done: false,
-      listed: new Set(),
+      recent: new Map(),
       ready: [],
     };
   }
@@ -165,25 +163,24 @@ class PartitionedWalk<T extends { id: string; created_at: string | null }> {
   /** Keeps every request slot busy: the next page of a part that waits, else a part split in two. */
   private fillSlots(): void {
     while (this.inFlight < this.listing.concurrency && this.failure === undefined) {
-      // parts ahead of the one being handed on may fill only so many pages: memory stays flat however many keys
-      const ahead = this.parts.reduce((pages, part) => pages + part.ready.length, 0);
-      const full = ahead >= this.listing.concurrency * pagesAheadPerSlot;
-      const head = this.parts[this.head];
-      const waiting = full
-        ? head && !head.done && !head.inFlight
-          ? head
-          : undefined
-        : this.parts.find((part) => !part.done && !part.inFlight);
-      const part = waiting ?? (full ? undefined : this.split());
+      // with many pages waiting to be handed on, only the part being handed on and those right behind it that hold
+      // none yet (split from it) may ask for more: memory stays flat however many keys, and every slot still works
+      // on what is handed on next
+      const waitingPages = this.parts.reduce((pages, part) => pages + part.ready.length, 0);
+      const full = waitingPages >= this.listing.concurrency * pagesAheadPerSlot;
+      let end = this.head + 1;
+      while (full && end < this.parts.length && this.parts[end]!.ready.length === 0) end++;
+      const open = full ? this.parts.slice(this.head, end) : this.parts;
+      const part = open.find((p) => !p.done && !p.inFlight) ?? this.split(open);
       if (part === undefined) return;
       this.request(part);
     }
   }
 
-  /** The part with the most keys left, split at the middle of its time still to walk; its older half is returned. */
-  private split(): Part<T> | undefined {
+  /** Of `among`, the part with the most keys left, split at the middle of its time still to walk; its older half is returned. */
+  private split(among: readonly Part<T>[]): Part<T> | undefined {
     let widest: Part<T> | undefined;
-    for (const part of this.parts) {
+    for (const part of among) {
       if (part.done || part.left === null || part.left <= this.pageSize || part.lowest === null) continue;
       if (part.lowest - (part.from ?? this.bottom) < 2) continue;
       if (widest === undefined || part.left > widest.left!) widest = part;
@@ -228,13 +225,15 @@ class PartitionedWalk<T extends { id: string; created_at: string | null }> {
     const mine =
       part.from === undefined ? page.items : page.items.filter((key) => (secondOf(key) ?? Infinity) >= part.from!);
     const passedStart = mine.length < page.items.length;
-    const fresh = mine.filter((key) => !part.listed.has(key.id));
-    for (const key of fresh) part.listed.add(key.id);
+    const fresh = mine.filter((key) => !part.recent.has(key.id));
+    for (const key of fresh) part.recent.set(key.id, secondOf(key));
     if (fresh.length > 0) part.ready.push(fresh);
     const lowest = mine.reduce<number | null>((low, key) => {
       const second = secondOf(key);
       return second === null || (low !== null && low <= second) ? low : second;
     }, null);
+    if (lowest !== null)
+      for (const [id, second] of part.recent) if (second !== null && second < lowest) part.recent.delete(id);
     if (passedStart || page.next === null || page.items.length === 0) {
       part.done = true;
       return;
