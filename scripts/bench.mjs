@@ -1,9 +1,10 @@
-// npm run bench: keywarden's start-up, listing speed against its lower bounds, and peak memory, measured against
-// the sandbox (a separate process) with injected latency. Prints a table, or JSON with --json; exits 1 when a target
-// is missed or a run fails. Speed is measured here, never by timed tests.
+// npm run bench: keywarden side by side with the fastest plain script a person would write for the same listing,
+// in one run against the sandbox (a separate process) with injected latency, runs alternating; start-up against a
+// bare node; peak memory. Prints a table, or JSON with --json; exits 1 when a target is missed or a run fails.
+// Speed is measured here, never by timed tests.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,18 +12,25 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const script = (path) => fileURLToPath(new URL(path, import.meta.url));
 const bin = script('../bin/keywarden.js');
 const rssHook = pathToFileURL(script('./bench-rss.mjs')).href;
-const sequentialClient = script('./bench-sequential.mjs');
+const pagesScript = script('./bench-pages.mjs');
+const cursorScript = script('./bench-cursor.mjs');
+const registryServer = script('./verdaccio-server.mjs');
 
 const asJson = process.argv.includes('--json');
 const latencyMs = 40;
-const pageSize = 100; // what the DialNexa and Dakota adapters ask for
-const concurrency = 8; // keywarden's default: the bench does not pass --concurrency
-const speedKeys = 10_000;
-const memoryKeys = 100_000;
-const reps = { startup: 15, list: 7, sequential: 3, cursor: 3, memory: 3 };
+const concurrency = 8; // keywarden's default, and the page-number script's: the bench does not pass --concurrency
+const sizes = {
+  dialnexa: 5_000,
+  dakotaSmall: 2_000,
+  dakotaLarge: 10_000,
+  cobo: 5_000,
+  memory: 100_000,
+  npmTokens: 200,
+};
+const reps = { startup: 15, list: 5, memory: 3 };
 // a listing of 100,000 keys takes as long as the sandbox needs for 1,000 pages: fewer runs when that is slow
 const memoryBudgetMs = 15_000;
-const targets = { startup: 1.5, numbered: 1.3, cursor: 1.2, rssMb: 100 };
+const targets = { startup: 1.1, pages: 1.05, pagesRss: 1, dakotaSmall: 0.5, dakotaLarge: 0.3, cobo: 1.05, rssMb: 100 };
 
 const configDir = mkdtempSync(join(tmpdir(), 'keywarden-bench-'));
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARDEN_')));
@@ -42,11 +50,11 @@ const median = (values) => {
 const stderrNotes = new Set();
 
 /** Runs node with `args` to the end, stdout drained as it comes: wall time, lines on stdout, peak RSS if asked. */
-function run(args, { rss = false } = {}) {
+function run(args, { rss = false, extraEnv = {} } = {}) {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(process.execPath, rss ? ['--import', rssHook, ...args] : args, {
-      env,
+      env: { ...env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe', rss ? 'pipe' : 'ignore'],
     });
     let lines = 0;
@@ -117,6 +125,47 @@ function startSandbox(keys, latency) {
   });
 }
 
+/**
+ * A real npm registry (Verdaccio, as the tests start it) with one user and `tokens` access tokens, and a user config
+ * that gives npm's own client the user's token, as `npm login` would.
+ */
+async function startRegistry(tokens) {
+  const dir = mkdtempSync(join(tmpdir(), 'keywarden-bench-registry-'));
+  const child = spawn(process.execPath, [registryServer, dir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = () => {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    return exited.then(() => rmSync(dir, { recursive: true, force: true }));
+  };
+  const url = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) resolve(text.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`verdaccio exited with ${code} before it listened`)));
+  });
+  const password = randomBytes(12).toString('hex');
+  const signUp = await fetch(`${url}/-/user/org.couchdb.user:bench`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', password, type: 'user', roles: [] }),
+  });
+  const { token } = await signUp.json();
+  for (let i = 0; i < tokens; i++) {
+    const made = await fetch(`${url}/-/npm/v1/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ password, readonly: false, cidr_whitelist: [] }),
+    });
+    if (made.status !== 200) throw new Error(`verdaccio made no token: ${made.status}`);
+  }
+  const userConfig = join(dir, 'npmrc');
+  writeFileSync(userConfig, `${url.replace(/^http:/, '')}/:_authToken=${token}\n`, { mode: 0o600 });
+  return { url, token, userConfig, stop };
+}
+
 const listArgs = (provider, baseUrl) => [
   bin,
   '--provider',
@@ -130,6 +179,27 @@ const listArgs = (provider, baseUrl) => [
   'ndjson',
 ];
 
+/** keywarden and a script, alternating, `reps.list` runs each after a warm-up of both: the medians side by side. */
+async function sideBySide(keywardenArgs, scriptArgs, lines, { rss = false } = {}) {
+  const ours = [];
+  const theirs = [];
+  await expectLines(run(keywardenArgs), lines);
+  await expectLines(run(scriptArgs), lines);
+  for (let i = 0; i < reps.list; i++) {
+    const pair = [
+      [ours, keywardenArgs],
+      [theirs, scriptArgs],
+    ];
+    // who goes first alternates, so neither always meets a warmer sandbox
+    if (i % 2 === 1) pair.reverse();
+    for (const [into, args] of pair) into.push(await expectLines(run(args, { rss }), lines));
+  }
+  return { ours, theirs };
+}
+
+const msOf = (runs) => runs.map((r) => r.ms);
+const rssOf = (runs) => runs.map((r) => r.rssMb);
+
 async function main() {
   const results = [];
   const result = (row) => {
@@ -138,14 +208,20 @@ async function main() {
     results.push({ ...row, ratio, pass: row.target === undefined ? null : measured <= row.target });
   };
 
-  progress(`starting sandboxes: ${speedKeys} keys with ${latencyMs} ms latency, and ${memoryKeys} keys without`);
-  const sandboxes = await Promise.allSettled([startSandbox(speedKeys, latencyMs), startSandbox(memoryKeys, 0)]);
+  const listed = [...new Set([sizes.dialnexa, sizes.dakotaSmall, sizes.dakotaLarge, sizes.cobo])];
+  progress(`starting sandboxes: ${listed.join(', ')} keys with ${latencyMs} ms latency, and ${sizes.memory} without`);
+  const sandboxes = await Promise.allSettled([
+    ...listed.map((keys) => startSandbox(keys, latencyMs)),
+    startSandbox(sizes.memory, 0),
+  ]);
   const stopAll = () => Promise.all(sandboxes.filter((s) => s.status === 'fulfilled').map((s) => s.value.stop()));
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   try {
     const failed = sandboxes.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const [slow, big] = sandboxes.map((s) => s.value.baseUrls);
+    const urls = sandboxes.map((s) => s.value.baseUrls);
+    const slow = (keys) => urls[listed.indexOf(keys)];
+    const big = urls[listed.length];
 
     // 1. start-up: interleaved, the order rotating each round, after a warm-up
     progress(`start-up: ${reps.startup} rounds of node -e 0, keywarden --version, keywarden --help`);
@@ -159,94 +235,130 @@ async function main() {
         if (round >= 0) startupMs[name].push(ms);
       }
     }
-    const nodeMs = median(startupMs.node);
-    const startupOf = median(startupMs.version);
-    const nodeReference = { label: 'node -e 0', value: nodeMs };
-    result({
-      id: 'startup-version',
-      measure: 'start-up: keywarden --version',
-      unit: 'ms',
-      value: startupOf,
-      runs: startupMs.version,
-      reference: nodeReference,
-      target: targets.startup,
-    });
-    result({
-      id: 'startup-help',
-      measure: 'start-up: keywarden --help',
-      unit: 'ms',
-      value: median(startupMs.help),
-      runs: startupMs.help,
-      reference: nodeReference,
-    });
-
-    // 2. page-number pagination, concurrent, against its bound and against fetching the pages one by one
-    const pages = speedKeys / pageSize;
-    const rounds = 1 + Math.ceil((pages - 1) / concurrency);
-    progress(
-      `DialNexa: ${speedKeys} keys, ${pages} pages, ${reps.list} runs of keywarden and ${reps.sequential} of the sequential client`,
-    );
-    const numbered = [];
-    const sequential = [];
-    await expectLines(run(listArgs('dialnexa', slow.dialnexa)), speedKeys); // warm-up, of the sandbox too
-    for (let i = 0; i < Math.max(reps.list, reps.sequential); i++) {
-      if (i < reps.list) numbered.push((await expectLines(run(listArgs('dialnexa', slow.dialnexa)), speedKeys)).ms);
-      if (i < reps.sequential)
-        sequential.push((await expectLines(run([sequentialClient, slow.dialnexa]), speedKeys)).ms);
+    const nodeReference = { label: 'node -e 0', value: median(startupMs.node), runs: startupMs.node };
+    for (const [id, flag] of [
+      ['version', '--version'],
+      ['help', '--help'],
+    ]) {
+      result({
+        id: `startup-${id}`,
+        measure: `start-up: keywarden ${flag}`,
+        unit: 'ms',
+        value: median(startupMs[id]),
+        runs: startupMs[id],
+        reference: nodeReference,
+        target: targets.startup,
+      });
     }
-    const numberedMeasure = `list DialNexa ${speedKeys} keys (${pages} pages, concurrency ${concurrency})`;
+
+    // 2. page numbers: DialNexa against a script that asks for page 1, then 8 pages at a time; and the memory of both
+    const dialnexaUrl = slow(sizes.dialnexa).dialnexa;
+    progress(`DialNexa: ${sizes.dialnexa} keys, keywarden and the page-number script, ${reps.list} runs each`);
+    const pages = await sideBySide(listArgs('dialnexa', dialnexaUrl), [pagesScript, dialnexaUrl], sizes.dialnexa, {
+      rss: true,
+    });
+    const pagesMeasure = `list DialNexa ${sizes.dialnexa} keys (${sizes.dialnexa / 100} pages)`;
     result({
-      id: 'list-numbered',
-      measure: numberedMeasure,
+      id: 'list-pages',
+      measure: pagesMeasure,
       unit: 'ms',
-      value: median(numbered),
-      runs: numbered,
-      reference: {
-        label: `bound ${startupOf.toFixed(0)} + ${latencyMs} x ${rounds}`,
-        value: startupOf + latencyMs * rounds,
-      },
-      target: targets.numbered,
+      value: median(msOf(pages.ours)),
+      runs: msOf(pages.ours),
+      reference: { label: 'script, 8 pages at a time', value: median(msOf(pages.theirs)), runs: msOf(pages.theirs) },
+      target: targets.pages,
     });
     result({
-      id: 'list-numbered-vs-sequential',
-      measure: numberedMeasure,
-      unit: 'ms',
-      value: median(numbered),
-      runs: numbered,
-      reference: { label: 'sequential fetch client', value: median(sequential), runs: sequential },
+      id: 'list-pages-rss',
+      measure: `peak RSS: ${pagesMeasure}`,
+      unit: 'MB',
+      value: median(rssOf(pages.ours)),
+      runs: rssOf(pages.ours),
+      reference: { label: 'the same script', value: median(rssOf(pages.theirs)), runs: rssOf(pages.theirs) },
+      target: targets.pagesRss,
     });
 
-    // 3. cursor pagination: one page after another is all it allows
-    progress(`Dakota: ${speedKeys} keys, ${pages} pages, ${reps.cursor} runs`);
-    const cursor = [];
-    await expectLines(run(listArgs('dakota', slow.dakota)), speedKeys);
-    for (let i = 0; i < reps.cursor; i++)
-      cursor.push((await expectLines(run(listArgs('dakota', slow.dakota)), speedKeys)).ms);
+    // 3. cursors: Dakota walked in parts by creation time, Cobo page after page, against a script that follows the cursor
+    for (const [id, keys, target] of [
+      ['dakota-2000', sizes.dakotaSmall, targets.dakotaSmall],
+      ['dakota-10000', sizes.dakotaLarge, targets.dakotaLarge],
+    ]) {
+      const url = slow(keys).dakota;
+      progress(`Dakota: ${keys} keys, keywarden and the cursor script, ${reps.list} runs each`);
+      const walk = await sideBySide(listArgs('dakota', url), [cursorScript, 'dakota', url], keys);
+      result({
+        id: `list-${id}`,
+        measure: `list Dakota ${keys} keys (${keys / 100} cursor pages, in parts)`,
+        unit: 'ms',
+        value: median(msOf(walk.ours)),
+        runs: msOf(walk.ours),
+        reference: { label: 'script following the cursor', value: median(msOf(walk.theirs)), runs: msOf(walk.theirs) },
+        target,
+      });
+    }
+    const coboUrl = slow(sizes.cobo).cobo;
+    progress(`Cobo: ${sizes.cobo} keys, keywarden and the cursor script, ${reps.list} runs each`);
+    const cobo = await sideBySide(listArgs('cobo', coboUrl), [cursorScript, 'cobo', coboUrl], sizes.cobo);
     result({
-      id: 'list-cursor',
-      measure: `list Dakota ${speedKeys} keys (${pages} pages, cursor)`,
+      id: 'list-cobo',
+      measure: `list Cobo ${sizes.cobo} keys (${sizes.cobo / 200} cursor pages)`,
       unit: 'ms',
-      value: median(cursor),
-      runs: cursor,
-      reference: {
-        label: `bound ${startupOf.toFixed(0)} + ${latencyMs} x ${pages}`,
-        value: startupOf + latencyMs * pages,
-      },
-      target: targets.cursor,
+      value: median(msOf(cobo.ours)),
+      runs: msOf(cobo.ours),
+      reference: { label: 'script following the cursor', value: median(msOf(cobo.theirs)), runs: msOf(cobo.theirs) },
+      target: targets.cobo,
     });
 
-    // 4. peak RSS of the keywarden process streaming many keys into a drained pipe
+    // 4. npm access tokens on a real registry: keywarden through its npm manifest, and npm's own `npm token list`
+    progress(`npm: ${sizes.npmTokens} tokens on Verdaccio, keywarden and npm token list, ${reps.list} runs each`);
+    const registry = await startRegistry(sizes.npmTokens);
+    try {
+      const npmCli = process.env.npm_execpath;
+      if (!npmCli) throw new Error('run the bench with npm run bench: npm_execpath names npm itself');
+      const tokenEnv = { KEYWARDEN_TOKEN: registry.token, npm_config_userconfig: registry.userConfig };
+      const ours = [];
+      const theirs = [];
+      const keywardenArgs = listArgs('npm', registry.url);
+      const npmArgs = [npmCli, 'token', 'list', '--json', '--registry', `${registry.url}/`];
+      const counted = async (args, lines) => {
+        const result = await run(args, { extraEnv: tokenEnv });
+        if (lines !== undefined && result.lines !== lines)
+          throw new Error(`${result.what} printed ${result.lines} lines, not ${lines}`);
+        return result;
+      };
+      await counted(keywardenArgs, sizes.npmTokens);
+      await counted(npmArgs);
+      for (let i = 0; i < reps.list; i++) {
+        const pair = [
+          () => counted(keywardenArgs, sizes.npmTokens).then((r) => ours.push(r.ms)),
+          () => counted(npmArgs).then((r) => theirs.push(r.ms)),
+        ];
+        if (i % 2 === 1) pair.reverse();
+        for (const measure of pair) await measure();
+      }
+      result({
+        id: 'list-npm',
+        measure: `list npm ${sizes.npmTokens} access tokens (Verdaccio)`,
+        unit: 'ms',
+        value: median(ours),
+        runs: ours,
+        reference: { label: 'npm token list --json', value: median(theirs), runs: theirs },
+      });
+    } finally {
+      await registry.stop();
+    }
+
+    // 5. peak RSS of the keywarden process streaming many keys into a drained pipe
     const nodeRss = (await run(['-e', '0'], { rss: true })).rssMb;
     for (const provider of ['dialnexa', 'dakota']) {
-      progress(`peak RSS: ${provider}, ${memoryKeys} keys -o ndjson, up to ${reps.memory} runs`);
+      progress(`peak RSS: ${provider}, ${sizes.memory} keys -o ndjson, up to ${reps.memory} runs`);
       const rss = [];
       const started = performance.now();
       while (rss.length < reps.memory && (rss.length === 0 || performance.now() - started < memoryBudgetMs)) {
-        rss.push((await expectLines(run(listArgs(provider, big[provider]), { rss: true }), memoryKeys)).rssMb);
+        rss.push((await expectLines(run(listArgs(provider, big[provider]), { rss: true }), sizes.memory)).rssMb);
       }
       result({
         id: `rss-${provider}`,
-        measure: `peak RSS: ${provider === 'dialnexa' ? 'DialNexa' : 'Dakota'} ${memoryKeys} keys -o ndjson`,
+        measure: `peak RSS: ${provider === 'dialnexa' ? 'DialNexa' : 'Dakota'} ${sizes.memory} keys -o ndjson`,
         unit: 'MB',
         value: median(rss),
         runs: rss,
@@ -262,12 +374,12 @@ async function main() {
 
   const pass = results.every((r) => r.pass !== false);
   const notes = [
-    `start-up in the bounds is the median of keywarden --version above; a bound is start-up + ${latencyMs} ms x request rounds`,
-    `DialNexa rounds: 1 + ceil(${speedKeys / pageSize - 1} / ${concurrency}); Dakota rounds: one per page`,
+    `every listing: ${latencyMs} ms latency a request, keywarden with -o ndjson and the scripts printing each key as JSON as it comes, runs alternating; ratio = keywarden / the other`,
+    'the scripts (scripts/bench-pages.mjs, scripts/bench-cursor.mjs) use fetch and normalise nothing',
     ...[...stderrNotes].map((line) => `stderr of a measured run: ${line}`),
   ];
   if (asJson) {
-    const settings = { latencyMs, pageSize, concurrency, speedKeys, memoryKeys, reps, memoryBudgetMs };
+    const settings = { latencyMs, concurrency, sizes, reps, memoryBudgetMs };
     const round = (value) => (typeof value === 'number' ? Math.round(value * 100) / 100 : value);
     const summary = {
       node: process.version,

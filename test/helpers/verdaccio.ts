@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * A real npm registry for the tests: Verdaccio 6.8.0 on a free loopback port, in its own process and a fresh
- * folder, with no uplinks (nothing reaches another registry), open self-registration and Verdaccio's own default
- * tokens, which a revoke invalidates at once.
+ * folder (see scripts/verdaccio-server.mjs); Verdaccio's default tokens are invalidated at once by a revoke.
  */
 export interface Registry {
   url: string;
@@ -15,31 +15,12 @@ export interface Registry {
   close(): Promise<void>;
 }
 
-const server = `
-import { runServer } from 'verdaccio';
-const dir = process.argv[1];
-const access = { access: '$authenticated', publish: '$authenticated', unpublish: '$authenticated' };
-const app = await runServer({
-  self_path: dir + '/config.yaml',
-  configPath: dir + '/config.yaml',
-  storage: dir + '/storage',
-  auth: { htpasswd: { file: dir + '/htpasswd', algorithm: 'bcrypt', rounds: 4 } },
-  uplinks: {},
-  packages: { '@*/*': access, '**': access },
-  web: { enable: false },
-  server: { keepAliveTimeout: 5 },
-  userRateLimit: { windowMs: 60000, max: 1000000 },
-  log: { type: 'file', path: 2, format: 'json', level: 'error' },
-});
-app.listen(0, '127.0.0.1', () => process.stdout.write('http://127.0.0.1:' + app.address().port + '\\n'));
-const stop = () => { app.close(() => process.exit(0)); app.closeAllConnections(); };
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-`;
+/** the server, in its own process: scripts/verdaccio-server.mjs, which the bench starts too */
+const server = fileURLToPath(new URL('../../scripts/verdaccio-server.mjs', import.meta.url));
 
 export async function startRegistry(): Promise<Registry> {
   const dir = mkdtempSync(join(tmpdir(), 'kw-verdaccio-'));
-  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', server, dir], {
+  const child: ChildProcess = spawn(process.execPath, [server, dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: process.cwd(),
   });
