@@ -76,7 +76,11 @@ async function readReports(ctx: Context, files: readonly string[]): Promise<Find
   if (files.filter((file) => file === '-').length > 1) throw new UsageError('- (stdin) can be read once');
   for (const file of files) {
     const text = file === '-' ? await readStdin(ctx) : await readReport(file);
-    findings.push(...readFindings(text, file).findings);
+    for (const finding of readFindings(text, file).findings) {
+      // a leaked secret is one more that no output may show, whatever carries it there
+      if (finding.leaked.kind === 'whole') ctx.services.keeper.taint(finding.leaked.secret.expose());
+      findings.push(finding);
+    }
   }
   return findings;
 }

@@ -277,3 +277,17 @@ describe('respond: profiles of one account', () => {
     expect(doc!.findings[0]).toMatchObject({ result: 'matched', key: { id: edgedns.id, profile: 'edgedns' } });
   });
 });
+
+describe('respond: the leaked secrets are kept out of every output', () => {
+  test('a leaked secret that a provider shows back (as a key name) is masked wherever it would appear', async () => {
+    const leaked = strangerOf('edns_live_', 32);
+    const named = oldKey('edgedns', leaked);
+    const file = report('echoed.txt', `${leaked}\n${named.secret}\n`);
+    for (const format of ['table', 'json', 'markdown', 'sarif']) {
+      const { stdout, stderr } = await runCli(['respond', file, '-o', format], { env: env() });
+      // markdown escapes the underscore of an id
+      expect(stdout).toContain(format === 'markdown' ? named.id.replace(/_/g, '\\_') : named.id);
+      expect(stdout + stderr, format).not.toContain(leaked);
+    }
+  });
+});
