@@ -101,16 +101,13 @@ async function readStdin(ctx: Context): Promise<string> {
   return text;
 }
 
-const knownFormats = builtinProviders().flatMap((definition) =>
-  definition.secretFormat ? [definition.secretFormat.pattern] : [],
-);
-
 /**
  * Whether a command-line argument may be a secret rather than a path: a provider's shape, or a long run of letters and
  * digits with nothing of a file name. It is then never repeated back, since the terminal and logs would show it.
  */
 function mayBeSecret(argument: string): boolean {
-  if (knownFormats.some((pattern) => pattern.test(argument))) return true;
+  const shapes = builtinProviders().flatMap((definition) => definition.secretFormat?.pattern ?? []);
+  if (shapes.some((pattern) => pattern.test(argument))) return true;
   return (
     argument.length >= 16 &&
     !/[/\\]/.test(argument) &&
