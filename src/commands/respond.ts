@@ -250,7 +250,9 @@ async function hasProfiles(ctx: Context): Promise<boolean> {
   return Object.keys((await ctx.services.config.load()).profiles).length > 0;
 }
 
-const keyRef = (key: Key): string => `${key.profile}/${key.id}`;
+/** A key across profiles: its profile and its id. */
+const refOf = (profile: string, id: string): string => `${profile}/${id}`;
+const keyRef = (key: Key): string => refOf(key.profile, key.id);
 
 /** The keys matched and not revoked yet, each once, in the order their findings came. */
 function keysToHandle(responses: readonly Response[]): Key[] {
@@ -314,8 +316,8 @@ async function handle(
       const { revoked, failed } = await revokeAll(ctx, inventory.connection, keys);
       for (const key of revoked) actions.set(keyRef(key), 'revoked');
       for (const failure of failed) {
-        actions.set(`${inventory.profile}/${failure.id}`, 'failed');
-        errors.set(`${inventory.profile}/${failure.id}`, failure.error);
+        actions.set(refOf(inventory.profile, failure.id), 'failed');
+        errors.set(refOf(inventory.profile, failure.id), failure.error);
       }
       continue;
     }
@@ -325,13 +327,13 @@ async function handle(
     );
     const { finished, failed } = await runRotations(ctx, inventory.connection, journals, false);
     for (const journal of finished) {
-      const ref = `${inventory.profile}/${journal.old.id}`;
+      const ref = refOf(inventory.profile, journal.old.id);
       actions.set(ref, journal.old_revoked ? 'rotated' : 'failed');
       if (!journal.old_revoked) errors.set(ref, 'the new key is in place; the old one was not revoked');
       rotations.set(ref, { id: journal.id, new_key_id: journal.new?.id ?? null });
     }
     for (const failure of failed) {
-      const ref = `${inventory.profile}/${failure.key_id}`;
+      const ref = refOf(inventory.profile, failure.key_id);
       actions.set(ref, 'failed');
       errors.set(ref, failure.error);
       rotations.set(ref, { id: failure.rotation_id, new_key_id: null });
