@@ -221,17 +221,19 @@ class PartitionedWalk<T extends { id: string; created_at: string | null }> {
   }
 
   private answered(part: Part<T>, askedFrom: number | undefined, page: RangePage<T>): void {
-    // keys below the part's start belong to the part split off while this request was out
-    const mine =
-      part.from === undefined ? page.items : page.items.filter((key) => (secondOf(key) ?? Infinity) >= part.from!);
-    const passedStart = mine.length < page.items.length;
-    const fresh = mine.filter((key) => !part.recent.has(key.id));
-    for (const key of fresh) part.recent.set(key.id, secondOf(key));
-    if (fresh.length > 0) part.ready.push(fresh);
-    const lowest = mine.reduce<number | null>((low, key) => {
+    // each key's creation second, read once: keys below the part's start belong to the part split off while this
+    // request was out
+    const mine: { key: T; second: number | null }[] = [];
+    for (const key of page.items) {
       const second = secondOf(key);
-      return second === null || (low !== null && low <= second) ? low : second;
-    }, null);
+      if (part.from === undefined || (second ?? Infinity) >= part.from) mine.push({ key, second });
+    }
+    const passedStart = mine.length < page.items.length;
+    const fresh = mine.filter(({ key }) => !part.recent.has(key.id));
+    for (const { key, second } of fresh) part.recent.set(key.id, second);
+    if (fresh.length > 0) part.ready.push(fresh.map(({ key }) => key));
+    let lowest: number | null = null;
+    for (const { second } of mine) if (second !== null && (lowest === null || second < lowest)) lowest = second;
     if (lowest !== null)
       for (const [id, second] of part.recent) if (second !== null && second < lowest) part.recent.delete(id);
     if (passedStart || page.next === null || page.items.length === 0) {
