@@ -19,7 +19,6 @@ import {
   respondSarif,
   responsesView,
   summaryLine,
-  type Action,
   type Mode,
   type Response,
 } from '../respond/report.js';
@@ -216,12 +215,10 @@ async function respond(ctx: Context, { files, ...options }: RespondInput): Promi
   const targets = keysToHandle(responses);
   let outcome: Outcome = done;
   if (mode !== 'report' && targets.length > 0) {
-    if (options.dryRun)
-      setActions(
-        responses,
-        new Map(targets.map((key) => [keyRef(key), mode === 'revoke' ? 'would revoke' : 'would rotate'])),
-      );
-    else outcome = await handle(ctx, mode, options, targets, found, responses);
+    if (options.dryRun) {
+      const action = mode === 'revoke' ? 'would revoke' : 'would rotate';
+      applyOutcomes(responses, new Map(targets.map((key) => [keyRef(key), { action }])));
+    } else outcome = await handle(ctx, mode, options, targets, found, responses);
   }
   for (const r of responses)
     if (r.verdict.result === 'matched' && r.verdict.key.status === 'revoked' && r.action === 'none')
@@ -263,18 +260,14 @@ function keysToHandle(responses: readonly Response[]): Key[] {
   return [...keys.values()];
 }
 
-function setActions(
-  responses: Response[],
-  actions: Map<string, Action>,
-  errors = new Map<string, string>(),
-  rotations = new Map<string, Response['rotation']>(),
-): void {
+/** What became of a matched key: its action, with why it failed and its rotation where there are. */
+type KeyOutcome = Pick<Response, 'action'> & Partial<Pick<Response, 'error' | 'rotation'>>;
+
+/** Each matched finding takes the outcome of its key. */
+function applyOutcomes(responses: Response[], outcomes: ReadonlyMap<string, KeyOutcome>): void {
   for (const r of responses) {
-    if (r.verdict.result !== 'matched') continue;
-    const ref = keyRef(r.verdict.key);
-    r.action = actions.get(ref) ?? r.action;
-    r.error = errors.get(ref) ?? r.error;
-    r.rotation = rotations.get(ref) ?? r.rotation;
+    const outcome = r.verdict.result === 'matched' ? outcomes.get(keyRef(r.verdict.key)) : undefined;
+    if (outcome) Object.assign(r, outcome);
   }
 }
 
@@ -304,21 +297,17 @@ async function handle(
       ? `Revoke ${them}? Anything using ${targets.length === 1 ? 'it' : 'them'} stops working at once.`
       : `Rotate ${them}? Each old key is revoked once its new key is stored${options.deliver ? ' and delivered' : ''}.`;
   if (!(await ctx.confirm(question))) {
-    setActions(responses, new Map(targets.map((key) => [keyRef(key), 'not confirmed'])));
+    applyOutcomes(responses, new Map(targets.map((key) => [keyRef(key), { action: 'not confirmed' }])));
     ctx.note(`keywarden: not confirmed; nothing was ${mode === 'revoke' ? 'revoked' : 'rotated'}`);
     return declined;
   }
-  const actions = new Map<string, Action>();
-  const errors = new Map<string, string>();
-  const rotations = new Map<string, Response['rotation']>();
+  const outcomes = new Map<string, KeyOutcome>();
   for (const [i, { inventory, keys }] of byProfile.entries()) {
     if (mode === 'revoke') {
       const { revoked, failed } = await revokeAll(ctx, inventory.connection, keys);
-      for (const key of revoked) actions.set(keyRef(key), 'revoked');
-      for (const failure of failed) {
-        actions.set(refOf(inventory.profile, failure.id), 'failed');
-        errors.set(refOf(inventory.profile, failure.id), failure.error);
-      }
+      for (const key of revoked) outcomes.set(keyRef(key), { action: 'revoked' });
+      for (const failure of failed)
+        outcomes.set(refOf(inventory.profile, failure.id), { action: 'failed', error: failure.error });
       continue;
     }
     const now = ctx.now();
@@ -327,18 +316,21 @@ async function handle(
     );
     const { finished, failed } = await runRotations(ctx, inventory.connection, journals, false);
     for (const journal of finished) {
-      const ref = refOf(inventory.profile, journal.old.id);
-      actions.set(ref, journal.old_revoked ? 'rotated' : 'failed');
-      if (!journal.old_revoked) errors.set(ref, 'the new key is in place; the old one was not revoked');
-      rotations.set(ref, { id: journal.id, new_key_id: journal.new?.id ?? null });
+      const rotation = { id: journal.id, new_key_id: journal.new?.id ?? null };
+      outcomes.set(
+        refOf(inventory.profile, journal.old.id),
+        journal.old_revoked
+          ? { action: 'rotated', rotation }
+          : { action: 'failed', error: 'the new key is in place; the old one was not revoked', rotation },
+      );
     }
-    for (const failure of failed) {
-      const ref = refOf(inventory.profile, failure.key_id);
-      actions.set(ref, 'failed');
-      errors.set(ref, failure.error);
-      rotations.set(ref, { id: failure.rotation_id, new_key_id: null });
-    }
+    for (const failure of failed)
+      outcomes.set(refOf(inventory.profile, failure.key_id), {
+        action: 'failed',
+        error: failure.error,
+        rotation: { id: failure.rotation_id, new_key_id: null },
+      });
   }
-  setActions(responses, actions, errors, rotations);
-  return [...actions.values()].some((action) => action === 'failed') ? partlyFailed : done;
+  applyOutcomes(responses, outcomes);
+  return [...outcomes.values()].some((outcome) => outcome.action === 'failed') ? partlyFailed : done;
 }
