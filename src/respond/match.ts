@@ -107,7 +107,7 @@ function storedAlike(stored: string, evidence: Evidence): boolean {
 
 /**
  * Which key a leaked secret is, across the profiles, without sending it anywhere: a secret keywarden stored itself
- * (compared in memory), the key id a secret carries (SendGrid's, npm's), or what the listing shows of each secret
+ * (compared in memory), the key id a secret carries (SendGrid's), or what the listing shows of each secret
  * (prefix and last characters), among the profiles whose provider issues secrets of that shape.
  */
 export async function matchLeak(leaked: Leaked, inventories: readonly Inventory[]): Promise<Verdict> {
