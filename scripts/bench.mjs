@@ -80,9 +80,11 @@ function run(args, { rss = false, extraEnv = {} } = {}) {
   });
 }
 
+/** A run, checked to print `lines` lines where that is given (npm's --json is a document of its own layout). */
 async function expectLines(runPromise, lines) {
   const result = await runPromise;
-  if (result.lines !== lines) throw new Error(`${result.what} printed ${result.lines} lines, not ${lines}`);
+  if (lines !== undefined && result.lines !== lines)
+    throw new Error(`${result.what} printed ${result.lines} lines, not ${lines}`);
   return result;
 }
 
@@ -180,19 +182,22 @@ const listArgs = (provider, baseUrl) => [
 ];
 
 /** keywarden and a script, alternating, `reps.list` runs each after a warm-up of both: the medians side by side. */
-async function sideBySide(keywardenArgs, scriptArgs, lines, { rss = false } = {}) {
+/**
+ * keywarden and the other client, each `{ args, lines }`, alternating, `reps.list` runs each after a warm-up of both:
+ * the runs side by side.
+ */
+async function sideBySide(keywarden, other, options = {}) {
   const ours = [];
   const theirs = [];
-  await expectLines(run(keywardenArgs), lines);
-  await expectLines(run(scriptArgs), lines);
+  for (const side of [keywarden, other]) await expectLines(run(side.args, options), side.lines);
   for (let i = 0; i < reps.list; i++) {
     const pair = [
-      [ours, keywardenArgs],
-      [theirs, scriptArgs],
+      [ours, keywarden],
+      [theirs, other],
     ];
     // who goes first alternates, so neither always meets a warmer sandbox
     if (i % 2 === 1) pair.reverse();
-    for (const [into, args] of pair) into.push(await expectLines(run(args, { rss }), lines));
+    for (const [into, side] of pair) into.push(await expectLines(run(side.args, options), side.lines));
   }
   return { ours, theirs };
 }
@@ -254,9 +259,11 @@ async function main() {
     // 2. page numbers: DialNexa against a script that asks for page 1, then 8 pages at a time; and the memory of both
     const dialnexaUrl = slow(sizes.dialnexa).dialnexa;
     progress(`DialNexa: ${sizes.dialnexa} keys, keywarden and the page-number script, ${reps.list} runs each`);
-    const pages = await sideBySide(listArgs('dialnexa', dialnexaUrl), [pagesScript, dialnexaUrl], sizes.dialnexa, {
-      rss: true,
-    });
+    const pages = await sideBySide(
+      { args: listArgs('dialnexa', dialnexaUrl), lines: sizes.dialnexa },
+      { args: [pagesScript, dialnexaUrl], lines: sizes.dialnexa },
+      { rss: true },
+    );
     const pagesMeasure = `list DialNexa ${sizes.dialnexa} keys (${sizes.dialnexa / 100} pages)`;
     result({
       id: 'list-pages',
@@ -284,7 +291,10 @@ async function main() {
     ]) {
       const url = slow(keys).dakota;
       progress(`Dakota: ${keys} keys, keywarden and the cursor script, ${reps.list} runs each`);
-      const walk = await sideBySide(listArgs('dakota', url), [cursorScript, 'dakota', url], keys);
+      const walk = await sideBySide(
+        { args: listArgs('dakota', url), lines: keys },
+        { args: [cursorScript, 'dakota', url], lines: keys },
+      );
       result({
         id: `list-${id}`,
         measure: `list Dakota ${keys} keys (${keys / 100} cursor pages, in parts)`,
@@ -297,7 +307,10 @@ async function main() {
     }
     const coboUrl = slow(sizes.cobo).cobo;
     progress(`Cobo: ${sizes.cobo} keys, keywarden and the cursor script, ${reps.list} runs each`);
-    const cobo = await sideBySide(listArgs('cobo', coboUrl), [cursorScript, 'cobo', coboUrl], sizes.cobo);
+    const cobo = await sideBySide(
+      { args: listArgs('cobo', coboUrl), lines: sizes.cobo },
+      { args: [cursorScript, 'cobo', coboUrl], lines: sizes.cobo },
+    );
     result({
       id: 'list-cobo',
       measure: `list Cobo ${sizes.cobo} keys (${sizes.cobo / 200} cursor pages)`,
@@ -314,34 +327,19 @@ async function main() {
     try {
       const npmCli = process.env.npm_execpath;
       if (!npmCli) throw new Error('run the bench with npm run bench: npm_execpath names npm itself');
-      const tokenEnv = { KEYWARDEN_TOKEN: registry.token, npm_config_userconfig: registry.userConfig };
-      const ours = [];
-      const theirs = [];
-      const keywardenArgs = listArgs('npm', registry.url);
-      const npmArgs = [npmCli, 'token', 'list', '--json', '--registry', `${registry.url}/`];
-      const counted = async (args, lines) => {
-        const result = await run(args, { extraEnv: tokenEnv });
-        if (lines !== undefined && result.lines !== lines)
-          throw new Error(`${result.what} printed ${result.lines} lines, not ${lines}`);
-        return result;
-      };
-      await counted(keywardenArgs, sizes.npmTokens);
-      await counted(npmArgs);
-      for (let i = 0; i < reps.list; i++) {
-        const pair = [
-          () => counted(keywardenArgs, sizes.npmTokens).then((r) => ours.push(r.ms)),
-          () => counted(npmArgs).then((r) => theirs.push(r.ms)),
-        ];
-        if (i % 2 === 1) pair.reverse();
-        for (const measure of pair) await measure();
-      }
+      const extraEnv = { KEYWARDEN_TOKEN: registry.token, npm_config_userconfig: registry.userConfig };
+      const npm = await sideBySide(
+        { args: listArgs('npm', registry.url), lines: sizes.npmTokens },
+        { args: [npmCli, 'token', 'list', '--json', '--registry', `${registry.url}/`] },
+        { extraEnv },
+      );
       result({
         id: 'list-npm',
         measure: `list npm ${sizes.npmTokens} access tokens (Verdaccio)`,
         unit: 'ms',
-        value: median(ours),
-        runs: ours,
-        reference: { label: 'npm token list --json', value: median(theirs), runs: theirs },
+        value: median(msOf(npm.ours)),
+        runs: msOf(npm.ours),
+        reference: { label: 'npm token list --json', value: median(msOf(npm.theirs)), runs: msOf(npm.theirs) },
       });
     } finally {
       await registry.stop();
