@@ -8,12 +8,18 @@
 // - dist/cli/program.js: the command tree and commander, loaded when a command line is more than a request for help.
 // - dist/commands/list.js: the list command and all it imports (providers, manifests, HTTP, output), which most
 //   commands load too.
+// - dist/http/undici.cjs: the three parts of undici keywarden uses (src/http/undici.ts), loaded on the first request.
+//
+// Two of Node's modules load only when first used: child_process (commander requires it for subcommands that are
+// programs of their own, which keywarden has none of) and http2 (undici requires it for HTTP/2, which keywarden does
+// not ask for; its constants, plain strings, are copied in). Each took longer to load than a whole bundle.
 //
 // A module belongs to one bundle only. Its own file in dist/ is rewritten to re-export it from that bundle, so that
 // command code, loaded from dist/ as before, shares the bundle's one instance of it (one KeywardenError class, for
 // `instanceof`). A dynamic import stays an import of the module's file in dist/: command code loads only when a
 // command runs. A bundled module that reads `import.meta.url` sees its own file's URL, not the bundle's.
 import { build } from 'esbuild';
+import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
@@ -26,9 +32,39 @@ const bundles = [
   { out: 'cli.js', roots: ['cli.js', 'main.js'] },
   // commander is CommonJS: its require() calls of Node's modules need a require
   { out: 'cli/program.js', roots: ['cli/program.js'], require: true },
+  // what every command runs in: the context (settings, services, config, keeper, output), and its outcome
+  { out: 'context.js', roots: ['context.js', 'settings.js', 'outcome.js'] },
   // what listing keys needs, providers to output: the command most run, and the start of most others
   { out: 'commands/list.js', roots: ['commands/list.js'] },
 ];
+
+/** Node's modules a bundle loads on first use, with the exports copied in at build time (plain data only). */
+const lazyBuiltins = { 'node:child_process': [], 'node:http2': ['constants'] };
+
+/**
+ * Requires of `lazyBuiltins` become a stand-in that loads the real module when a property not copied is read: in
+ * the bundles that have a require (CommonJS, or given one), and there only commander's and undici's code asks.
+ */
+const lazyBuiltinsPlugin = {
+  name: 'keywarden-lazy-builtins',
+  setup(b) {
+    const names = Object.keys(lazyBuiltins).map((name) => name.slice('node:'.length));
+    b.onResolve({ filter: new RegExp(`^(node:)?(${names.join('|')})$`) }, (args) => ({
+      path: `node:${args.path.replace(/^node:/, '')}`,
+      namespace: 'kw-lazy-builtin',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'kw-lazy-builtin' }, (args) => {
+      const real = createRequire(import.meta.url)(args.path);
+      const copied = Object.fromEntries(lazyBuiltins[args.path].map((name) => [name, real[name]]));
+      const copy = JSON.stringify(copied);
+      if (JSON.stringify(JSON.parse(copy)) !== JSON.stringify(copied)) throw new Error(`${args.path}: copy only data`);
+      return {
+        contents: `const copied = ${copy};\nlet real;\nmodule.exports = new Proxy(copied, {\n  get: (target, name) => (name in target ? target[name] : (real ??= require(${JSON.stringify(args.path)}))[name]),\n});\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
 
 /** A module's id: its path under dist/, with forward slashes. */
 const idOf = (path) => relative(dist, path).split(sep).join('/');
@@ -55,6 +91,10 @@ function modulesOf(bundle) {
         path: specifier(bundle.out, args.path.slice('kw-bundle:'.length)),
         external: true,
       }));
+      // a package loaded when it is needed (a prompt's) stays out of the bundle, as a command's code does
+      b.onResolve({ filter: /^[^./]/ }, (args) =>
+        args.kind === 'dynamic-import' && !args.path.startsWith('node:') ? { external: true } : undefined,
+      );
       b.onResolve({ filter: /^\./ }, (args) => {
         const id = idOf(join(args.resolveDir, args.path));
         if (id.startsWith('..')) return undefined;
@@ -120,7 +160,7 @@ const options = (bundle, entry) => ({
   write: false,
   metafile: true,
   logLevel: 'warning',
-  plugins: [modulesOf(bundle)],
+  plugins: bundle.require ? [modulesOf(bundle), lazyBuiltinsPlugin] : [modulesOf(bundle)],
   banner: bundle.require
     ? {
         js: "import { createRequire as __kwCreateRequire } from 'node:module';\nconst require = __kwCreateRequire(import.meta.url);",
@@ -184,4 +224,23 @@ for (const bundle of bundles) {
     written.push({ path: join(dist, id), text: noteOf(bundle) + reexports(id, specifier(id, bundle.out)) });
   }
 }
+// undici, as CommonJS (it is), for src/http/undici.ts to require
+const undiciParts = [
+  "exports.Agent = require('undici/lib/dispatcher/agent.js');",
+  "exports.retry = require('undici/lib/interceptor/retry.js');",
+  "exports.request = require('undici/lib/api/api-request.js');",
+].join('\n');
+const undici = await build({
+  stdin: { contents: undiciParts, resolveDir: dist, sourcefile: 'bundle:http/undici.cjs', loader: 'js' },
+  absWorkingDir: dist,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  write: false,
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [lazyBuiltinsPlugin],
+});
+written.push({ path: join(dist, 'http/undici.cjs'), text: credits(undici.metafile) + undici.outputFiles[0].text });
 for (const file of written) writeFileSync(file.path, file.text);

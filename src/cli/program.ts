@@ -41,8 +41,14 @@ function addOption(command: Command, spec: OptionSpec, hidden = false): Option {
   return option;
 }
 
-/** The command tree, from the commands' declarations. */
-export function buildProgram({ runtime, version, output, redactor, commands, helpText }: ProgramOptions): Program {
+/**
+ * The command tree, from the commands' declarations. Only the commands whose names are among `words` (the command
+ * line) get their flags: no other can run, and most of the tree's making was adding every global flag to each.
+ */
+export function buildProgram(
+  { runtime, version, output, redactor, commands, helpText }: ProgramOptions,
+  words: ReadonlySet<string>,
+): Program {
   const state: Program = { program: new Command('keywarden'), result: undefined };
   const { program } = state;
   const declarationOf = new WeakMap<Command, { spec: Declaration; path: string[] }>();
@@ -113,6 +119,7 @@ export function buildProgram({ runtime, version, output, redactor, commands, hel
   const define = (parent: Command, spec: Declaration, path: string[]): void => {
     const cmd = parent.command(spec.name, spec.hidden ? { hidden: true } : {}).description(spec.summary);
     declarationOf.set(cmd, { spec, path });
+    if (!words.has(spec.name)) return;
     for (const argument of Object.values(spec.arguments ?? {})) cmd.argument(argument.name, argument.description);
     const flags = Object.entries(spec.options ?? {}).map(([name, option]): [string, Option] => [
       name,
@@ -204,7 +211,7 @@ function commanderErrorLines(text: string): string {
 
 /** Parses and runs one command line; any error, commander's own included, is the caller's to report. */
 export async function runProgram(argv: readonly string[], options: ProgramOptions): Promise<number> {
-  const state = buildProgram(options);
+  const state = buildProgram(options, new Set(argv));
   await state.program.parseAsync([...argv], { from: 'user' });
   return state.result ? await state.result : ExitCode.ok;
 }

@@ -9,13 +9,16 @@ export interface Undici {
   request: (dispatcher: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
 }
 
+/** undici's request function, called with the dispatcher as `this`. */
+type RequestCall = (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+
 const require = createRequire(import.meta.url);
 let loaded: Undici | undefined;
 
 /**
- * undici, loaded the cheap way. Its index also loads fetch, cookies, mocks and caches, a third of a short run's
- * start-up; the agent, the retry interceptor and the request call come from their own files, and should a future
- * undici move them, from the index as usual.
+ * undici, loaded the cheap way: the build bundles the agent, the retry interceptor and the request call into
+ * dist/http/undici.cjs (scripts/bundle.mjs), a third of the time its index takes, which also loads fetch, cookies,
+ * mocks and caches. Unbuilt (the tests run the sources), it is the index.
  *
  * Two V8 settings go first, measured by `npm run bench`: --liftoff-only keeps the baseline code of undici's
  * WebAssembly HTTP parser (recompiling it for speed added about 35 MB to every run's peak memory, for a parser
@@ -25,20 +28,19 @@ let loaded: Undici | undefined;
 export function loadUndici(): Undici {
   if (loaded) return loaded;
   setFlagsFromString('--liftoff-only --optimize-for-size');
+  let bundled: { Agent: typeof Agent; retry: typeof interceptors.retry; request: RequestCall } | undefined;
   try {
-    const request = require('undici/lib/api/api-request.js') as (
-      this: Dispatcher,
-      options: Dispatcher.RequestOptions,
-    ) => Promise<Dispatcher.ResponseData>;
-    const parts: Undici = {
-      Agent: require('undici/lib/dispatcher/agent.js') as typeof Agent,
-      retry: require('undici/lib/interceptor/retry.js') as typeof interceptors.retry,
+    bundled = require('./undici.cjs') as typeof bundled;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+  }
+  if (bundled) {
+    const { request } = bundled;
+    return (loaded = {
+      Agent: bundled.Agent,
+      retry: bundled.retry,
       request: (dispatcher, options) => request.call(dispatcher, options),
-    };
-    if (typeof parts.Agent === 'function' && typeof parts.retry === 'function' && typeof request === 'function')
-      return (loaded = parts);
-  } catch {
-    // a layout this code does not know: the index below has everything
+    });
   }
   const undici = require('undici') as typeof import('undici');
   return (loaded = {

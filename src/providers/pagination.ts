@@ -33,9 +33,9 @@ export async function* numberedPages<T extends { id: string }>(
     }
     previousIds = new Set(items.map((item) => item.id));
   };
-  yield first.items;
   const tooMany = (): ProviderError => fail(`more than ${maxPages} pages; stopping rather than list forever`);
   if (first.totalPages === null) {
+    yield first.items;
     let previous = first;
     for (let page = 2; previous.items.length > 0 && previous.items.length >= first.items.length; page++) {
       if (page > maxPages) throw tooMany();
@@ -47,16 +47,21 @@ export async function* numberedPages<T extends { id: string }>(
   }
   // keys created while we list push the last ones onto a page the first answer did not count: every answer may
   // raise the total, and the walk goes on to the highest total seen
+  // the next pages are asked for before a page is handed on, so they travel while the caller handles it
   let total = first.totalPages;
   const inFlight = new Map<number, Promise<NumberedPage<T>>>();
   let next = 2;
+  const askAhead = (): void => {
+    while (next <= total && inFlight.size < Math.max(1, concurrency)) {
+      const pending = fetchPage(next);
+      pending.catch(() => undefined); // awaited below, in order; this only keeps an early failure from going unhandled
+      inFlight.set(next++, pending);
+    }
+  };
   try {
+    askAhead();
+    yield first.items;
     for (let page = 2; page <= total; page++) {
-      while (next <= total && inFlight.size < Math.max(1, concurrency)) {
-        const pending = fetchPage(next);
-        pending.catch(() => undefined); // awaited below, in order; this only keeps an early failure from going unhandled
-        inFlight.set(next++, pending);
-      }
       const result = await inFlight.get(page)!;
       inFlight.delete(page);
       // an empty page is past the end, whatever the total said
@@ -64,6 +69,7 @@ export async function* numberedPages<T extends { id: string }>(
       checkNew(page, result.items);
       total = Math.max(total, result.totalPages ?? total);
       if (total > maxPages) throw tooMany();
+      askAhead();
       yield result.items;
     }
   } finally {

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { assertBuilt, repoRoot, runBin } from '../helpers/binary.js';
+import { useSandbox } from '../helpers/sandbox.js';
 
 /**
  * What the built binary loads to start, by the list of files it loads (never by how long it takes: the bench
@@ -16,9 +17,13 @@ beforeAll(assertBuilt);
 
 const root = pathToFileURL(repoRoot).href;
 
-/** Every file (not Node's own modules) the run resolved, relative to the repository. */
-async function filesLoaded(args: string[]): Promise<string[]> {
-  const env = isolatedEnv();
+/** Every file the run resolved, relative to the repository, with Node's own modules (`node:...`) where asked. */
+async function filesLoaded(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  withNodes = false,
+): Promise<string[]> {
+  const env = { ...isolatedEnv(), ...extraEnv };
   const log = join(env.HOME!, 'loads.log');
   const { code, stdout, stderr } = await runBin(args, {
     env: { ...env, KW_LOAD_LOG: log },
@@ -28,8 +33,10 @@ async function filesLoaded(args: string[]): Promise<string[]> {
   expect(code).toBe(0);
   expect(stdout).not.toBe('');
   const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-  return [...new Set(urls.filter((url) => !url.startsWith('node:')).map((url) => url.replace(root, '')))];
+  return [...new Set(urls.filter((url) => withNodes || !url.startsWith('node:')).map((url) => url.replace(root, '')))];
 }
+
+const sandbox = useSandbox();
 
 describe('start-up', () => {
   test('--version is the bin alone', async () => {
@@ -63,5 +70,19 @@ describe('start-up', () => {
     expect(loaded.slice(0, 3)).toEqual(['bin/keywarden.js', 'dist/cli.js', 'dist/cli/program.js']);
     expect(loaded).toContain('dist/commands/providers.js');
     expect(loaded.filter((file) => file.includes('node_modules/commander'))).toEqual([]);
+  });
+
+  test('a listing loads the bundles and undici in one file: no package file, no prompt, neither http2 nor child_process', async () => {
+    const loaded = await filesLoaded(
+      [...sandbox.args('dialnexa'), 'list', '-o', 'ndjson'],
+      { KEYWARDEN_TOKEN: sandbox.current.token },
+      true,
+    );
+    const ours = loaded.filter((file) => !file.startsWith('node:'));
+    expect(ours.slice(0, 4)).toEqual(['bin/keywarden.js', 'dist/cli.js', 'dist/cli/program.js', 'dist/context.js']);
+    expect(ours).toContain('dist/commands/list.js');
+    expect(ours).toContain('dist/http/undici.cjs');
+    expect(ours.filter((file) => file.includes('node_modules/'))).toEqual([]);
+    expect(loaded.filter((file) => /^node:(http2|child_process)$/.test(file))).toEqual([]);
   });
 });

@@ -67,7 +67,7 @@ describe('the start-up bundles', () => {
       expect.arrayContaining(['main.js', 'errors.js', 'render/output.js', 'cli/commands.js', 'cli/suggest.js']),
     );
     for (const { id, of } of facades)
-      expect(['cli.js', 'cli/program.js', 'commands/list.js'], id).toContain(of!.bundle);
+      expect(['cli.js', 'cli/program.js', 'context.js', 'commands/list.js'], id).toContain(of!.bundle);
     // compared in Node itself, as the package runs (the test runner loads modules its own way)
     const pairs = facades.flatMap(({ id, of }) => of!.names.map(([own, bundled]) => [id, own, of!.bundle, bundled]));
     const differ = nodeEval(`
@@ -90,6 +90,43 @@ describe('the start-up bundles', () => {
       `return (await import(${JSON.stringify(pathToFileURL(join(dist, 'cli/commands.js')).href)})).indexUrl.href;`,
     );
     expect(href).toBe(pathToFileURL(join(dist, 'cli/commands.json')).href);
+  });
+
+  test('a package loaded when needed (the prompts) stays out of the bundles; commander is in the one of the tree', () => {
+    const bundled = (id: string): string[] => [
+      ...new Set(
+        [...readFileSync(join(dist, id), 'utf8').matchAll(/^\/\/ \.\.\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map(
+          (m) => m[1]!,
+        ),
+      ),
+    ];
+    expect(bundled('cli.js')).toEqual([]);
+    expect(bundled('cli/program.js')).toEqual(['commander']);
+    expect(bundled('context.js')).toEqual([]);
+    expect(bundled('commands/list.js')).toEqual([]);
+    expect(readFileSync(join(dist, 'context.js'), 'utf8')).toMatch(/import\("@inquirer\/confirm"\)/);
+  });
+
+  test('undici is one CommonJS file that loads neither http2 nor child_process, whose stand-in keeps the constants', () => {
+    const loaded = nodeEval(`
+      const { createRequire } = await import('node:module');
+      const require = createRequire(${JSON.stringify(join(dist, 'http/undici.cjs'))});
+      const undici = require('./undici.cjs');
+      const kinds = [typeof undici.Agent, typeof undici.retry, typeof undici.request];
+      const before = process.moduleLoadList.filter((m) => /\b(http2|child_process)$/.test(m));
+      const agent = new undici.Agent();
+      await agent.close();
+      return { kinds, before, after: process.moduleLoadList.filter((m) => /\bhttp2$/.test(m)) };
+    `) as { kinds: string[]; before: string[]; after: string[] };
+    expect(loaded.kinds).toEqual(['function', 'function', 'function']);
+    expect(loaded.before).toEqual([]);
+    expect(loaded.after).toEqual([]);
+    // the constants undici reads of http2 at load are the real ones
+    const text = readFileSync(join(dist, 'http/undici.cjs'), 'utf8');
+    const copied = JSON.parse(text.match(/copied = (\{ "constants".*\});$/m)![1]!) as {
+      constants: Record<string, unknown>;
+    };
+    expect(copied.constants).toEqual({ ...(nodeEval(`return (await import('node:http2')).constants;`) as object) });
   });
 
   test('the bin runs the bundle', () => {
