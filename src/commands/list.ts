@@ -50,9 +50,11 @@ export function keyFilter(options: ListOptions): (key: Key) => boolean {
   const search = options.search?.toLowerCase();
   return (key) => {
     if (status === 'live' ? key.status === 'revoked' : status !== 'all' && key.status !== status) return false;
-    const created = key.created_at === null ? undefined : Date.parse(key.created_at);
-    if (after !== undefined && (created === undefined || created < after)) return false;
-    if (before !== undefined && (created === undefined || created > before)) return false;
+    if (after !== undefined || before !== undefined) {
+      const created = key.created_at === null ? undefined : Date.parse(key.created_at);
+      if (after !== undefined && (created === undefined || created < after)) return false;
+      if (before !== undefined && (created === undefined || created > before)) return false;
+    }
     if (search && !(key.name ?? '').toLowerCase().includes(search) && !key.id.toLowerCase().startsWith(search))
       return false;
     return true;

@@ -16,7 +16,7 @@ import type {
 import { Secret } from '../secrets/secret.js';
 import { recordWithoutSecret } from '../providers/without-secret.js';
 import { listPages } from './listing.js';
-import { errorReader, firstString, objectOrRoot, readKey, type KeyReading } from './read.js';
+import { errorReader, firstString, keyReader, objectOrRoot } from './read.js';
 import { capabilitiesOf, listOf, type Auth, type Manifest, type RevokeSpec, type RotateSpec } from './types.js';
 import { bodyOf, encodedBody, textsOf, ValueError, type ValueContext } from './values.js';
 
@@ -152,10 +152,9 @@ export function manifestDefinition(
         authHeaders(info.id, manifest.auth, settings.token, profileSettings, environment),
         errorReader(manifest.errors),
       );
-      const reading = (): KeyReading => ({
+      const readKey = keyReader(fields, {
         usageTracked: info.capabilities.usageTracking,
         allowlists: info.capabilities.ipAllowlist,
-        now: settings.now(),
       });
       const unsupported = (what: string): never => {
         throw new UsageError(`${info.id} cannot ${what}`);
@@ -167,12 +166,7 @@ export function manifestDefinition(
         const secret = new Secret(firstString(root, listOf(spec.secret)));
         const keyPaths = listOf(spec.key);
         const holder = objectOrRoot(root, keyPaths);
-        const key = readKey(
-          holder.raw,
-          holder === root ? '' : (keyPaths.find((p) => p !== '') ?? ''),
-          fields,
-          reading(),
-        );
+        const key = readKey(holder.raw, holder === root ? '' : (keyPaths.find((p) => p !== '') ?? ''), settings.now());
         return { secret, key: recordWithoutSecret(key, secret.expose()) };
       };
 
@@ -209,7 +203,8 @@ export function manifestDefinition(
             baseUrl: settings.baseUrl,
             settings: profileSettings,
             pageConcurrency: settings.pageConcurrency,
-            readKey: (item, path) => readKey(item, path, fields, reading()),
+            readKey,
+            now: settings.now,
           }),
 
         async create(request, options = {}) {

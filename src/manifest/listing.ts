@@ -4,7 +4,7 @@ import { partitionedPages, type CreationRange, type RangePage } from '../provide
 import { ShapeError, type Fields } from '../providers/shape.js';
 import type { KeyRecord } from '../providers/types.js';
 import { nextLinkTarget, nextPageRequest, urlBelow, type PageRequest } from './link.js';
-import { cursorAt, flag, optionalInteger, pageItems, rawAt } from './read.js';
+import { cursorAt, flag, optionalInteger, pageItems, rawAt, type KeyReader } from './read.js';
 import type { ListSpec, PartitionSpec } from './types.js';
 
 export interface Lister {
@@ -14,7 +14,9 @@ export interface Lister {
   /** the profile settings, for the path's placeholders and query values */
   settings: Record<string, string>;
   pageConcurrency: number;
-  readKey: (item: unknown, path: string) => KeyRecord;
+  readKey: KeyReader;
+  /** the time a key's expiry is compared with, taken once a page */
+  now: () => Date;
 }
 
 interface Page {
@@ -67,7 +69,8 @@ export function listPages(lister: Lister): AsyncIterable<KeyRecord[]> {
     const answer = await api.call({ ...call, ...request });
     return api.read(answer, { ...call, path: request.path }, (body) => {
       const { root, list, base } = pageItems(body, spec.items);
-      const page = { root, items: list.map((item, i) => lister.readKey(item, `${base}[${i}]`)) };
+      const now = lister.now();
+      const page = { root, items: list.map((item, i) => lister.readKey(item, `${base}[${i}]`, now)) };
       return { ...more(page, answer.headers), items: page.items };
     });
   }

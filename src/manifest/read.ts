@@ -1,5 +1,5 @@
 import type { ErrorReader } from '../providers/api.js';
-import { keyRecord, statusOf } from '../providers/normalise.js';
+import { statusOf } from '../providers/normalise.js';
 import {
   arrayAt,
   isCanonicalIso,
@@ -7,6 +7,7 @@ import {
   objectAt,
   parseIsoUtc,
   ShapeError,
+  toIsoTime,
   type Fields,
 } from '../providers/shape.js';
 import type { KeyRecord, KeyStatus } from '../providers/types.js';
@@ -76,12 +77,6 @@ export function firstString(root: Fields, paths: readonly string[]): string {
   throw new ShapeError(paths.join(' or '), 'a non-empty string');
 }
 
-export function requiredString(root: Fields, path: string, base: string): string {
-  const at = locate(root, path);
-  if (!at) throw new ShapeError(joined(base, path), 'a non-empty string');
-  return at.holder.string(at.name);
-}
-
 export function optionalInteger(root: Fields | undefined, path: string | undefined): number | null {
   if (!root || path === undefined) return null;
   const at = locate(root, path);
@@ -115,35 +110,82 @@ export function pageItems(
   return { root, list: at.holder.array(at.name), base: items };
 }
 
-/** The first of the paths that is there (present and not null). */
-function present(root: Fields, paths: string | string[]): Located | undefined {
-  for (const path of [paths].flat()) {
-    const at = locate(root, path);
-    if (at && at.holder.raw[at.name] !== null && at.holder.raw[at.name] !== undefined) return at;
+/**
+ * Reading keys: the manifest's key fields made once into a reader, which every key of a listing goes through. A
+ * reader of a field is a function of the key object and the key's own path (`data[3]`), which is put together only
+ * for an error's words: a listing of many keys allocates next to nothing but the records it hands on.
+ */
+
+type Item = Record<string, unknown>;
+type FieldReader<T> = (item: Item, base: string) => T;
+
+/** A dotted path's value in a key object; undefined where it is absent, an error where an object on the way is not one. */
+function pathReader(path: string): FieldReader<unknown> {
+  const names = namesOf(path);
+  const last = names[names.length - 1]!;
+  if (names.length === 1) return (item) => (Object.hasOwn(item, last) ? item[last] : undefined);
+  return (item, base) => {
+    let holder = item;
+    for (let i = 0; i < names.length - 1; i++) {
+      const value = holder[names[i]!];
+      if (value === undefined || value === null) return undefined;
+      if (typeof value !== 'object' || Array.isArray(value))
+        throw new ShapeError(joined(base, names.slice(0, i + 1).join('.')), 'an object');
+      holder = value as Item;
+    }
+    return Object.hasOwn(holder, last) ? holder[last] : undefined;
+  };
+}
+
+/** The first of the paths whose value is there (not null), as `read` makes it of the value and its path. */
+function firstPresent<T>(paths: string | string[], read: (value: unknown, path: string, base: string) => T) {
+  const list = [paths].flat();
+  const readers = list.map(pathReader);
+  return (item: Item, base: string): T | null => {
+    for (let i = 0; i < readers.length; i++) {
+      const value = readers[i]!(item, base);
+      if (value !== undefined && value !== null) return read(value, list[i]!, base);
+    }
+    return null;
+  };
+}
+
+function textReader(spec: TextField | undefined): FieldReader<string | null> {
+  if (spec === undefined) return () => null;
+  if (!Array.isArray(spec) && typeof spec === 'object') {
+    const { value } = spec;
+    return () => value;
   }
-  return undefined;
+  return firstPresent(spec, (value, path, base) => {
+    if (value === '') return null;
+    if (typeof value !== 'string') throw new ShapeError(joined(base, path), 'a string');
+    return value;
+  });
 }
 
-function text(root: Fields, spec: TextField | undefined): string | null {
-  if (spec === undefined) return null;
-  if (!Array.isArray(spec) && typeof spec === 'object') return spec.value;
-  const at = present(root, spec);
-  return at ? at.holder.optionalString(at.name) : null;
+/** A list of strings, or one comma-separated string. */
+function listReader(paths: string | string[] | undefined): FieldReader<string[] | null> {
+  if (paths === undefined) return () => null;
+  return firstPresent(paths, (value, path, base) => {
+    if (typeof value === 'string') return value.split(/[,\s]+/).filter(Boolean);
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+      throw new ShapeError(joined(base, path), 'a list of strings');
+    return value as string[];
+  });
 }
 
-function list(root: Fields, paths: string | string[] | undefined): string[] | null {
-  if (paths === undefined) return null;
-  const at = present(root, paths);
-  return at ? at.holder.optionalStringList(at.name) : null;
-}
-
-function time(root: Fields, spec: TimeField | undefined, base: string): string | null {
-  if (spec === undefined) return null;
+function timeReader(spec: TimeField | undefined): FieldReader<string | null> {
+  if (spec === undefined) return () => null;
   const path = typeof spec === 'string' ? spec : spec.path;
-  const at = locate(root, path);
-  if (!at) return null;
-  if (typeof spec === 'string') return at.holder.time(at.name);
-  return timeAs(at.holder.raw[at.name], spec.format, joined(base, path));
+  const format = typeof spec === 'string' ? undefined : spec.format;
+  const read = pathReader(path);
+  const textual = format === undefined || format === 'iso8601' || format === 'rfc2822';
+  return (item, base) => {
+    const value = read(item, base);
+    if (value === undefined || value === null) return null;
+    if (textual && typeof value === 'string' && isCanonicalIso(value)) return value;
+    return format === undefined ? toIsoTime(value, joined(base, path)) : timeAs(value, format, joined(base, path));
+  };
 }
 
 const formatWords: Record<TimeFormat, string> = {
@@ -172,32 +214,47 @@ function timeAs(value: unknown, format: TimeFormat, path: string): string | null
 }
 
 const statuses: readonly string[] = ['active', 'expired', 'revoked'] satisfies KeyStatus[];
+const ownWords: Record<string, KeyStatus> = Object.fromEntries(statuses.map((s) => [s, s as KeyStatus]));
 
 function truthy(value: unknown): boolean {
   return value !== undefined && value !== null && value !== false && value !== 0 && value !== '';
 }
 
-function status(
-  root: Fields,
-  spec: StatusSpec | undefined,
-  expiresAt: string | null,
-  now: Date,
-  base: string,
-): KeyStatus {
-  let revoked = spec?.revoked_if !== undefined && truthy(rawAt(root, spec.revoked_if));
-  let expired = spec?.expired_if !== undefined && truthy(rawAt(root, spec.expired_if));
-  const value = spec?.path === undefined ? undefined : rawAt(root, spec.path);
-  // an absent status says nothing: active, unless a flag or the expiry date says otherwise
-  if (spec?.path !== undefined && value !== undefined && value !== null) {
-    const words = spec.map ?? Object.fromEntries(statuses.map((s) => [s, s as KeyStatus]));
-    const word =
-      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
-    const said = word !== undefined && Object.hasOwn(words, word) ? words[word] : undefined;
-    if (said === undefined) throw new ShapeError(joined(base, spec.path), `one of ${Object.keys(words).join(', ')}`);
-    revoked ||= said === 'revoked';
-    expired ||= said === 'expired';
-  }
-  return statusOf({ revoked, expired, expiresAt }, now);
+type StatusReader = (item: Item, base: string, expiresAt: string | null, now: Date) => KeyStatus;
+
+function statusReader(spec: StatusSpec | undefined): StatusReader {
+  const revokedIf = spec?.revoked_if === undefined ? undefined : pathReader(spec.revoked_if);
+  const expiredIf = spec?.expired_if === undefined ? undefined : pathReader(spec.expired_if);
+  const path = spec?.path;
+  const said = path === undefined ? undefined : pathReader(path);
+  const words = spec?.map ?? ownWords;
+  return (item, base, expiresAt, now) => {
+    let revoked = revokedIf !== undefined && truthy(revokedIf(item, base));
+    let expired = expiredIf !== undefined && truthy(expiredIf(item, base));
+    const value = said?.(item, base);
+    // an absent status says nothing: active, unless a flag or the expiry date says otherwise
+    if (value !== undefined && value !== null) {
+      const word =
+        typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+          ? String(value)
+          : undefined;
+      const status = word !== undefined && Object.hasOwn(words, word) ? words[word] : undefined;
+      if (status === undefined) throw new ShapeError(joined(base, path!), `one of ${Object.keys(words).join(', ')}`);
+      revoked ||= status === 'revoked';
+      expired ||= status === 'expired';
+    }
+    return statusOf({ revoked, expired, expiresAt }, now);
+  };
+}
+
+function idReader(path: string): FieldReader<string> {
+  const read = pathReader(path);
+  return (item, base) => {
+    const value = read(item, base);
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value !== 'string' || value === '') throw new ShapeError(joined(base, path), 'a non-empty string');
+    return value;
+  };
 }
 
 /** What reading a key needs to know of the provider beyond its key fields. */
@@ -205,30 +262,49 @@ export interface KeyReading {
   usageTracked: boolean;
   /** a provider that has allowlists: a key without one has an empty one, not an unknown one */
   allowlists: boolean;
-  now: Date;
 }
 
-/** One key object of the provider as keywarden's key record. */
-export function readKey(value: unknown, base: string, fields: KeyFields, reading: KeyReading): KeyRecord {
-  const { usageTracked, now } = reading;
-  const f = objectAt(value, base);
-  const expiresAt = time(f, fields.expires_at, base);
-  return keyRecord({
-    id: requiredString(f, fields.id, base),
-    name: text(f, fields.name),
-    status: status(f, fields.status, expiresAt, now, base),
-    created_at: time(f, fields.created_at, base),
-    last_used_at: time(f, fields.last_used_at, base),
-    expires_at: expiresAt,
-    revoked_at: time(f, fields.revoked_at, base),
-    prefix: text(f, fields.prefix),
-    hint: text(f, fields.hint),
-    environment: text(f, fields.environment),
-    scopes: list(f, fields.scopes) ?? [],
-    owner: text(f, fields.owner),
-    ip_allowlist: list(f, fields.ip_allowlist) ?? (reading.allowlists ? [] : null),
-    usage_tracked: usageTracked,
-  });
+/** A provider's key object as keywarden's key record; `base` is where the object is in the answer, for errors. */
+export type KeyReader = (value: unknown, base: string, now: Date) => KeyRecord;
+
+/** The reader of a provider's key objects, from the manifest's key fields. */
+export function keyReader(fields: KeyFields, { usageTracked, allowlists }: KeyReading): KeyReader {
+  const id = idReader(fields.id);
+  const name = textReader(fields.name);
+  const status = statusReader(fields.status);
+  const createdAt = timeReader(fields.created_at);
+  const lastUsedAt = timeReader(fields.last_used_at);
+  const expiresAt = timeReader(fields.expires_at);
+  const revokedAt = timeReader(fields.revoked_at);
+  const prefix = textReader(fields.prefix);
+  const hint = textReader(fields.hint);
+  const environment = textReader(fields.environment);
+  const scopes = listReader(fields.scopes);
+  const owner = textReader(fields.owner);
+  const ipAllowlist = listReader(fields.ip_allowlist);
+  return (value, base, now) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new ShapeError(base || 'the body', 'an object');
+    const item = value as Item;
+    const expires = expiresAt(item, base);
+    // the fields in the order of keyRecord's
+    return {
+      id: id(item, base),
+      name: name(item, base),
+      status: status(item, base, expires, now),
+      created_at: createdAt(item, base),
+      last_used_at: lastUsedAt(item, base),
+      expires_at: expires,
+      revoked_at: revokedAt(item, base),
+      prefix: prefix(item, base),
+      hint: hint(item, base),
+      environment: environment(item, base),
+      scopes: scopes(item, base) ?? [],
+      owner: owner(item, base),
+      ip_allowlist: ipAllowlist(item, base) ?? (allowlists ? [] : null),
+      usage_tracked: usageTracked,
+    };
+  };
 }
 
 export const defaultErrorMessages = ['message', 'error.message', 'error_description', 'error', 'detail', 'title'];

@@ -35,9 +35,29 @@ export async function profileKeys(provider: Provider, profile: string): Promise<
   return keys;
 }
 
-/** A key as keywarden shows it: where it came from, then the record, in the order of the README's key document. */
+/**
+ * A key as keywarden shows it: where it came from, then the record, in the order of the README's key document.
+ * Written out field by field, which V8 makes far faster than a spread after other fields, for every key listed.
+ */
 export function withProfile(provider: string, profile: string, record: KeyRecord): Key {
-  return { provider, profile, ...record };
+  return {
+    provider,
+    profile,
+    id: record.id,
+    name: record.name,
+    status: record.status,
+    created_at: record.created_at,
+    last_used_at: record.last_used_at,
+    expires_at: record.expires_at,
+    revoked_at: record.revoked_at,
+    prefix: record.prefix,
+    hint: record.hint,
+    environment: record.environment,
+    scopes: record.scopes,
+    owner: record.owner,
+    ip_allowlist: record.ip_allowlist,
+    usage_tracked: record.usage_tracked,
+  };
 }
 
 /**

@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { bodyOf } from '../../src/manifest/values.js';
 import type { CreateRequest } from '../../src/providers/types.js';
-import { errorReader, readKey } from '../../src/manifest/read.js';
+import { errorReader, keyReader } from '../../src/manifest/read.js';
 import type { KeyFields } from '../../src/manifest/types.js';
 import { ShapeError } from '../../src/providers/shape.js';
 
 const now = new Date('2025-06-01T00:00:00.000Z');
 const read = (item: unknown, fields: KeyFields) =>
-  readKey(item, 'data[0]', fields, { usageTracked: false, allowlists: false, now });
+  keyReader(fields, { usageTracked: false, allowlists: false })(item, 'data[0]', now);
 const createBody = (spec: Parameters<typeof bodyOf>[0], request: CreateRequest) =>
   bodyOf(spec, { request, settings: {} });
 

@@ -12,6 +12,7 @@ import { builtinIds } from '../../src/providers/builtin-ids.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
 import { formatDuration, longestDuration, parseDate, parseDuration } from '../../src/util/time.js';
+import { isCanonicalIso } from '../../src/providers/shape.js';
 import { expectations } from '../conformance/expectations.js';
 import { testHttpClient } from '../helpers/http.js';
 
@@ -352,5 +353,54 @@ describe('impossible dates', () => {
   );
   test.each(['2032-02-29', '2030-12-31T23:59:59Z'])('%s is accepted', (text) => {
     expect(parseDate(text).toISOString().slice(0, 10)).toBe(text.slice(0, 10));
+  });
+});
+
+describe('a time already as keywarden writes it', () => {
+  /** What isCanonicalIso stands for: the text is the time it reads as, written back by toISOString. */
+  const roundTrips = (text: string): boolean => {
+    const ms = Date.parse(text);
+    return !Number.isNaN(ms) && new Date(ms).toISOString() === text;
+  };
+
+  test('every time of the years 0 to 9999 written by toISOString is one', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), (ms) => {
+        expect(isCanonicalIso(new Date(ms).toISOString())).toBe(true);
+      }),
+    );
+  });
+
+  test('a text with any of its characters changed is one exactly when it still round-trips', () => {
+    const characters = fc.constantFrom(...'0123456789-:.TZ+ x'.split(''));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 253_402_300_799_999 }),
+        fc.array(fc.tuple(fc.nat(23), characters), { minLength: 1, maxLength: 3 }),
+        (ms, changes) => {
+          const chars = new Date(ms).toISOString().split('');
+          for (const [at, char] of changes) chars[at] = char;
+          const text = chars.join('');
+          expect(isCanonicalIso(text), text).toBe(roundTrips(text));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  test.each(['2024-02-29T00:00:00.000Z', '2000-02-29T12:00:00.000Z', '1999-12-31T23:59:59.999Z'])('%s is', (text) => {
+    expect(isCanonicalIso(text)).toBe(true);
+  });
+  test.each([
+    '2023-02-29T00:00:00.000Z',
+    '2100-02-29T00:00:00.000Z',
+    '2024-04-31T00:00:00.000Z',
+    '2024-01-01T24:00:00.000Z',
+    '2024-01-01T00:60:00.000Z',
+    '2024-01-01T00:00:00Z',
+    '2024-01-01 00:00:00.000Z',
+    '2024-01-01T00:00:00.000+',
+  ])('%s is not', (text) => {
+    expect(isCanonicalIso(text)).toBe(false);
   });
 });
