@@ -1,5 +1,5 @@
 import type { ProviderError } from './errors.js';
-import { cursorPages, maxPages } from './pagination.js';
+import { cursorPages, maxPages, sendRequests } from './pagination.js';
 
 /** Creation times in whole unix seconds, inclusive at both ends; an end left out is open. */
 export interface CreationRange {
@@ -127,6 +127,7 @@ class PartitionedWalk<T extends { id: string; created_at: string | null }> {
       const answersBefore = this.answers;
       this.fillSlots();
       this.throwIfFailed();
+      await sendRequests();
       for (let part = this.parts[this.head]; part !== undefined; part = this.parts[this.head]) {
         for (let page = part.ready.shift(); page !== undefined; page = part.ready.shift()) yield page;
         if (!part.done) break;
