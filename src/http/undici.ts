@@ -20,14 +20,13 @@ let loaded: Undici | undefined;
  * dist/http/undici.cjs (scripts/bundle.mjs), a third of the time its index takes, which also loads fetch, cookies,
  * mocks and caches. Unbuilt (the tests run the sources), it is the index.
  *
- * Two V8 settings go first, measured by `npm run bench`: --liftoff-only keeps the baseline code of undici's
+ * A V8 setting goes first, measured by `npm run bench`: --liftoff-only keeps the baseline code of undici's
  * WebAssembly HTTP parser (recompiling it for speed added about 35 MB to every run's peak memory, for a parser
- * that reads a few kilobytes a request), and --optimize-for-size keeps the heap from growing to twice what a
- * streamed listing of 100,000 keys holds alive.
+ * that reads a few kilobytes a request).
  */
 export function loadUndici(): Undici {
   if (loaded) return loaded;
-  setFlagsFromString('--liftoff-only --optimize-for-size');
+  setFlagsFromString('--liftoff-only');
   let bundled: { Agent: typeof Agent; retry: typeof interceptors.retry; request: RequestCall } | undefined;
   try {
     bundled = require('./undici.cjs') as typeof bundled;

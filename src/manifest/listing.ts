@@ -3,6 +3,7 @@ import { cursorPages, numberedPages } from '../providers/pagination.js';
 import { partitionedPages, type CreationRange, type RangePage } from '../providers/partition.js';
 import { ShapeError, type Fields } from '../providers/shape.js';
 import type { KeyRecord } from '../providers/types.js';
+import { countKeysRead } from '../util/heap.js';
 import { nextLinkTarget, nextPageRequest, urlBelow, type PageRequest } from './link.js';
 import { cursorAt, flag, optionalInteger, pageItems, rawAt, type KeyReader } from './read.js';
 import type { ListSpec, PartitionSpec } from './types.js';
@@ -69,6 +70,7 @@ export function listPages(lister: Lister): AsyncIterable<KeyRecord[]> {
     const answer = await api.call({ ...call, ...request });
     return api.read(answer, { ...call, path: request.path }, (body) => {
       const { root, list, base } = pageItems(body, spec.items);
+      countKeysRead(list.length);
       const now = lister.now();
       const page = { root, items: list.map((item, i) => lister.readKey(item, `${base}[${i}]`, now)) };
       return { ...more(page, answer.headers), items: page.items };
