@@ -224,6 +224,21 @@ for (const bundle of bundles) {
     written.push({ path: join(dist, id), text: noteOf(bundle) + reexports(id, specifier(id, bundle.out)) });
   }
 }
+/**
+ * Two of undici's files stay out of its bundle, required from node_modules/ if ever: the fetch body, which it loads
+ * for FormData and Blob bodies, and the WebAssembly parser for processors without SIMD (the SIMD one is bundled). A
+ * third of the bundle's size, read and parsed by every run that sends a request.
+ */
+const undiciLeftOut = {
+  name: 'keywarden-undici-left-out',
+  setup(b) {
+    b.onResolve({ filter: /\/(web\/fetch\/body|llhttp\/llhttp-wasm)\.js$/ }, (args) => ({
+      path: `undici/lib/${relative(join(dist, '../node_modules/undici/lib'), join(args.resolveDir, args.path)).split(sep).join('/')}`,
+      external: true,
+    }));
+  },
+};
+
 // undici, as CommonJS (it is), for src/http/undici.ts to require
 const undiciParts = [
   "exports.Agent = require('undici/lib/dispatcher/agent.js');",
@@ -240,7 +255,7 @@ const undici = await build({
   write: false,
   metafile: true,
   logLevel: 'warning',
-  plugins: [lazyBuiltinsPlugin],
+  plugins: [lazyBuiltinsPlugin, undiciLeftOut],
 });
 written.push({ path: join(dist, 'http/undici.cjs'), text: credits(undici.metafile) + undici.outputFiles[0].text });
 for (const file of written) writeFileSync(file.path, file.text);

@@ -129,6 +129,18 @@ describe('the start-up bundles', () => {
     expect(copied.constants).toEqual({ ...(nodeEval(`return (await import('node:http2')).constants;`) as object) });
   });
 
+  test("V8 takes the code the build laid beside undici's bundle, once the run's V8 setting is made", () => {
+    const rejected = nodeEval(`
+      const { setFlagsFromString } = await import('node:v8');
+      const { readFileSync } = await import('node:fs');
+      const { runBundle, bundleCachePath } = await import(${JSON.stringify(pathToFileURL(join(dist, 'http/undici.js')).href)});
+      setFlagsFromString('--liftoff-only');
+      const bundle = runBundle(readFileSync(bundleCachePath));
+      return [bundle.script.cachedDataRejected, typeof bundle.parts.Agent];
+    `);
+    expect(rejected).toEqual([false, 'function']);
+  });
+
   test('the bin runs the bundle', () => {
     expect(readFileSync(join(repoRoot, 'bin/keywarden.js'), 'utf8')).toContain("import('../dist/cli.js')");
   });
