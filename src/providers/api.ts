@@ -132,9 +132,13 @@ export class ProviderApi {
       return encodeURIComponent(value);
     });
     const url = new URL(base.pathname.replace(/\/+$/, '') + path, base);
-    for (const [name, value] of Object.entries(call.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(name, String(value));
+    if (call.query === undefined) return url;
+    // one query written once: url.searchParams.set writes the whole query again at each parameter
+    const query = new URLSearchParams(url.search);
+    for (const [name, value] of Object.entries(call.query)) {
+      if (value !== undefined) query.set(name, String(value));
     }
+    url.search = query.toString();
     return url;
   }
 
@@ -180,13 +184,32 @@ const maxDepth = 64;
  * stack of its own (the value may be too deep for recursion), stopping at the first one too deep.
  */
 export function nestedDeeperThan(value: unknown, max: number): boolean {
-  const pending: [value: object, depth: number][] = [];
-  if (typeof value === 'object' && value !== null) pending.push([value, 1]);
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [holder, depth] = next;
+  // two stacks side by side, values and their depths: no tuple or list of values made for each object
+  const holders: object[] = [];
+  const depths: number[] = [];
+  if (typeof value === 'object' && value !== null) {
+    holders.push(value);
+    depths.push(1);
+  }
+  while (holders.length > 0) {
+    const holder = holders.pop()!;
+    const depth = depths.pop()!;
     if (depth > max) return true;
-    for (const child of Array.isArray(holder) ? (holder as unknown[]) : Object.values(holder)) {
-      if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+    if (Array.isArray(holder)) {
+      for (const child of holder as unknown[]) {
+        if (typeof child === 'object' && child !== null) {
+          holders.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const name in holder) {
+        const child = (holder as Record<string, unknown>)[name];
+        if (typeof child === 'object' && child !== null) {
+          holders.push(child);
+          depths.push(depth + 1);
+        }
+      }
     }
   }
   return false;

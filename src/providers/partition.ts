@@ -27,8 +27,12 @@ export interface PartitionableListing<T extends { id: string; created_at: string
   fail: (detail: string) => ProviderError;
 }
 
-/** Pages listed ahead of the part being handed on, a request slot, before only that part may ask for more. */
-const pagesAheadPerSlot = 6;
+/**
+ * Pages listed ahead of the part being handed on, a request slot, before only that part may ask for more. Measured
+ * by `npm run bench`: 8 lists 10,000 Dakota keys in 0.26x the cursor script's time (6: 0.30x), and 100,000 keys
+ * peak at 93 MB (6: 89 MB).
+ */
+const pagesAheadPerSlot = 8;
 
 const secondOf = (key: { created_at: string | null }): number | null =>
   key.created_at === null ? null : Math.floor(Date.parse(key.created_at) / 1000);
