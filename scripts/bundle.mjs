@@ -6,9 +6,11 @@
 // - dist/cli.js: src/main.ts, src/cli.ts and every module they import statically (help, the command index, the
 //   output): all that `--help`, `help <command>` and `<command> --help` run. It exports runProcess for the bin.
 // - dist/cli/program.js: the command tree and commander, loaded when a command line is more than a request for help.
+// - dist/context.js: what every command runs in (settings, services, config, keeper, output) and its outcome.
 // - dist/commands/list.js: the list command and all it imports (providers, manifests, HTTP, output), which most
 //   commands load too.
-// - dist/http/undici.cjs: the three parts of undici keywarden uses (src/http/undici.ts), loaded on the first request.
+// - dist/http/undici.cjs: the three parts of undici keywarden uses, run by src/http/undici.ts on the first request
+//   with the code scripts/undici-cache.mjs compiles for it.
 //
 // Two of Node's modules load only when first used: child_process (commander requires it for subcommands that are
 // programs of their own, which keywarden has none of) and http2 (undici requires it for HTTP/2, which keywarden does
@@ -239,7 +241,7 @@ const undiciLeftOut = {
   },
 };
 
-// undici, as CommonJS (it is), for src/http/undici.ts to require
+// undici, as CommonJS (it is), for src/http/undici.ts to run
 const undiciParts = [
   "exports.Agent = require('undici/lib/dispatcher/agent.js');",
   "exports.retry = require('undici/lib/interceptor/retry.js');",
