@@ -1,4 +1,5 @@
-import { lookup, type LookupAddress } from 'node:dns';
+import type { LookupAddress } from 'node:dns';
+import { createRequire } from 'node:module';
 import type { LookupFunction } from 'node:net';
 import type { Agent, Dispatcher } from 'undici';
 import { retryDecision, type RetryPolicy, defaultRetryPolicy } from './retry.js';
@@ -212,10 +213,15 @@ export class HttpClient {
   }
 }
 
-/** `*.localhost` is this machine (RFC 6761): it is never asked of DNS, which could answer with another host. */
+const require = createRequire(import.meta.url);
+
+/**
+ * `*.localhost` is this machine (RFC 6761): it is never asked of DNS, which could answer with another host. DNS is
+ * loaded when a name is first looked up: a run that connects to an address needs none.
+ */
 const loopbackLookup: LookupFunction = (hostname, options, callback) => {
   if (!hostname.endsWith('.localhost')) {
-    lookup(hostname, options, callback);
+    (require('node:dns') as typeof import('node:dns')).lookup(hostname, options, callback);
     return;
   }
   if (options.all)

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { checkBaseUrl } from '../http/url.js';
 import { ProviderApi, type ApiCall } from '../providers/api.js';
@@ -211,7 +210,7 @@ export function manifestDefinition(
           if (!create) return unsupported('create keys');
           const context: ValueContext = { request, settings: profileSettings, credentials: options.credentials };
           const idempotencyKey =
-            create.idempotency_header === undefined ? undefined : (request.idempotencyKey ?? randomUUID());
+            create.idempotency_header === undefined ? undefined : (request.idempotencyKey ?? crypto.randomUUID());
           const call: ApiCall = {
             method: create.method ?? 'POST',
             path: create.path,

@@ -1,5 +1,3 @@
-import { inspect } from 'node:util';
-
 const hidden = '[secret]';
 
 /**
@@ -35,7 +33,8 @@ export class Secret {
     return hidden;
   }
 
-  [inspect.custom](): string {
+  // util.inspect.custom, by the name Node documents for it: importing node:util costs every run a little
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `Secret(${hidden})`;
   }
 }
