@@ -43,12 +43,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    // the bin is CommonJS (bin/package.json), which Node starts faster than an ES module: require is how it loads
-    files: ['bin/*.js'],
+    // the bin is CommonJS (bin/package.json), which Node starts faster than an ES module, and so are .cjs helpers
+    files: ['bin/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -57,6 +57,23 @@ describe('start-up', () => {
     expect(await filesLoaded(args)).toEqual(['bin/keywarden.js']);
   });
 
+  test.each([[['--version']], [['--help']], [['help', 'list']]])(
+    "keywarden %j in a pipe makes no stdout stream: none of Node's streams or net is loaded",
+    async (args) => {
+      const env = isolatedEnv();
+      const log = join(env.HOME!, 'builtins.log');
+      const { code, stdout } = await runBin(args, {
+        env: { ...env, KW_BUILTINS_LOG: log },
+        nodeArgs: ['--require', join(repoRoot, 'test/helpers/builtins-recorder.cjs')],
+      });
+      expect(code).toBe(0);
+      expect(stdout).not.toBe('');
+      const loaded = readFileSync(log, 'utf8').split('\n');
+      expect(loaded).toContain('fs');
+      expect(loaded.filter((name) => name === 'net' || name === 'stream')).toEqual([]);
+    },
+  );
+
   test('help that commander parses loads it, bundled, and still no command code', async () => {
     expect(await filesLoaded(['--no-color', 'list', '--help'])).toEqual([
       'bin/keywarden.js',
