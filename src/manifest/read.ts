@@ -287,7 +287,7 @@ export function keyReader(fields: KeyFields, { usageTracked, allowlists }: KeyRe
       throw new ShapeError(base || 'the body', 'an object');
     const item = value as Item;
     const expires = expiresAt(item, base);
-    // the fields in the order of keyRecord's
+    // the fields in the order of the key document
     return {
       id: id(item, base),
       name: name(item, base),

@@ -3,12 +3,12 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { InterruptedError } from '../../src/errors.js';
 import { Interrupts } from '../../src/interrupts.js';
-import { keyRecord } from '../../src/providers/normalise.js';
 import { csvCell, inert, safeJson, safeJsonLines, tsvField } from '../../src/render/inert.js';
 import { childEnvironment } from '../../src/secrets/child-env.js';
 import { Redactor } from '../../src/secrets/redactor.js';
 import { Secret } from '../../src/secrets/secret.js';
 import { recordWithoutSecret } from '../../src/providers/without-secret.js';
+import type { KeyRecord } from '../../src/providers/types.js';
 
 const secret = 'sk_live_4f9a1c2b7d4e5f60a1b2c3d4';
 
@@ -62,7 +62,22 @@ describe('the redactor', () => {
 });
 
 describe('a key record from a create answer', () => {
-  const record = keyRecord({ id: 'key_1', status: 'active', usage_tracked: true });
+  const record: KeyRecord = {
+    id: 'key_1',
+    name: null,
+    status: 'active',
+    created_at: null,
+    last_used_at: null,
+    expires_at: null,
+    revoked_at: null,
+    prefix: null,
+    hint: null,
+    environment: null,
+    scopes: [],
+    owner: null,
+    ip_allowlist: null,
+    usage_tracked: true,
+  };
   test('holds the secret in no field: a field that is the secret or holds it is cut, or dropped', () => {
     const cut = recordWithoutSecret(
       {
