@@ -28,7 +28,11 @@ function writeOut(text) {
       at += writeSync(1, bytes, at);
     } catch (error) {
       if (error.code === 'EPIPE') return;
-      if (error.code !== 'EAGAIN') throw error;
+      if (error.code !== 'EAGAIN') {
+        process.stderr.write(`keywarden: cannot write to stdout (${error.code ?? error.message})\n`);
+        process.exitCode = 1;
+        return;
+      }
       // a pipe that does not block: the stream waits for it
       process.stdout.on('error', () => undefined);
       process.stdout.write(bytes.subarray(at));

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -73,6 +74,21 @@ describe('start-up', () => {
       expect(loaded.filter((name) => name === 'net' || name === 'stream')).toEqual([]);
     },
   );
+
+  test('an answer stdout cannot take is one keywarden: line and exit 1, not a stack trace', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const run = spawnSync(process.execPath, [join(repoRoot, 'bin/keywarden.js'), '--version'], {
+        env: isolatedEnv(),
+        stdio: ['ignore', full, 'pipe'],
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe('keywarden: cannot write to stdout (ENOSPC)\n');
+    } finally {
+      closeSync(full);
+    }
+  });
 
   test('help that commander parses loads it, bundled, and still no command code', async () => {
     expect(await filesLoaded(['--no-color', 'list', '--help'])).toEqual([
